@@ -1,0 +1,14 @@
+"""``flask`` command groups."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from surveyapp.cli.demo import demo_cli
+    from surveyapp.cli.translate import translate_cli
+    from surveyapp.cli.users import users_cli
+
+    for group in (users_cli, demo_cli, translate_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,74 @@
+"""Configuration from the environment, with safe defaults for development only."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-not-for-production"  # noqa: S105 - refused in production by check_production()
+LANGUAGES = ("kk", "ru", "en")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to set."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver we install (psycopg2 is not)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    env = os.environ
+    app_env = env.get("APP_ENV", "development").strip().lower()
+    production = app_env == "production"
+    default_db = "sqlite:///" + str(Path(instance_path) / "surveyapp.sqlite3")
+    database_url = env.get("DATABASE_URL", "").strip()
+    return {
+        "APP_ENV": app_env,
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        "DATABASE_URL_GIVEN": bool(database_url),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url or default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "kk"),
+        "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Asia/Almaty"),
+        "LANGUAGES": LANGUAGES,
+        "LANGUAGE_COOKIE": "lang",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("SESSION_HOURS", "8"))),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        "QUESTIONNAIRES_DIR": env.get(
+            "QUESTIONNAIRES_DIR", str(Path(__file__).resolve().parent.parent / "questionnaires")
+        ),
+    }
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse to run in production with the development secret or the embedded database."""
+    if config.get("APP_ENV") != "production":
+        return
+    problems = []
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEV_SECRET_KEY or len(secret) < 32:
+        problems.append(
+            "SECRET_KEY is the development key or shorter than 32 characters; set SECRET_KEY to a long "
+            'random value, e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    if not config.get("DATABASE_URL_GIVEN"):
+        problems.append(
+            "DATABASE_URL is not set; set it to the PostgreSQL database, "
+            "e.g. postgresql+psycopg://user:password@host:5432/surveyapp"
+        )
+    if problems:
+        raise ConfigError("Refusing to start in production (APP_ENV=production): " + "; ".join(problems))

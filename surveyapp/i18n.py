@@ -1,0 +1,65 @@
+"""Interface language: an explicit choice (remembered in a cookie), then Accept-Language, then the default."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask.wrappers import Response
+from flask_babel import gettext as _
+
+from surveyapp.extensions import babel
+
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def chosen_language() -> str | None:
+    languages = current_app.config["LANGUAGES"]
+    explicit = request.args.get("lang") or request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    if explicit in languages:
+        return explicit
+    return None
+
+
+def select_locale() -> str:
+    explicit = chosen_language()
+    if explicit:
+        return explicit
+    best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.after_request
+    def remember_language(response: Response) -> Response:
+        # A ?lang= choice is remembered like one made with the language switcher.
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"] and request.cookies.get(app.config["LANGUAGE_COOKIE"]) != lang:
+            remember(response, lang)
+        return response
+
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        from flask_babel import get_locale
+
+        return {
+            "current_language": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "role_label": role_label,
+        }
+
+
+def remember(response: Response, lang: str) -> None:
+    response.set_cookie(
+        current_app.config["LANGUAGE_COOKIE"],
+        lang,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
+
+
+def role_label(role: str) -> str:
+    labels = {"admin": _("administrator"), "researcher": _("researcher"), "ministry": _("ministry")}
+    return labels.get(role, role)

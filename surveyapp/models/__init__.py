@@ -1,0 +1,17 @@
+"""Database models; one module per area."""
+
+from surveyapp.models.audit import AuditEvent
+from surveyapp.models.questionnaire import Instrument, QuestionnaireVersion
+from surveyapp.models.response import Response, ResponseStatus
+from surveyapp.models.user import LoginThrottle, Role, User
+
+__all__ = [
+    "AuditEvent",
+    "Instrument",
+    "LoginThrottle",
+    "QuestionnaireVersion",
+    "Response",
+    "ResponseStatus",
+    "Role",
+    "User",
+]

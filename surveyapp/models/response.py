@@ -1,0 +1,44 @@
+"""Respondents' answers, each tied to the exact questionnaire version and language."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveyapp.extensions import db
+from surveyapp.models.base import utcnow
+from surveyapp.models.questionnaire import QuestionnaireVersion
+
+
+class ResponseStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    EXPIRED = "expired"
+
+
+class Response(db.Model):  # type: ignore[name-defined,misc]
+    """No IP address, user agent, email or cookie identifier is ever stored here."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
+    # Copied from the version so an export needs no join to know exactly what the respondent saw.
+    version_sha256: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(20), default=ResponseStatus.IN_PROGRESS.value, index=True)
+    mode: Mapped[str] = mapped_column(String(20), default="web")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    page_languages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    design: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    paradata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    quality_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    version: Mapped[QuestionnaireVersion] = relationship()
