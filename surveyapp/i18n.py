@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_babel import gettext as _
 
@@ -20,6 +20,10 @@ def chosen_language() -> str | None:
 
 
 def select_locale() -> str:
+    # A respondent's pages follow the language of their response, set by the respond views.
+    respondent = g.get("respondent_language")
+    if respondent:
+        return str(respondent)
     explicit = chosen_language()
     if explicit:
         return explicit

@@ -1,6 +1,7 @@
 """Database models; one module per area."""
 
 from surveyapp.models.audit import AuditEvent
+from surveyapp.models.invitation import Invitation, InvitationStatus
 from surveyapp.models.questionnaire import Instrument, QuestionnaireVersion
 from surveyapp.models.response import Response, ResponseStatus
 from surveyapp.models.user import LoginThrottle, Role, User
@@ -8,6 +9,8 @@ from surveyapp.models.user import LoginThrottle, Role, User
 __all__ = [
     "AuditEvent",
     "Instrument",
+    "Invitation",
+    "InvitationStatus",
     "LoginThrottle",
     "QuestionnaireVersion",
     "Response",

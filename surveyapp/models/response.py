@@ -40,5 +40,14 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The link token is a bearer secret and is stored hashed. The short resume code is kept as is so it can
+    # be shown on every page; it only reopens an unfinished response and is cleared at submission.
+    access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    resume_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    current_section: Mapped[str] = mapped_column(String(64), default="")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Kept only while the response is in progress, so fieldwork can count invitations that turned into
+    # responses; cleared at submission, after which nothing links the answers to the sampled person.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
 
     version: Mapped[QuestionnaireVersion] = relationship()
