@@ -1,0 +1,317 @@
+"""The survey design: weights, strata, primary sampling units and finite population correction.
+
+A :class:`Design` is built once and passed to every estimator. Everything the variance estimator needs
+(integer codes for strata and PSUs, PSUs per stratum, the finite population correction) is computed here,
+so each estimate is a handful of vectorised passes over the rows.
+
+Variance follows R's ``survey`` package (Lumley): Taylor linearisation with the ultimate-cluster
+approximation, i.e. only first-stage PSUs enter the variance and they are treated as drawn with
+replacement unless a finite population correction is given. PSU codes are nested in strata
+(R's ``nest = TRUE``): the same cluster code in two strata is two PSUs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from analysis._columns import Column, factorize, label, resolve, to_float
+from analysis.calibration import Calibration
+from analysis.errors import DesignError, LonelyPSUError, WeightError
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+    from analysis.weighting import CalibratedWeights
+
+# Above this many PSU x cell entries the PSU-by-cell weight table is kept sparse.
+_DENSE_PSU_CELL_LIMIT = 20_000_000
+
+
+class LonelyPSU(StrEnum):
+    """What to do with a stratum that has a single PSU (R's ``options(survey.lonely.psu)``)."""
+
+    ERROR = "error"
+    """Refuse to build the design (R's default ``"fail"``): the variance is not identifiable."""
+    CERTAINTY = "certainty"
+    """The PSU was sampled with certainty and contributes no variance (R's ``"certainty"``)."""
+    ADJUST = "adjust"
+    """Deviation of the PSU total from zero, the population mean of the influence values (R's ``"adjust"``)."""
+    CENTERED = "centered"
+    """Deviation from the mean PSU total of the whole sample (Stata's ``singleunit(centered)``)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """An immutable survey design. Build it with :meth:`Design.from_frame`.
+
+    Arrays are read-only. ``data`` is kept by reference (not copied) so that estimators can look up
+    columns by name; the design never modifies it.
+    """
+
+    data: pd.DataFrame
+    weights: np.ndarray
+    stratum: np.ndarray
+    """Row -> stratum code (0..n_strata-1)."""
+    psu: np.ndarray
+    """Row -> PSU code (0..n_psu-1); PSU codes are ordered by stratum."""
+    psu_stratum: np.ndarray
+    """PSU -> stratum code."""
+    stratum_psu_start: np.ndarray
+    """Stratum -> index of its first PSU (PSUs of a stratum are contiguous)."""
+    n_psu_in_stratum: np.ndarray
+    sampling_fraction: np.ndarray
+    """Stratum -> share of the population's PSUs that were sampled (0 without an FPC)."""
+    strata_levels: np.ndarray
+    lonely_psu: LonelyPSU
+    has_strata: bool
+    has_clusters: bool
+    has_fpc: bool
+    calibration: Calibration | None = None
+    psu_cell_weight: np.ndarray | sparse.csr_matrix | None = None
+    """PSU x calibration cell sums of the final weights (only for calibrated designs)."""
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_frame(
+        cls,
+        data: pd.DataFrame,
+        *,
+        weights: Column | CalibratedWeights | None = None,
+        strata: Column | None = None,
+        cluster: Column | None = None,
+        fpc: Column | None = None,
+        lonely_psu: LonelyPSU | str = LonelyPSU.ERROR,
+    ) -> Design:
+        """Declare a design on ``data``.
+
+        Each of ``weights``, ``strata``, ``cluster`` and ``fpc`` is a column name of ``data`` or an array
+        with one value per row. ``weights`` may also be the result of :func:`analysis.weighting.rake` or
+        :func:`analysis.weighting.poststratify`; the design then remembers the calibration so that
+        variances account for it. Without ``weights`` every row weighs 1. ``fpc`` holds, per row, either
+        the number of PSUs in the stratum's population (values > 1) or the sampling fraction (values <= 1),
+        as R's ``svydesign(fpc = )``.
+        """
+        from analysis.weighting import CalibratedWeights
+
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError("data must be a pandas DataFrame")
+        n = len(data)
+        if n == 0:
+            raise DesignError("the data has no rows")
+        try:
+            mode = LonelyPSU(lonely_psu)
+        except ValueError:
+            choices = ", ".join(m.value for m in LonelyPSU)
+            raise DesignError(f"unknown lonely_psu option '{lonely_psu}' (choose one of: {choices})") from None
+
+        calibration = None
+        if isinstance(weights, CalibratedWeights):
+            if len(weights.weights) != n:
+                raise WeightError(f"calibrated weights have {len(weights.weights)} values for {n} rows")
+            w = weights.weights
+            calibration = weights.calibration
+        elif weights is None:
+            w = np.ones(n)
+        else:
+            w = to_float(resolve(data, weights, n, "weights"), label(weights, "weights"))
+        w = _checked_weights(w, label(weights, "weights") if not isinstance(weights, CalibratedWeights) else "")
+
+        if strata is None:
+            stratum = np.zeros(n, dtype=np.int64)
+            strata_levels = np.array([None], dtype=object)
+        else:
+            stratum, strata_levels = factorize(resolve(data, strata, n, "strata"))
+            _no_missing(stratum, label(strata, "strata"))
+
+        n_strata = len(strata_levels)
+        if cluster is None:
+            order = np.argsort(stratum, kind="stable")
+            psu = np.empty(n, dtype=np.int64)
+            psu[order] = np.arange(n)
+            psu_stratum = stratum[order]
+        else:
+            cluster_codes, cluster_levels = factorize(resolve(data, cluster, n, "cluster"))
+            _no_missing(cluster_codes, label(cluster, "cluster"))
+            key = stratum * len(cluster_levels) + cluster_codes
+            first_seen, unique_keys = pd.factorize(key, sort=False)
+            unsorted_stratum = unique_keys // len(cluster_levels)
+            order = np.argsort(unsorted_stratum, kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            psu = rank[first_seen]
+            psu_stratum = unsorted_stratum[order]
+
+        n_psu_in_stratum = np.bincount(psu_stratum, minlength=n_strata)
+        stratum_psu_start = np.concatenate(([0], np.cumsum(n_psu_in_stratum)[:-1]))
+
+        fraction = np.zeros(n_strata)
+        if fpc is not None:
+            fraction = _sampling_fraction(
+                to_float(resolve(data, fpc, n, "fpc"), label(fpc, "fpc")),
+                stratum,
+                n_psu_in_stratum,
+                strata_levels,
+            )
+
+        lonely = n_psu_in_stratum == 1
+        if mode is LonelyPSU.ERROR and lonely.any():
+            names = ", ".join(str(s) for s in strata_levels[lonely][:5])
+            more = f" and {int(lonely.sum()) - 5} more" if lonely.sum() > 5 else ""
+            raise LonelyPSUError(
+                f"{int(lonely.sum())} stratum/strata have a single PSU ({names}{more}); "
+                "choose lonely_psu='certainty', 'adjust' or 'centered'"
+            )
+
+        design = cls(
+            data=data,
+            weights=_readonly(w),
+            stratum=_readonly(stratum),
+            psu=_readonly(psu),
+            psu_stratum=_readonly(psu_stratum),
+            stratum_psu_start=_readonly(stratum_psu_start),
+            n_psu_in_stratum=_readonly(n_psu_in_stratum),
+            sampling_fraction=_readonly(fraction),
+            strata_levels=strata_levels,
+            lonely_psu=mode,
+            has_strata=strata is not None,
+            has_clusters=cluster is not None,
+            has_fpc=fpc is not None,
+        )
+        return design._with_calibration(calibration)
+
+    def _with_calibration(self, calibration: Calibration | None) -> Design:
+        if calibration is None:
+            return dataclasses.replace(self, calibration=None, psu_cell_weight=None)
+        n_cells = calibration.n_cells
+        if self.n_psu * n_cells <= _DENSE_PSU_CELL_LIMIT:
+            table: np.ndarray | sparse.csr_matrix = np.bincount(
+                self.psu * n_cells + calibration.cell, weights=self.weights, minlength=self.n_psu * n_cells
+            ).reshape(self.n_psu, n_cells)
+        else:
+            from scipy import sparse
+
+            table = sparse.csr_matrix(
+                (self.weights, (self.psu, calibration.cell)), shape=(self.n_psu, n_cells)
+            )
+        return dataclasses.replace(self, calibration=calibration, psu_cell_weight=table)
+
+    # ------------------------------------------------------------------ derived designs
+    def with_weights(self, weights: Column | CalibratedWeights) -> Design:
+        """The same strata, PSUs and FPC with other weights (e.g. after nonresponse adjustment)."""
+        from analysis.weighting import CalibratedWeights
+
+        if isinstance(weights, CalibratedWeights):
+            w = _checked_weights(weights.weights, "calibrated weights")
+            return dataclasses.replace(self, weights=_readonly(w))._with_calibration(weights.calibration)
+        w = _checked_weights(to_float(resolve(self.data, weights, self.n, "weights"), "weights"), "weights")
+        return dataclasses.replace(self, weights=_readonly(w))._with_calibration(None)
+
+    def rake(
+        self,
+        margins: Mapping[str, Mapping[str, float]],
+        *,
+        tol: float = 1e-10,
+        max_iter: int = 1000,
+        trim: tuple[float | None, float | None] | None = None,
+    ) -> Design:
+        """A new design whose weights are this design's weights raked to ``margins``."""
+        from analysis.weighting import rake
+
+        return self.with_weights(
+            rake(self.data, self.weights, margins, tol=tol, max_iter=max_iter, trim=trim)
+        )
+
+    def poststratify(self, variable: str, totals: Mapping[str, float]) -> Design:
+        """A new design whose weights are post-stratified to the population ``totals`` of ``variable``."""
+        from analysis.weighting import poststratify
+
+        return self.with_weights(poststratify(self.data, self.weights, variable, totals))
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def n(self) -> int:
+        return int(self.weights.shape[0])
+
+    @property
+    def n_psu(self) -> int:
+        return int(self.psu_stratum.shape[0])
+
+    @property
+    def n_strata(self) -> int:
+        return int(self.n_psu_in_stratum.shape[0])
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom: PSUs minus strata, as R's ``degf()``."""
+        return self.n_psu - self.n_strata
+
+    def __repr__(self) -> str:
+        cal = ", calibrated" if self.calibration is not None else ""
+        return (
+            f"Design(n={self.n}, strata={self.n_strata}, psus={self.n_psu}, df={self.df}, "
+            f"fpc={self.has_fpc}, lonely_psu={self.lonely_psu.value}{cal})"
+        )
+
+
+def _checked_weights(w: np.ndarray, name: str) -> np.ndarray:
+    where = f" {name}" if name else ""
+    missing = np.isnan(w)
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0]) + 1
+        raise WeightError(f"weights{where} have {int(missing.sum())} missing values (first at row {row})")
+    if np.isinf(w).any():
+        row = int(np.flatnonzero(np.isinf(w))[0]) + 1
+        raise WeightError(f"weights{where} are infinite at row {row}")
+    negative = w < 0
+    if negative.any():
+        row = int(np.flatnonzero(negative)[0]) + 1
+        raise WeightError(f"weights{where} must not be negative (row {row}: {w[row - 1]})")
+    if not (w > 0).any():
+        raise WeightError(f"weights{where} are all zero")
+    return w
+
+
+def _no_missing(codes: np.ndarray, name: str) -> None:
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0]) + 1
+        raise DesignError(f"{name} has {int((codes < 0).sum())} missing values (first at row {row})")
+
+
+def _sampling_fraction(
+    fpc: np.ndarray, stratum: np.ndarray, n_psu: np.ndarray, strata_levels: np.ndarray
+) -> np.ndarray:
+    """Per-stratum sampling fraction of PSUs from a per-row FPC column, checked as R checks it."""
+    if np.isnan(fpc).any():
+        raise DesignError("fpc has missing values")
+    if (fpc <= 0).any():
+        raise DesignError("fpc must be positive (population sizes or sampling fractions)")
+    per_stratum = np.empty(len(n_psu))
+    per_stratum[stratum] = fpc
+    varying = fpc != per_stratum[stratum]
+    if varying.any():
+        bad = strata_levels[stratum[np.flatnonzero(varying)[0]]]
+        raise DesignError(f"fpc is not constant within stratum {bad}")
+    if (per_stratum <= 1).all():
+        return per_stratum
+    if (per_stratum < 1).any():
+        raise DesignError("fpc mixes sampling fractions (<= 1) and population sizes (> 1)")
+    too_small = per_stratum < n_psu
+    if too_small.any():
+        bad = strata_levels[np.flatnonzero(too_small)[0]]
+        raise DesignError(f"fpc in stratum {bad} is smaller than the number of sampled PSUs")
+    return n_psu / per_stratum
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array = np.asarray(array)
+    if array.flags.writeable:
+        array = array.copy()
+        array.flags.writeable = False
+    return array
