@@ -1,0 +1,173 @@
+"""The questionnaire version as immutable data. Behaviour per item type lives in question_types.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from .expression import Expression
+from .text import LocalizedText
+
+POPULATIONS: Final = ("adults", "pupils", "parents", "police_employees", "service_users")
+CONSENT_MODES: Final = ("adult", "child_assent")
+PARENTAL_CONSENT: Final = ("passive", "active")
+SPECIAL_CODES: Final = ("dont_know", "refuse", "not_applicable")
+DESIGN_SOURCES: Final = ("item", "invitation", "link")
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    code: str
+    label: LocalizedText
+    value: int | float | None = None
+    special: str | None = None
+    parent: str | None = None
+    line: int = 0
+    exclusive: bool = False  # in a multiple_choice, cannot be chosen with another choice
+
+    @property
+    def is_exclusive(self) -> bool:
+        return self.exclusive or self.special is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceList:
+    name: str  # the list name, or "<item>" for an inline list
+    choices: tuple[Choice, ...]
+    include: str | None = None  # the shared list it came from
+    line: int = 0
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(choice.code for choice in self.choices)
+
+    def get(self, code: str) -> Choice | None:
+        return next((choice for choice in self.choices if choice.code == code), None)
+
+    @property
+    def special_codes(self) -> tuple[str, ...]:
+        return tuple(choice.code for choice in self.choices if choice.special)
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    code: str
+    label: LocalizedText
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One question (or note / calculation). Keys that a type does not use stay None."""
+
+    code: str
+    type: str
+    section: str
+    line: int
+    label: LocalizedText = field(default_factory=LocalizedText)
+    hint: LocalizedText | None = None
+    required: bool = False
+    relevant: Expression | None = None
+    constraint: Expression | None = None
+    constraint_message: LocalizedText | None = None
+    choices: ChoiceList | None = None
+    choice_filter: str | None = None
+    calculation: Expression | None = None
+    rows: tuple[MatrixRow, ...] = ()
+    min: int | float | str | None = None
+    max: int | float | str | None = None
+    min_choices: int | None = None
+    max_choices: int | None = None
+    max_length: int | None = None
+    renamed_from: str | None = None
+    replaces: str | None = None
+
+    def row(self, code: str) -> MatrixRow | None:
+        return next((row for row in self.rows if row.code == code), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    code: str
+    title: LocalizedText
+    items: tuple[Item, ...]
+    relevant: Expression | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    mode: str
+    text: LocalizedText
+    parental_consent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DesignVariable:
+    name: str
+    source: str
+    item: str | None = None
+    param: str | None = None
+    groups: tuple[tuple[int | float | None, int | float | None], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Helpline:
+    phone: str
+    name: LocalizedText
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireVersion:
+    """A loaded, resolved version. `canonical_json` and `sha256` identify its content for immutability."""
+
+    instrument: str
+    version: str
+    title: LocalizedText
+    population: str
+    languages: tuple[str, ...]
+    sections: tuple[Section, ...]
+    choice_lists: tuple[ChoiceList, ...]
+    source_path: Path
+    canonical_json: str
+    sha256: str
+    description: LocalizedText | None = None
+    age_range: tuple[int | None, int | None] = (None, None)
+    estimated_minutes: int | None = None
+    consent: Consent | None = None
+    design_variables: tuple[DesignVariable, ...] = ()
+    min_seconds: int | None = None
+    helplines: tuple[Helpline, ...] = ()
+    changes: LocalizedText | None = None
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, code: str) -> Item:
+        """The item with `code`; KeyError when there is none."""
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    def section(self, code: str) -> Section:
+        for section in self.sections:
+            if section.code == code:
+                return section
+        raise KeyError(code)
+
+    def choice_list(self, name: str) -> ChoiceList:
+        for choice_list in self.choice_lists:
+            if choice_list.name == name:
+                return choice_list
+        raise KeyError(name)
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.canonical_json.encode("utf-8")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.instrument, self.version)

@@ -1,0 +1,175 @@
+"""What a respondent sees given the answers so far, and the checks of one page of answers.
+
+Answers are a dict item code -> value as stored (see the table in questionnaires/README.md); a matrix answer
+is a dict row -> code. Rules only look backwards, so one pass in questionnaire order decides relevance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from .errors import AnswerError
+from .messages import render
+from .model import Item, QuestionnaireVersion, Section
+from .question_types import question_type
+from .text import LocalizedText
+
+
+class PageResult(NamedTuple):
+    answers: dict[str, Any]  # the page's relevant, non-empty answers (and its calculations)
+    errors: dict[str, str]  # item code -> message in the requested language
+
+
+def _walk(
+    version: QuestionnaireVersion, answers: Mapping[str, Any]
+) -> Iterator[tuple[Section, Item, bool, dict[str, Any]]]:
+    """Each item with its relevance, evaluated on the answers kept so far (hidden ones dropped)."""
+    kept: dict[str, Any] = {}
+    for section in version.sections:
+        section_on = section.relevant is None or section.relevant.is_true(kept)
+        for item in section.items:
+            on = section_on and (item.relevant is None or item.relevant.is_true(kept))
+            yield section, item, on, kept
+            if not on:
+                continue
+            if item.type == "calculate" and item.calculation is not None:
+                value = item.calculation.evaluate(kept)
+                if value is not None:
+                    kept[item.code] = value
+            elif answers.get(item.code) is not None and question_type(item).has_answer:
+                kept[item.code] = answers[item.code]
+
+
+def prune_hidden(version: QuestionnaireVersion, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers without those to items (or pages) that are not relevant any more, without unknown codes,
+    and with the calculations recomputed."""
+    kept: dict[str, Any] = {}
+    for _section, _item, _on, kept in _walk(version, answers):  # noqa: B007  (the last state is the result)
+        pass
+    return dict(kept)
+
+
+compute_calculations = prune_hidden
+
+
+def is_relevant(version: QuestionnaireVersion, code: str, answers: Mapping[str, Any]) -> bool:
+    """Whether an item or a section is shown, given the answers."""
+    section_codes = {section.code for section in version.sections}
+    for section, item, on, kept in _walk(version, answers):
+        if section.code == code and section_codes:
+            return section.relevant is None or section.relevant.is_true(kept)
+        if item.code == code:
+            return on
+    raise KeyError(code)
+
+
+def relevant_items(version: QuestionnaireVersion, answers: Mapping[str, Any], section: str | None = None) -> list[Item]:
+    """Items shown to the respondent (notes included, calculations not), optionally of one section."""
+    return [
+        item
+        for sec, item, on, _ in _walk(version, answers)
+        if on and question_type(item).shown and (section is None or sec.code == section)
+    ]
+
+
+def visible_sections(version: QuestionnaireVersion, answers: Mapping[str, Any]) -> list[Section]:
+    """The pages to show: relevant, with at least one relevant item that is shown."""
+    shown = {item.code for item in relevant_items(version, answers)}
+    return [section for section in version.sections if any(item.code in shown for item in section.items)]
+
+
+def _message(error: AnswerError, language: str) -> str:
+    params = {k: v.get(language) if isinstance(v, LocalizedText) else v for k, v in error.params.items()}
+    return render(error.key, language, **params)
+
+
+def validate_answer(
+    item: Item, value: Any, language: str, answers: Mapping[str, Any] | None = None, today: dt.date | None = None
+) -> list[str]:
+    """Messages (in `language`) for a coerced answer: required, type rules, cascade, constraint."""
+    qtype = question_type(item)
+    if not qtype.has_answer or not qtype.shown:
+        return []
+    answers = answers or {}
+    if value is None:
+        return [render("required", language)] if item.required else []
+    errors = [_message(error, language) for error in qtype.validate(item, value, today)]
+    if item.required and not qtype.is_complete(item, value):
+        errors.append(render("required_rows", language))
+    if not errors and item.choice_filter and item.choices is not None:
+        parent = answers.get(item.choice_filter)
+        codes = value if isinstance(value, list) else [value]
+        if any((choice := item.choices.get(code)) is None or choice.parent != parent for code in codes):
+            errors.append(render("not_a_choice", language))
+    if not errors and item.constraint is not None and not item.constraint.is_true({**answers, item.code: value}, value):
+        message = item.constraint_message.get(language) if item.constraint_message else ""
+        errors.append(message or render("constraint", language))
+    return errors
+
+
+def _raw_value(item: Item, form: Mapping[str, Sequence[str] | str]) -> Any:
+    def values(key: str) -> list[str]:
+        raw = form.get(key)
+        if raw is None:
+            return []
+        return [raw] if isinstance(raw, str) else list(raw)
+
+    if item.type == "matrix":
+        nested = form.get(item.code)
+        if isinstance(nested, Mapping):
+            return dict(nested)
+        return {row.code: (values(f"{item.code}.{row.code}") or [None])[0] for row in item.rows}
+    found = values(item.code)
+    if item.type == "multiple_choice":
+        return found
+    return next((v for v in found if v.strip()), found[0] if found else None)
+
+
+def validate_page(
+    version: QuestionnaireVersion,
+    section_code: str,
+    raw_form: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    language: str,
+    today: dt.date | None = None,
+) -> PageResult:
+    """Read one submitted page (HTML form values: a list of strings per key; matrix rows as `item.row`),
+    apply skip logic with the earlier answers, and return the page's answers and per-item messages."""
+    section = version.section(section_code)
+    parsed: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for item in section.items:
+        qtype = question_type(item)
+        if not qtype.has_answer or not qtype.shown:
+            continue
+        try:
+            parsed[item.code] = qtype.coerce(item, _raw_value(item, raw_form))
+        except AnswerError as error:
+            errors[item.code] = _message(error, language)
+            parsed[item.code] = None
+    page_codes = {item.code for item in section.items}
+    merged = {k: v for k, v in answers.items() if k not in page_codes} | {
+        k: v for k, v in parsed.items() if v is not None
+    }
+    result: dict[str, Any] = {}
+    for sec, item, on, kept in _walk(version, merged):
+        if sec.code != section_code or not on:
+            continue
+        if item.type == "calculate" and item.calculation is not None:
+            value = item.calculation.evaluate(kept)
+            if value is not None:
+                result[item.code] = value
+            continue
+        if item.code in errors or item.code not in parsed:
+            continue
+        messages = validate_answer(item, parsed[item.code], language, kept, today)
+        if messages:
+            errors[item.code] = " ".join(messages)
+        elif parsed[item.code] is not None:
+            result[item.code] = parsed[item.code]
+    hidden = {item.code for item in section.items} - {
+        item.code for item in relevant_items(version, merged, section_code)
+    }
+    return PageResult(result, {code: message for code, message in errors.items() if code not in hidden})

@@ -1,0 +1,41 @@
+"""Text in the three languages of the platform."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+LANGUAGES: Final = ("kk", "ru", "en")
+# Kazakh and Russian are what respondents read; English is for researchers.
+REQUIRED_LANGUAGES: Final = ("kk", "ru")
+
+
+@dataclass(frozen=True, slots=True)
+class LocalizedText:
+    kk: str | None = None
+    ru: str | None = None
+    en: str | None = None
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, str | None]) -> LocalizedText:
+        return cls(**{lang: data.get(lang) or None for lang in LANGUAGES})
+
+    def get(self, language: str, fallback: bool = True) -> str:
+        """Text in `language`; with fallback, the first other language that has text (ru, kk, en)."""
+        text = getattr(self, language, None) if language in LANGUAGES else None
+        if text or not fallback:
+            return text or ""
+        for other in ("ru", "kk", "en"):
+            if value := getattr(self, other):
+                return str(value)
+        return ""
+
+    def missing(self, languages: tuple[str, ...] = REQUIRED_LANGUAGES) -> list[str]:
+        return [lang for lang in languages if not getattr(self, lang)]
+
+    def as_dict(self) -> dict[str, str]:
+        return {lang: value for lang in LANGUAGES if (value := getattr(self, lang))}
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, lang) for lang in LANGUAGES)

@@ -1,0 +1,467 @@
+"""Rules that need the whole version: references in expressions, cascades, design variables, export
+columns, unused lists and unreachable items."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .build import SourceMap, suggest
+from .expression import Binary, Call, Current, Expression, Literal, Name, Node, Unary, walk
+from .model import Item, QuestionnaireVersion
+from .problem import Problem, Severity
+from .question_types import QUESTION_TYPES
+
+_MAX_COMBINATIONS: Final = 20000
+_DESIGN_ITEM_TYPES: Final = ("single_choice", "scale", "integer", "decimal", "date", "calculate")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    owner: str  # item or section code
+    key: str  # relevant | constraint | calculation
+    expression: Expression
+    position: int  # index of the owner among items; sections use the index of their first item
+
+
+class _Checker:
+    def __init__(self, version: QuestionnaireVersion, source: SourceMap) -> None:
+        self.version = version
+        self.source = source
+        self.problems: list[Problem] = []
+        self.items = {item.code: item for item in version.items}
+        self.order = {item.code: index for index, item in enumerate(version.items)}
+
+    def error(self, owner: str | None, key: str | None, message: str, hint: str = "") -> None:
+        line = self.source.item_line(owner, key) if owner else 1
+        self.problems.append(Problem(self.source.file, line, owner, message, hint))
+
+    def warn(self, line: int, owner: str | None, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.source.file, line, owner, message, hint, Severity.WARNING))
+
+    # --- expressions ------------------------------------------------------------------------------
+
+    def rules(self) -> Iterator[_Rule]:
+        index = 0
+        for section in self.version.sections:
+            if section.relevant:
+                yield _Rule(section.code, "relevant", section.relevant, index)
+            for item in section.items:
+                for key in ("relevant", "constraint", "calculation"):
+                    expression = getattr(item, key)
+                    if expression is not None:
+                        yield _Rule(item.code, key, expression, index)
+                index += 1
+
+    def check_expressions(self) -> None:
+        for rule in self.rules():
+            if rule.expression.uses_current and rule.key != "constraint":
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"{rule.key} uses '.', which only means something in a constraint",
+                    "name the item instead",
+                )
+            for name in rule.expression.names():
+                self.check_name(rule, name)
+            for call in rule.expression.calls():
+                self.check_call(rule, call)
+            for op, left, right in rule.expression.comparisons():
+                self.check_comparison(rule, op, left, right)
+                self.check_comparison(rule, op, right, left)
+
+    def check_name(self, rule: _Rule, name: Name) -> None:
+        code = name.code
+        if code in self.source.broken_items:
+            return
+        item = self.items.get(code)
+        if item is None:
+            hint = "it is not an item of this version"
+            suggestion = suggest(code, self.items)
+            self.error(rule.owner, rule.key, f"{rule.key} refers to unknown item {code!r}", suggestion or hint)
+            return
+        if code == rule.owner:
+            hint = (
+                "use '.' for the item's own answer" if rule.key == "constraint" else "an item cannot depend on itself"
+            )
+            if rule.key != "constraint":
+                self.error(rule.owner, rule.key, f"{rule.key} refers to the item itself", hint)
+            return
+        if self.order[code] >= rule.position and rule.owner not in self.version_section_codes():
+            self.error(
+                rule.owner,
+                rule.key,
+                f"{rule.key} refers to {code!r}, which comes later",
+                "a rule can only use answers given before it; move the item or the rule",
+            )
+            return
+        if rule.owner in self.version_section_codes() and self.order[code] >= rule.position:
+            self.error(
+                rule.owner,
+                rule.key,
+                f"relevant of section {rule.owner!r} refers to {code!r}, which is on this page or later",
+                "a page's rule can only use answers from earlier pages",
+            )
+            return
+        if item.type == "note":
+            self.error(rule.owner, rule.key, f"{rule.key} refers to note {code!r}, which has no answer", "")
+        if name.row is not None:
+            if item.type != "matrix":
+                self.error(
+                    rule.owner, rule.key, f"{name.ref!r}: {code!r} is not a matrix, it has no rows", f"write {code}"
+                )
+            elif item.row(name.row) is None:
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"{name.ref!r}: matrix {code!r} has no row {name.row!r}",
+                    f"rows: {', '.join(r.code for r in item.rows)}",
+                )
+
+    _section_codes: frozenset[str] | None = None
+
+    def version_section_codes(self) -> frozenset[str]:
+        if self._section_codes is None:
+            self._section_codes = frozenset(section.code for section in self.version.sections)
+        return self._section_codes
+
+    def target_item(self, rule: _Rule, target: Name | Current) -> Item | None:
+        code = rule.owner if isinstance(target, Current) else target.code
+        return self.items.get(code)
+
+    def check_call(self, rule: _Rule, call: Call) -> None:
+        item = self.target_item(rule, call.target)
+        if item is None or item.code in self.source.broken_items:
+            return
+        target = "." if isinstance(call.target, Current) else call.target.ref
+        is_row = isinstance(call.target, Name) and call.target.row is not None
+        kind = QUESTION_TYPES[item.type].value_kind
+        if call.function in ("selected", "count_selected"):
+            if kind not in ("code", "codes", "rows"):
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"{call.function}({target}) needs a choice item, but {item.code!r} is {item.type}",
+                    "compare the value instead, e.g. age >= 18",
+                )
+                return
+            if kind == "rows" and not is_row and call.function == "selected":
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"selected() on matrix {item.code!r} needs a row",
+                    f"write selected({item.code}.<row>, '{call.code}')",
+                )
+                return
+        if call.function == "selected" and item.choices is not None and call.code not in item.choices.codes:
+            self.error(
+                rule.owner,
+                rule.key,
+                f"selected({target}, '{call.code}'): {call.code!r} is not a choice of {item.code!r}",
+                suggest(str(call.code), item.choices.codes) or f"choices: {', '.join(item.choices.codes)}",
+            )
+
+    def check_comparison(self, rule: _Rule, op: str, side: Node, other: Node) -> None:
+        if not isinstance(other, Literal) or not isinstance(side, Name | Current):
+            return
+        item = self.target_item(rule, side)
+        if item is None or item.code in self.source.broken_items:
+            return
+        is_row = isinstance(side, Name) and side.row is not None
+        kind = "code" if is_row else QUESTION_TYPES[item.type].value_kind
+        shown = "." if isinstance(side, Current) else side.ref
+        value = other.value
+        if kind == "codes":
+            self.error(
+                rule.owner,
+                rule.key,
+                f"{shown} is a multiple choice; '{op}' never matches a list",
+                f"use selected({shown}, 'code') or count_selected({shown})",
+            )
+        elif kind == "rows":
+            self.error(rule.owner, rule.key, f"{shown} is a matrix; compare one row", f"write {shown}.<row>")
+        elif kind == "code":
+            if not isinstance(value, str):
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"{shown} is a choice item; its answer is a code, not {value!r}",
+                    f"compare with a quoted code, e.g. {shown} = 'code', or use selected()",
+                )
+            elif item.choices is not None and value not in item.choices.codes:
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"{value!r} is not a choice of {item.code!r}",
+                    f"choices: {', '.join(item.choices.codes)}",
+                )
+            elif op not in ("=", "!="):
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"choice codes cannot be ordered ({shown} {op} {value!r})",
+                    "list the codes with selected(...) or ... instead",
+                )
+        elif kind == "number" and not isinstance(value, int | float):
+            self.error(
+                rule.owner,
+                rule.key,
+                f"{shown} is a number; comparing it with {value!r} is never true",
+                "write the number without quotes",
+            )
+        elif kind in ("text", "date") and not isinstance(value, str):
+            self.error(rule.owner, rule.key, f"{shown} is {item.type}; compare it with a quoted value", "")
+
+    # --- other cross-item rules -------------------------------------------------------------------
+
+    def check_choice_filters(self) -> None:
+        for item in self.version.items:
+            if item.choice_filter is None:
+                continue
+            parent = self.items.get(item.choice_filter)
+            if parent is None:
+                self.error(
+                    item.code,
+                    "choice_filter",
+                    f"choice_filter names unknown item {item.choice_filter!r}",
+                    "name an earlier single_choice item, e.g. region",
+                )
+                continue
+            if self.order[parent.code] >= self.order[item.code]:
+                self.error(
+                    item.code,
+                    "choice_filter",
+                    f"choice_filter item {parent.code!r} comes later",
+                    "the filtering item must be asked first",
+                )
+                continue
+            if parent.type != "single_choice" or parent.choices is None:
+                self.error(item.code, "choice_filter", f"choice_filter item {parent.code!r} is not a single_choice", "")
+                continue
+            if item.choices is None:
+                continue
+            codes = set(parent.choices.codes)
+            for choice in item.choices.choices:
+                if choice.parent is None:
+                    self.error(
+                        item.code,
+                        "choices",
+                        f"choice {choice.code!r} has no parent, but the item is filtered by {parent.code!r}",
+                        f"add parent: <a code of {parent.choices.name}>",
+                    )
+                elif choice.parent not in codes:
+                    self.error(
+                        item.code,
+                        "choices",
+                        f"parent {choice.parent!r} of choice {choice.code!r} is not a choice of {parent.code!r}",
+                        f"parents must be codes of list {parent.choices.name!r}",
+                    )
+            orphans = codes - {c.parent for c in item.choices.choices} - set(parent.choices.special_codes)
+            if orphans:
+                self.error(
+                    item.code,
+                    "choices",
+                    f"no choice for {', '.join(sorted(orphans))} of {parent.code!r}: "
+                    "those respondents would see an empty list",
+                    "add at least one choice per parent",
+                )
+
+    def check_design_variables(self) -> None:
+        for variable in self.version.design_variables:
+            if variable.source != "item" or variable.item is None:
+                continue
+            path = ("design_variables", variable.name, "item")
+            item = self.items.get(variable.item)
+            if item is None:
+                self.problems.append(
+                    Problem(
+                        self.source.file,
+                        self.source.line(path),
+                        variable.name,
+                        f"design variable {variable.name!r} names unknown item {variable.item!r}",
+                        "name an item of this version",
+                    )
+                )
+            elif item.type not in _DESIGN_ITEM_TYPES:
+                self.problems.append(
+                    Problem(
+                        self.source.file,
+                        self.source.line(path),
+                        variable.name,
+                        f"design variable {variable.name!r} cannot come from {item.type} item {item.code!r}",
+                        f"use one of: {', '.join(_DESIGN_ITEM_TYPES)}",
+                    )
+                )
+            elif variable.groups and item.type not in ("integer", "decimal", "calculate"):
+                self.problems.append(
+                    Problem(
+                        self.source.file,
+                        self.source.line(path),
+                        variable.name,
+                        f"groups need a numeric item, {item.code!r} is {item.type}",
+                        "drop groups: (the item's choices are the groups)",
+                    )
+                )
+
+    def check_columns(self) -> None:
+        seen: dict[str, str] = {}
+        for item in self.version.items:
+            for column in QUESTION_TYPES[item.type].export_columns(item):
+                owner = seen.get(column)
+                if owner is not None and owner != item.code:
+                    self.error(
+                        item.code,
+                        "code",
+                        f"export column {column!r} of {item.code!r} clashes with {owner!r}",
+                        "rename one of the items (or the choice/row)",
+                    )
+                seen[column] = item.code
+
+    def check_unused_lists(self) -> None:
+        used = {item.choices.name for item in self.version.items if item.choices is not None}
+        for name, path in self.source.lists.items():
+            if name not in used:
+                self.warn(
+                    self.source.line(path), None, f"choice list {name!r} is not used by any item", "remove it or use it"
+                )
+
+
+# --- reachability ------------------------------------------------------------------------------------
+
+
+class _Unknown(Exception):
+    """The rule uses something whose possible values cannot be listed; assume it can be true."""
+
+
+def _domain(item: Item, literals: list[Any], arithmetic: bool) -> list[Any]:
+    kind = QUESTION_TYPES[item.type].value_kind
+    if kind == "code" and item.choices is not None:
+        return [None, *item.choices.codes]
+    if kind == "codes" and item.choices is not None:
+        codes = item.choices.codes
+        if len(codes) > 8:
+            raise _Unknown
+        subsets = itertools.chain.from_iterable(itertools.combinations(codes, n) for n in range(1, len(codes) + 1))
+        return [None, *(list(s) for s in subsets)]
+    if kind == "number" and not arithmetic:
+        points: set[float] = set()
+        numbers = sorted({v for v in literals if isinstance(v, int | float) and not isinstance(v, bool)})
+        for low, high in itertools.pairwise(numbers):
+            points.add((low + high) / 2)
+        for value in numbers:
+            points |= {value, value - 1, value + 1, value - 0.5, value + 0.5}
+        low = item.min if isinstance(item.min, int | float) else None
+        high = item.max if isinstance(item.max, int | float) else None
+        points |= {p for p in (low, high) if p is not None} or {0}
+        inside = [p for p in points if (low is None or p >= low) and (high is None or p <= high)]
+        if item.type == "integer":
+            inside = [p for p in inside if float(p).is_integer()]
+        return [None, *sorted(inside)]
+    raise _Unknown
+
+
+def _rows_domain(item: Item) -> list[Any]:
+    if item.choices is None:
+        raise _Unknown
+    return [None, *item.choices.codes]
+
+
+def _has_arithmetic_on(node: Node, code: str) -> bool:
+    for sub in walk(node):
+        arithmetic = isinstance(sub, Binary) and sub.op in ("+", "-", "*", "/")
+        if arithmetic and any(isinstance(n, Name) and n.code == code for n in walk(sub)):
+            return True
+        if isinstance(sub, Unary) and sub.op == "-" and any(isinstance(n, Name) for n in walk(sub)):
+            return True
+    return False
+
+
+def can_be_true(expressions: list[Expression], items: dict[str, Item], never_shown: set[str]) -> bool:
+    """Whether some answers make every expression true (answers to never-shown items are always null)."""
+    names: dict[str, Name] = {}
+    literals: list[Any] = []
+    for expression in expressions:
+        for name in expression.names():
+            names.setdefault(name.ref, name)
+        literals += [literal.value for literal in expression.literals()]
+    domains: dict[str, list[Any]] = {}
+    try:
+        for ref, name in names.items():
+            item = items.get(name.code)
+            if item is None:
+                raise _Unknown
+            if name.code in never_shown:
+                domains[ref] = [None]
+            elif name.row is not None:
+                domains[ref] = _rows_domain(item)
+            else:
+                arithmetic = any(_has_arithmetic_on(e.node, name.code) for e in expressions)
+                domains[ref] = _domain(item, literals, arithmetic)
+    except _Unknown:
+        return True
+    total = 1
+    for values in domains.values():
+        total *= len(values)
+        if total > _MAX_COMBINATIONS:
+            return True
+    refs = list(domains)
+    for combination in itertools.product(*(domains[ref] for ref in refs)):
+        answers: dict[str, Any] = {}
+        for ref, value in zip(refs, combination, strict=True):
+            if "." in ref:
+                code, row = ref.split(".", 1)
+                answers.setdefault(code, {})
+                if value is not None:
+                    answers[code][row] = value
+            else:
+                answers[ref] = value
+        if all(expression.is_true(answers) for expression in expressions):
+            return True
+    return False
+
+
+def find_unreachable(version: QuestionnaireVersion) -> dict[str, str]:
+    """Codes of sections and items that can never be shown, with the reason."""
+    items = {item.code: item for item in version.items}
+    never: dict[str, str] = {}
+    for section in version.sections:
+        section_rules = [section.relevant] if section.relevant else []
+        if section_rules and not can_be_true(section_rules, items, set(never)):
+            never[section.code] = "its relevant rule can never be true"
+            for item in section.items:
+                never[item.code] = f"its section {section.code!r} is never shown"
+            continue
+        for item in section.items:
+            if item.relevant is None:
+                continue
+            if not can_be_true([*section_rules, item.relevant], items, set(never)):
+                hidden = sorted({n.code for n in item.relevant.names() if n.code in never})
+                reason = (
+                    f"its relevant rule depends on items that are never shown: {', '.join(hidden)}"
+                    if hidden
+                    else "its relevant rule can never be true"
+                )
+                never[item.code] = reason
+    return never
+
+
+def check_version(version: QuestionnaireVersion, source: SourceMap) -> list[Problem]:
+    checker = _Checker(version, source)
+    checker.check_expressions()
+    checker.check_choice_filters()
+    checker.check_design_variables()
+    checker.check_columns()
+    checker.check_unused_lists()
+    if not any(p.is_error for p in checker.problems):
+        section_codes = {section.code for section in version.sections}
+        for code, reason in find_unreachable(version).items():
+            if code in section_codes or not reason.startswith("its section"):
+                checker.error(
+                    code,
+                    "relevant",
+                    f"unreachable: {reason}",
+                    "check the codes and comparisons in the rule and the items it depends on",
+                )
+    return checker.problems
