@@ -158,8 +158,7 @@ class _Parser:
             self.fail("empty expression")
         node = self.parse_or()
         if not self.at("EOF"):
-            hint = "join conditions with 'and' / 'or'" if self.at("NAME") or self.at("(") else ""
-            self.fail("unexpected text after the expression", hint)
+            self.fail("unexpected text after the expression", "join conditions with 'and' / 'or', or add an operator")
         return node
 
     def parse_or(self) -> Node:

@@ -259,6 +259,14 @@ class _Checker:
                         f"parents must be codes of list {parent.choices.name!r}",
                     )
             orphans = codes - {c.parent for c in item.choices.choices} - set(parent.choices.special_codes)
+            # A parent without children only matters if the item can be shown after that answer.
+            section = next(s for s in self.version.sections if s.code == item.section)
+            rules = [rule for rule in (section.relevant, item.relevant) if rule is not None]
+            orphans = {
+                code
+                for code in orphans
+                if can_be_true([*rules, Expression.parse(f"{parent.code} = '{code}'")], self.items, set())
+            }
             if orphans:
                 self.error(
                     item.code,
