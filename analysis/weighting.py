@@ -168,10 +168,11 @@ def trim(
     data: pd.DataFrame | None = None,
     max_iter: int = 100,
 ) -> np.ndarray:
-    """Trim weights to ``[lower, upper]`` and share the excess among the others (R's ``trimWeights``).
+    """Trim weights to ``[lower, upper]`` and share the excess equally among the others.
 
-    The excess is redistributed in proportion to the untrimmed weights, which can push them past a bound;
-    that is repeated until every weight is inside (R's ``strict = TRUE``). The total is preserved.
+    This is R's ``trimWeights(strict = TRUE)``: weights outside the bounds are set to the bound, the
+    trimmed amount is divided equally among the weights that were inside, and that is repeated until no
+    weight is outside. The total is preserved. Rows with weight 0 stay at 0.
     """
     w = _weights(data, weights).copy()
     lo = -np.inf if lower is None else float(lower)
@@ -189,14 +190,13 @@ def trim(
         outside = positive & ((w < lo) | (w > hi))
         if not outside.any():
             return w
-        clipped = np.clip(w, lo, hi)
-        excess = float(np.sum(w[outside] - clipped[outside]))
-        w = np.where(positive, clipped, 0.0)
-        free = positive & ~outside
-        free_total = w[free].sum()
-        if free_total <= 0:
-            raise WeightError("every weight is at a trimming bound; no weight is left to take the excess")
-        w[free] += excess * w[free] / free_total
+        clipped = np.where(positive, np.clip(w, lo, hi), 0.0)
+        excess = float(np.sum(w - clipped))
+        inside = positive & ~outside
+        if not inside.any():
+            raise WeightError("every weight is outside the trimming bounds; none is left to take the excess")
+        clipped[inside] += excess / int(inside.sum())
+        w = clipped
     raise ConvergenceError(f"trimming to [{lo:.6g}, {hi:.6g}] did not converge in {max_iter} iterations")
 
 

@@ -1,0 +1,291 @@
+"""Command line: ``python -m analysis rake ...`` and ``python -m analysis estimate ...``.
+
+The names, options and JSON shape are a contract other tools rely on (issue 3): change them only with
+them. Bad input exits with status 2 and one line ``error: ...`` on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+import pandas as pd
+
+from analysis import ci, estimate, weighting
+from analysis.design import Design
+from analysis.errors import AnalysisError, DataError
+
+EXIT_BAD_INPUT = 2
+ROW_FIELDS = ("by", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n", "n_eff")
+
+
+class UsageError(AnalysisError):
+    """The command line itself is wrong (unknown option, missing value, malformed argument)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints the usage block and exits; the contract wants one line, so we raise instead.
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m analysis", description="Survey weighting and estimation.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate}")
+
+    rake = commands.add_parser("rake", help="rake weights to population margins and write a new CSV")
+    rake.add_argument("--data", required=True, help="input CSV")
+    rake.add_argument("--weight", required=True, help="column with the base weights")
+    rake.add_argument("--margins", required=True, help="CSV with columns variable,category,total")
+    rake.add_argument("--out", required=True, help="output CSV: the input plus the raked weight column")
+    rake.add_argument("--weight-name", default=None, help="name of the new column (default: COL_raked)")
+    rake.add_argument("--max-iter", type=_positive_int, default=1000, help="iteration limit (default 1000)")
+    rake.add_argument("--tol", type=_positive_float, default=1e-10,
+                      help="largest relative margin error accepted (default 1e-10)")
+    rake.add_argument("--trim", type=_bounds, default=None, metavar="LOW,HIGH",
+                      help="keep raked weights within these absolute bounds (re-raking after clipping)")
+
+    est = commands.add_parser("estimate", help="design-based estimate with SE, CI and design effect")
+    est.add_argument("--data", required=True, help="input CSV")
+    est.add_argument("--weight", default=None, help="weight column (default: every row weighs 1)")
+    est.add_argument("--strata", default=None, help="stratum column")
+    est.add_argument("--cluster", default=None, help="first-stage cluster (PSU) column")
+    est.add_argument("--fpc", default=None, help="population PSUs per stratum, or sampling fraction")
+    what = est.add_mutually_exclusive_group(required=True)
+    what.add_argument("--mean", default=None, metavar="COL", help="numeric column to average")
+    what.add_argument("--proportion", default=None, metavar="COL=V1[,V2...]",
+                      help="share of rows whose COL text equals one of the values")
+    est.add_argument("--where", default=None, metavar="EXPR", help="subpopulation (pandas query syntax)")
+    est.add_argument("--by", default=None, metavar="COL", help="one estimate per value of COL")
+    est.add_argument("--rake-margins", default=None, metavar="MARGINS.csv",
+                     help="rake the weights to these margins first (calibration-aware variance)")
+    est.add_argument("--ci", default="logit", choices=[m.value for m in ci.CIMethod],
+                     help="CI method for --proportion (default logit)")
+    est.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
+    est.add_argument("--format", default="json", choices=["json", "table"], help="output format")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        output = _rake(args) if args.command == "rake" else _estimate(args)
+    except AnalysisError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+    sys.stdout.write(output)
+    return 0
+
+
+def _fail(message: str) -> int:
+    line = " ".join(message.split())
+    sys.stderr.write(f"error: {line}\n")
+    return EXIT_BAD_INPUT
+
+
+# ---------------------------------------------------------------------------------------------- commands
+def _rake(args: argparse.Namespace) -> str:
+    margins = weighting.read_margins(args.margins)
+    header = _header(args.data)
+    _require(header, [args.weight, *margins], args.data)
+    # Everything but the weight is read as text so the output keeps the input's values exactly.
+    data = _read(args.data, text=[c for c in header if c != args.weight])
+    lower, upper = args.trim if args.trim else (None, None)
+    raked = weighting.rake(
+        data, args.weight, margins, tol=args.tol, max_iter=args.max_iter,
+        trim=None if args.trim is None else (lower, upper),
+    )
+    name = args.weight_name or f"{args.weight}_raked"
+    data[name] = raked.weights
+    data.to_csv(args.out, index=False)
+    diag = weighting.diagnostics(raked.weights)
+    summary = {
+        "out": str(args.out),
+        "weight_column": name,
+        "iterations": raked.iterations,
+        "max_margin_error": raked.max_error,
+        "diagnostics": {k: _json_number(v) for k, v in diag.__dict__.items()},
+    }
+    return json.dumps(summary, indent=2) + "\n"
+
+
+def _estimate(args: argparse.Namespace) -> str:
+    margins = weighting.read_margins(args.rake_margins) if args.rake_margins else None
+    header = _header(args.data)
+
+    values: list[str] = []
+    if args.proportion is not None:
+        variable, sep, listed = args.proportion.partition("=")
+        values = listed.split(",") if sep else []
+        if not variable or not sep or not listed:
+            raise UsageError("--proportion must look like COL=V1[,V2...]")
+    else:
+        variable = args.mean
+
+    roles = {"--weight": args.weight, "--strata": args.strata, "--cluster": args.cluster, "--fpc": args.fpc,
+             "--mean": args.mean, "--proportion": variable if args.proportion else None, "--by": args.by}
+    for option, column in roles.items():
+        if column is not None and column not in header:
+            raise DataError(f"unknown column '{column}' ({option}) in {args.data}")
+    margin_vars = list(margins or {})
+    _require(header, margin_vars, args.data, what="margin variable")
+
+    # Text columns are read as categoricals: comparing and grouping a million strings is then cheap.
+    categorical = {c for c in (args.strata, args.by, *margin_vars) if c is not None}
+    if args.proportion:
+        categorical.add(variable)
+    where_columns = _where_columns(args.where, header)
+    wanted = {c for c in (*roles.values(), *margin_vars, *where_columns) if c is not None}
+    data = _read(args.data, columns=[c for c in header if c in wanted], categorical=sorted(categorical))
+    if args.by is not None:
+        data[args.by] = _natural_order(data[args.by])
+
+    weights: Any = args.weight
+    if margins is not None:
+        base = args.weight if args.weight is not None else np.ones(len(data))
+        weights = weighting.rake(data, base, margins)
+    design = Design.from_frame(data, weights=weights, strata=args.strata, cluster=args.cluster, fpc=args.fpc)
+
+    common: dict[str, Any] = {"by": args.by, "where": args.where, "level": args.level}
+    if args.proportion:
+        result = estimate.proportion(design, variable, values, ci_method=args.ci, **common)
+    else:
+        result = estimate.mean(design, variable, **common)
+    rows = [result] if isinstance(result, estimate.Estimate) else result
+    records = [_row(r) for r in rows]
+    if args.format == "table":
+        return _table(records)
+    return json.dumps({"rows": records}, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _row(est: estimate.Estimate) -> dict[str, Any]:
+    record = {field: getattr(est, field) for field in ROW_FIELDS}
+    record["by"] = None if est.by is None else str(est.by)
+    for field in ("estimate", "se", "ci_low", "ci_high", "deff", "n_eff"):
+        record[field] = _json_number(record[field])
+    return record
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+def _table(records: list[dict[str, Any]]) -> str:
+    def text(value: Any) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, float):
+            return f"{value:.6g}"
+        return str(value)
+
+    cells = [[text(r[f]) for f in ROW_FIELDS] for r in records]
+    widths = [max(len(f), *(len(c[i]) for c in cells)) for i, f in enumerate(ROW_FIELDS)]
+    lines = ["  ".join(f.rjust(w) for f, w in zip(ROW_FIELDS, widths, strict=True))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+def _header(path: str) -> list[str]:
+    try:
+        return list(pd.read_csv(path, nrows=0).columns)
+    except FileNotFoundError:
+        raise DataError(f"data file not found: {path}") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"data file {path} is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read {path}: {exc}") from None
+
+
+def _read(
+    path: str,
+    *,
+    columns: list[str] | None = None,
+    text: list[str] | None = None,
+    categorical: list[str] | None = None,
+) -> pd.DataFrame:
+    dtype: dict[str, Any] = dict.fromkeys(text or [], str)
+    dtype.update(dict.fromkeys(categorical or [], "category"))
+    try:
+        frame = pd.read_csv(path, usecols=columns, dtype=dtype, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"cannot read {path}: {exc}") from None
+    if frame.empty:
+        raise DataError(f"data file {path} has no rows")
+    return frame
+
+
+def _require(header: list[str], columns: Sequence[str], path: str, what: str = "column") -> None:
+    for column in columns:
+        if column not in header:
+            raise DataError(f"unknown {what} '{column}' in {path}")
+
+
+def _where_columns(expression: str | None, header: list[str]) -> set[str]:
+    """Columns an expression may refer to, so that only those are read from a large file."""
+    if expression is None:
+        return set()
+    names = set(re.findall(r"`([^`]+)`", expression)) | set(re.findall(r"[A-Za-z_]\w*", expression))
+    return names & set(header)
+
+
+def _natural_order(series: pd.Series) -> pd.Series:
+    """Domains sort numerically when every value is a number ("2" before "10"), else as text."""
+    categories = series.cat.categories
+    numbers = pd.to_numeric(pd.Series(categories), errors="coerce")
+    if len(categories) and not numbers.isna().any():
+        ordered = [categories[i] for i in np.argsort(numbers.to_numpy(), kind="stable")]
+    else:
+        ordered = sorted(categories)
+    return series.cat.reorder_categories(ordered)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _bounds(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    try:
+        low, high = (float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LOW,HIGH (two numbers), got {text!r}") from None
+    if not (0 <= low < high):
+        raise argparse.ArgumentTypeError(f"need 0 <= LOW < HIGH, got {text}")
+    return low, high
+
