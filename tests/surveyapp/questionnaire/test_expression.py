@@ -93,8 +93,12 @@ def test_parser_only_raises_expression_error(text: str) -> None:
     expression.evaluate(ANSWERS)
 
 
-@given(st.dictionaries(st.sampled_from(["a", "b"]), st.one_of(st.none(), st.integers(), st.text(max_size=3),
-                                                               st.lists(st.text(max_size=2), max_size=3))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "b"]),
+        st.one_of(st.none(), st.integers(), st.text(max_size=3), st.lists(st.text(max_size=2), max_size=3)),
+    )
+)
 def test_evaluation_never_fails(answers: dict[str, Any]) -> None:
     for text in ("a + b > 1", "a = b", "selected(a, 'x') or count_selected(b) = 2", "-a / b", "not a"):
         Expression.parse(text).evaluate(answers)
