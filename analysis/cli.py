@@ -94,7 +94,8 @@ def _fail(message: str) -> int:
 def _rake(args: argparse.Namespace) -> str:
     margins = weighting.read_margins(args.margins)
     header = _header(args.data)
-    _require(header, [args.weight, *margins], args.data)
+    _require(header, [args.weight], args.data, what="weight column")
+    _require(header, list(margins), args.data, what="margin variable")
     # Everything but the weight is read as text so the output keeps the input's values exactly.
     data = _read(args.data, text=[c for c in header if c != args.weight])
     lower, upper = args.trim if args.trim else (None, None)
