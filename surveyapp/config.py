@@ -48,6 +48,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        "PARTIAL_EXPIRY_DAYS": int(env.get("PARTIAL_EXPIRY_DAYS", "30")),
         "QUESTIONNAIRES_DIR": env.get(
             "QUESTIONNAIRES_DIR", str(Path(__file__).resolve().parent.parent / "questionnaires")
         ),

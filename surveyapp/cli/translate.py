@@ -21,8 +21,16 @@ def _babel(*args: str) -> None:
 
 def extract() -> None:
     _babel(
-        "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
-        "-o", str(POT), str(ROOT),
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        str(POT),
+        str(ROOT),
     )
 
 

@@ -20,9 +20,7 @@ def find_user(username: str) -> User | None:
 
 def check_password_rule(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(
-            f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters."
-        )
+        raise click.ClickException(f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters.")
 
 
 def _require_user(username: str) -> User:

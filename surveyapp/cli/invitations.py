@@ -1,0 +1,74 @@
+"""``flask invitations create``: single-use links from a sample file."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from surveyapp import audit
+from surveyapp.extensions import db
+from surveyapp.services.invitations import SampleError, create_invitations, invitation_variables, read_sample
+from surveyapp.services.versions import domain_of, published
+
+invitations_cli = AppGroup("invitations", help="Personal single-use invitation links.")
+
+
+@invitations_cli.command("create")
+@click.option("--instrument", required=True)
+@click.option("--version", "version", required=True)
+@click.option(
+    "--sample",
+    "sample_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="CSV (UTF-8) with one row per sampled person and the design variables as columns.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="CSV to write: the sample's rows with their personal link added.",
+)
+@click.option(
+    "--base-url", default="http://127.0.0.1:5000", show_default=True, help="Address of the app as respondents reach it."
+)
+@click.option("--batch", default="", help="A label for this mailing (kept with the invitations).")
+def create(instrument: str, version: str, sample_path: Path, out_path: Path, base_url: str, batch: str) -> None:
+    """Create one invitation per row of the sample and write the links next to each row."""
+    row = published(instrument, version)
+    if row is None:
+        raise click.ClickException(
+            f"{instrument} {version} is not published; publish it first: flask questionnaires publish "
+            f"questionnaires/{instrument}/{version}.yaml"
+        )
+    domain = domain_of(row)
+    try:
+        rows = read_sample(sample_path, invitation_variables(domain))
+    except SampleError as error:
+        raise click.ClickException(str(error)) from None
+    if out_path.exists():
+        raise click.ClickException(f"{out_path} exists; choose another --out so no links are overwritten")
+    created = create_invitations(row, domain, rows, batch)
+    base = base_url.rstrip("/")
+    columns = [*rows[0].keys(), "link"]
+    try:
+        with out_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for invitation in created:
+                writer.writerow(invitation.row | {"link": f"{base}/i/{invitation.token}"})
+    except OSError as error:
+        db.session.rollback()
+        raise click.ClickException(f"cannot write {out_path}: {error.strerror}; no invitations were stored") from None
+    audit.record(
+        "invitations_create", "questionnaire", f"{instrument}/{version}", {"count": len(created), "batch": batch}
+    )
+    db.session.commit()
+    click.echo(f"{len(created)} invitations for {instrument} {version} written to {out_path}")
+    if current_app.config.get("APP_ENV") != "production":
+        click.echo("Keep the links file safe: each link opens one person's questionnaire.")

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from surveyapp.access import role_required
+from surveyapp.extensions import db
+from surveyapp.models import Instrument, QuestionnaireVersion, Role
+from surveyapp.questionnaire import QuestionnaireError, diff_versions, load_version, version_path
+from surveyapp.questionnaire.history import version_sort_key
+from surveyapp.questionnaire.loader import expand_paths
+from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.services.fieldwork import fieldwork
+from surveyapp.services.versions import domain_of, published
+
+bp = Blueprint("research", __name__, url_prefix="/research")
+
+
+@bp.app_template_global()
+def region_label(domain: DomainVersion, code: str) -> str:
+    """The region's name in the interface language, from the version's own list."""
+    from flask_babel import get_locale
+
+    variable = next((v for v in domain.design_variables if v.name == "region" and v.item), None)
+    if variable is not None:
+        try:
+            choices = domain.item(variable.item).choices
+        except KeyError:
+            choices = None
+        choice = choices.get(code) if choices else None
+        if choice is not None:
+            return choice.label.get(str(get_locale()))
+    return code
+
+
+def _root() -> Path:
+    return Path(current_app.config["QUESTIONNAIRES_DIR"])
+
+
+def _domain(instrument: str, version: str) -> tuple[DomainVersion, QuestionnaireVersion | None]:
+    """The published content when there is one; otherwise the draft file (shown as such)."""
+    row = published(instrument, version)
+    if row is not None:
+        return domain_of(row), row
+    try:
+        path = version_path(instrument, version, _root())
+        if not path.exists():
+            abort(404)
+        return load_version(path), None
+    except QuestionnaireError as error:
+        abort(422, description=str(error))
+
+
+@bp.get("/questionnaires")
+@role_required(Role.RESEARCHER)
+def questionnaires() -> ResponseReturnValue:
+    rows = db.session.scalars(
+        select(QuestionnaireVersion).join(QuestionnaireVersion.instrument).order_by(Instrument.code)
+    ).all()
+    catalogue: dict[str, dict[str, QuestionnaireVersion | None]] = {}
+    for row in rows:
+        catalogue.setdefault(row.instrument.code, {})[row.version] = row
+    root = _root()
+    for path in expand_paths([root]) if root.exists() else []:
+        catalogue.setdefault(path.parent.name, {}).setdefault(path.stem, None)
+    ordered = {
+        code: dict(sorted(versions.items(), key=lambda kv: version_sort_key(kv[0])))
+        for code, versions in sorted(catalogue.items())
+    }
+    return render_template("research/questionnaires.html", catalogue=ordered)
+
+
+@bp.get("/questionnaires/<instrument>/<version>")
+@role_required(Role.RESEARCHER)
+def preview(instrument: str, version: str) -> ResponseReturnValue:
+    domain, row = _domain(instrument, version)
+    return render_template("research/preview.html", domain=domain, row=row)
+
+
+@bp.get("/questionnaires/<instrument>/diff")
+@role_required(Role.RESEARCHER)
+def diff(instrument: str) -> ResponseReturnValue:
+    old, new = request.args.get("from", ""), request.args.get("to", "")
+    if not old or not new:
+        abort(400)
+    before, _ = _domain(instrument, old)
+    after, _ = _domain(instrument, new)
+    lang = request.args.get("lang", "en")
+    changes = diff_versions(before, after)
+    return render_template(
+        "research/diff.html", instrument=instrument, old=old, new=new, text=changes.format_text(lang), lang=lang
+    )
+
+
+@bp.get("/fieldwork/<instrument>/<version>")
+@role_required(Role.RESEARCHER)
+def fieldwork_view(instrument: str, version: str) -> ResponseReturnValue:
+    row = published(instrument, version)
+    if row is None:
+        abort(404)
+    domain = domain_of(row)
+    return render_template("research/fieldwork.html", domain=domain, row=row, figures=fieldwork(row, domain))

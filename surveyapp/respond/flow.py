@@ -1,0 +1,247 @@
+"""What happens to a response as the respondent moves through it; views only translate HTTP to these calls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+
+from surveyapp.extensions import db
+from surveyapp.models import Invitation, InvitationStatus, QuestionnaireVersion, Response, ResponseStatus
+from surveyapp.models.base import utcnow
+from surveyapp.questionnaire import routing
+from surveyapp.questionnaire.design_values import design_from_answers
+from surveyapp.questionnaire.model import Choice, Item, Section
+from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.services.secrets import digest, new_resume_code, new_token
+
+RESPONDENT_LANGUAGES = ("kk", "ru")
+_PHONE = re.compile(r"Mobi|Android|iPhone|iPod|Windows Phone", re.IGNORECASE)
+_TABLET = re.compile(r"iPad|Tablet", re.IGNORECASE)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def device_class(user_agent: str) -> str:
+    """Only this class is kept; the user agent itself is never stored."""
+    if _TABLET.search(user_agent):
+        return "tablet"
+    return "phone" if _PHONE.search(user_agent) else "desktop"
+
+
+@dataclass
+class Started:
+    response: Response
+    token: str
+    resume_code: str
+
+
+def start(
+    row: QuestionnaireVersion,
+    domain: DomainVersion,
+    language: str,
+    user_agent: str,
+    link_params: Mapping[str, str],
+    invitation: Invitation | None = None,
+) -> Started:
+    design: dict[str, Any] = {}
+    for variable in domain.design_variables:
+        if variable.source == "invitation" and invitation is not None and variable.name in invitation.sample:
+            design[variable.name] = invitation.sample[variable.name]
+        elif variable.source == "link":
+            value = link_params.get(variable.param or variable.name, "").strip()[:64]
+            if value:
+                design[variable.name] = value
+    if invitation is not None:
+        invitation.status = InvitationStatus.STARTED.value
+        invitation.used_at = utcnow()
+    token, code = new_token(), new_resume_code()
+    now = utcnow()
+    response = Response(
+        version_id=row.id,
+        version_sha256=row.sha256,
+        language=language,
+        status=ResponseStatus.IN_PROGRESS.value,
+        answers={},
+        page_languages={},
+        design=design,
+        paradata={
+            "device": device_class(user_agent),
+            "resumes": 0,
+            "page_seconds": {},
+            "invited": invitation is not None,
+        },
+        quality_flags=[],
+        started_at=now,
+        access_token_hash=digest(token),
+        resume_code=code,
+        current_section=domain.sections[0].code,
+        expires_at=now + timedelta(days=current_app.config["PARTIAL_EXPIRY_DAYS"]),
+    )
+    if invitation is not None:
+        response.invitation_id = invitation.id
+    db.session.add(response)
+    return Started(response, token, code)
+
+
+def is_expired(response: Response) -> bool:
+    expires = aware(response.expires_at)
+    return response.status == ResponseStatus.EXPIRED.value or (
+        response.status == ResponseStatus.IN_PROGRESS.value and expires is not None and expires < utcnow()
+    )
+
+
+def visible(domain: DomainVersion, answers: Mapping[str, Any]) -> list[Section]:
+    return routing.visible_sections(domain, answers)
+
+
+def neighbours(domain: DomainVersion, answers: Mapping[str, Any], code: str) -> tuple[str | None, str | None]:
+    codes = [s.code for s in visible(domain, answers)]
+    if code not in codes:
+        return (codes[-1] if codes else None), None
+    i = codes.index(code)
+    return (codes[i - 1] if i > 0 else None), (codes[i + 1] if i + 1 < len(codes) else None)
+
+
+@dataclass
+class PageResult:
+    errors: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def save_page(
+    response: Response,
+    domain: DomainVersion,
+    section: Section,
+    form: Mapping[str, list[str]],
+    language: str,
+    check: bool,
+) -> PageResult:
+    """Store this page's answers; with ``check`` also the rules (required, constraints) and report errors.
+
+    Answers that read correctly are kept even when others on the page have errors, so nothing typed is lost.
+    """
+    page = routing.validate_page(domain, section.code, form, response.answers, language)
+    page_codes = {item.code for item in section.items}
+    answers = {code: value for code, value in response.answers.items() if code not in page_codes}
+    answers = routing.prune_hidden(domain, answers | page.answers)
+    response.answers = answers
+    if page.answers or not page.errors:
+        languages = dict(response.page_languages)
+        languages[section.code] = language
+        response.page_languages = languages
+    _count_time(response, section.code)
+    response.current_section = section.code
+    response.expires_at = utcnow() + timedelta(days=current_app.config["PARTIAL_EXPIRY_DAYS"])
+    return PageResult(errors=dict(page.errors) if check else {}, raw=dict(form))
+
+
+def note_page_view(response: Response, section_code: str) -> None:
+    paradata = dict(response.paradata)
+    paradata["viewing"] = [section_code, utcnow().isoformat()]
+    response.paradata = paradata
+
+
+def _count_time(response: Response, section_code: str) -> None:
+    paradata = dict(response.paradata)
+    viewing = paradata.pop("viewing", None)
+    if viewing and viewing[0] == section_code:
+        opened = datetime.fromisoformat(viewing[1])
+        seconds = max(0.0, (utcnow() - aware(opened)).total_seconds())
+        times = dict(paradata.get("page_seconds", {}))
+        times[section_code] = round(times.get(section_code, 0.0) + seconds, 1)
+        paradata["page_seconds"] = times
+    response.paradata = paradata
+
+
+def submit(response: Response, domain: DomainVersion) -> None:
+    """Close the response for good: design variables from answers, quality flags, no more resuming."""
+    if response.status == ResponseStatus.SUBMITTED.value:
+        return
+    now = utcnow()
+    response.status = ResponseStatus.SUBMITTED.value
+    response.submitted_at = now
+    response.resume_code = None
+    if response.invitation_id is not None:
+        invitation = db.session.get(Invitation, response.invitation_id)
+        if invitation is not None:
+            invitation.status = InvitationStatus.SUBMITTED.value
+        response.invitation_id = None
+    design = dict(response.design)
+    design.update(design_from_answers(domain, response.answers))
+    response.design = design
+    flags = []
+    total = (now - aware(response.started_at)).total_seconds()
+    paradata = dict(response.paradata)
+    paradata["total_seconds"] = round(total, 1)
+    paradata.pop("viewing", None)
+    response.paradata = paradata
+    if domain.min_seconds and total < domain.min_seconds:
+        flags.append("speeding")
+    if straightlined(domain, response.answers):
+        flags.append("straightlining")
+    response.quality_flags = flags
+
+
+def choices_for(item: Item, answers: Mapping[str, Any], page_codes: set[str]) -> list[Choice]:
+    """The choices to offer. A cascading item whose parent was answered on an earlier page offers only the
+    choices under that answer; when the parent is on the same page, all of them (grouped by parent in the
+    page, and narrowed by a script where JavaScript runs), so the page works without JavaScript."""
+    if item.choices is None:
+        return []
+    if item.choice_filter and item.choice_filter not in page_codes:
+        parent = answers.get(item.choice_filter)
+        return [choice for choice in item.choices.choices if choice.parent == parent]
+    return list(item.choices.choices)
+
+
+def choice_groups(
+    domain: DomainVersion, item: Item, choices: list[Choice], language: str
+) -> list[tuple[str, str, list[Choice]]]:
+    """(parent code, parent label, choices) in the parent list's order, for a cascading select."""
+    parent_list = domain.item(item.choice_filter).choices if item.choice_filter else None
+    groups: dict[str, list[Choice]] = {}
+    for choice in choices:
+        groups.setdefault(choice.parent or "", []).append(choice)
+    order = list(parent_list.codes) if parent_list else sorted(groups)
+    result = []
+    for code in order:
+        if code in groups:
+            parent = parent_list.get(code) if parent_list else None
+            result.append((code, parent.label.get(language) if parent else code, groups[code]))
+    return result
+
+
+def straightlined(domain: DomainVersion, answers: Mapping[str, Any]) -> bool:
+    """A matrix of three or more rows answered with one and the same substantive choice."""
+    for item in domain.items:
+        if item.type != "matrix" or len(item.rows) < 3:
+            continue
+        value = answers.get(item.code)
+        if not isinstance(value, dict) or len(value) < len(item.rows):
+            continue
+        codes = set(value.values())
+        special = set(item.choices.special_codes) if item.choices else set()
+        if len(codes) == 1 and not codes & special:
+            return True
+    return False
+
+
+def resume(response: Response) -> str:
+    """A fresh link token (the old link stops working); the resume code stays the same."""
+    token = new_token()
+    response.access_token_hash = digest(token)
+    paradata = dict(response.paradata)
+    paradata["resumes"] = int(paradata.get("resumes", 0)) + 1
+    paradata.pop("viewing", None)
+    response.paradata = paradata
+    return token

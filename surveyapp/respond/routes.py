@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import Invitation, InvitationStatus, QuestionnaireVersion, Response, ResponseStatus
+from surveyapp.questionnaire import routing
+from surveyapp.questionnaire.model import Item
+from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.question_types import question_type
+from surveyapp.respond import flow
+from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
+from surveyapp.services.versions import domain_of, published
+
+bp = Blueprint("respond", __name__)
+
+
+@bp.app_context_processor
+def respondent_helpers() -> dict[str, Any]:
+    def url_with_language(code: str) -> str:
+        # Keep the link's other parameters (e.g. the service unit of a QR code) when switching language.
+        args = request.args.to_dict() | {"lang": code}
+        return request.path + "?" + urlencode(args)
+
+    def item_template(item: Item) -> str:
+        return question_type(item).template
+
+    return {"url_with_language": url_with_language, "item_template": item_template}
+
+
+def _language(domain: DomainVersion | None = None) -> str:
+    """The respondent's language for this request, which also drives the interface strings."""
+    languages = [lang for lang in (domain.languages if domain else flow.RESPONDENT_LANGUAGES)]
+    allowed = [lang for lang in flow.RESPONDENT_LANGUAGES if lang in languages] or list(flow.RESPONDENT_LANGUAGES)
+    lang = request.values.get("lang") or request.cookies.get("lang")
+    if lang not in allowed:
+        best = request.accept_languages.best_match(allowed)
+        lang = best or allowed[0]
+    g.respondent_language = lang
+    return lang
+
+
+def _consent_page(
+    row: QuestionnaireVersion, domain: DomainVersion, invitation: Invitation | None
+) -> ResponseReturnValue:
+    lang = _language(domain)
+    error = None
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        if action == "decline":
+            if invitation is not None:
+                invitation.status = InvitationStatus.DECLINED.value
+                invitation.used_at = flow.utcnow()
+                db.session.commit()
+            return render_template("respond/declined.html", domain=domain, lang=lang)
+        needs_parent = (
+            domain.consent is not None
+            and domain.consent.mode == "child_assent"
+            and domain.consent.parental_consent == "active"
+            and not (invitation and str(invitation.sample.get("parental_consent", "")).lower() in {"1", "yes", "true"})
+        )
+        if action == "agree" and needs_parent and request.form.get("parent_agreed") != "yes":
+            error = _("Please confirm that your parent or guardian has agreed.")
+        elif action == "agree":
+            link_params = {k: v for k, v in request.args.items() if k != "lang"}
+            started = flow.start(row, domain, lang, request.headers.get("User-Agent", ""), link_params, invitation)
+            first = flow.visible(domain, {})[0].code
+            db.session.commit()
+            return redirect(url_for("respond.page", token=started.token, section=first, new=1))
+        else:
+            error = _("Choose whether you agree to take part.")
+    status = 400 if error else 200
+    return render_template(
+        "respond/start.html", row=row, domain=domain, lang=lang, error=error, invitation=invitation
+    ), status
+
+
+@bp.route("/q/<instrument>/<version>", methods=["GET", "POST"])
+def open_link(instrument: str, version: str) -> ResponseReturnValue:
+    row = published(instrument, version)
+    if row is None:
+        abort(404)
+    return _consent_page(row, domain_of(row), None)
+
+
+@bp.route("/i/<token>", methods=["GET", "POST"])
+def invitation_link(token: str) -> ResponseReturnValue:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == digest(token)))
+    if invitation is None:
+        abort(404)
+    domain = domain_of(invitation.version)
+    if invitation.status != InvitationStatus.SENT.value:
+        lang = _language(domain)
+        return render_template("respond/link_used.html", domain=domain, lang=lang), 410
+    return _consent_page(invitation.version, domain, invitation)
+
+
+def _response_for(token: str) -> tuple[Response, DomainVersion]:
+    response = db.session.scalar(select(Response).where(Response.access_token_hash == digest(token)))
+    if response is None:
+        abort(404)
+    return response, domain_of(response.version)
+
+
+@bp.get("/s/<token>")
+def current(token: str) -> ResponseReturnValue:
+    response, _domain = _response_for(token)
+    return redirect(url_for("respond.page", token=token, section=response.current_section))
+
+
+@bp.route("/s/<token>/p/<section>", methods=["GET", "POST"])
+def page(token: str, section: str) -> ResponseReturnValue:
+    response, domain = _response_for(token)
+    if response.status == ResponseStatus.SUBMITTED.value:
+        return redirect(url_for("respond.done", token=token))
+    if flow.is_expired(response):
+        lang = _language(domain)
+        return render_template("respond/expired.html", domain=domain, lang=lang), 410
+    try:
+        current_section = domain.section(section)
+    except KeyError:
+        abort(404)
+    lang = _page_language(response, domain)
+    visible_codes = [s.code for s in flow.visible(domain, response.answers)]
+    if section not in visible_codes:
+        # A page that skip logic now hides (or a guessed address): go where the respondent really is.
+        target = response.current_section if response.current_section in visible_codes else visible_codes[0]
+        return redirect(url_for("respond.page", token=token, section=target))
+
+    errors: dict[str, str] = {}
+    raw: dict[str, Any] = {}
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        form = {key: request.form.getlist(key) for key in request.form if key not in {"action", "csrf_token"}}
+        if action.startswith("lang:"):
+            new_lang = action.split(":", 1)[1]
+            result = flow.save_page(response, domain, current_section, form, lang, check=False)
+            if new_lang in domain.languages and new_lang in flow.RESPONDENT_LANGUAGES:
+                response.language = new_lang
+            db.session.commit()
+            return redirect(url_for("respond.page", token=token, section=section, lang=response.language))
+        check = action in {"next", "submit"}
+        result = flow.save_page(response, domain, current_section, form, lang, check=check)
+        errors, raw = result.errors, result.raw
+        if not errors:
+            previous, following = flow.neighbours(domain, response.answers, section)
+            if action == "back" and previous:
+                response.current_section = previous
+                db.session.commit()
+                return redirect(url_for("respond.page", token=token, section=previous))
+            if action in {"next", "submit"} and following:
+                response.current_section = following
+                db.session.commit()
+                return redirect(url_for("respond.page", token=token, section=following))
+            if action in {"next", "submit"}:
+                flow.submit(response, domain)
+                db.session.commit()
+                return redirect(url_for("respond.done", token=token))
+        db.session.commit()
+    else:
+        flow.note_page_view(response, section)
+        db.session.commit()
+
+    sections = flow.visible(domain, response.answers)
+    codes = [s.code for s in sections]
+    page_codes = {item.code for item in current_section.items}
+    position = codes.index(section) + 1 if section in codes else 1
+    return render_template(
+        "respond/page.html",
+        response=response,
+        domain=domain,
+        section=current_section,
+        items=routing.relevant_items(domain, response.answers, current_section.code),
+        answers=response.answers,
+        raw=raw,
+        errors=errors,
+        lang=lang,
+        token=token,
+        position=position,
+        total=len(codes),
+        is_last=position == len(codes),
+        resume_code=format_resume_code(response.resume_code or ""),
+        first_view=bool(request.args.get("new") or request.args.get("resumed")),
+        choices_for=lambda item: flow.choices_for(item, response.answers, page_codes),
+        choice_groups=lambda item, choices: flow.choice_groups(domain, item, choices, lang),
+    ), (422 if errors else 200)
+
+
+def _page_language(response: Response, domain: DomainVersion) -> str:
+    requested = request.args.get("lang")
+    if requested in flow.RESPONDENT_LANGUAGES and requested in domain.languages and requested != response.language:
+        response.language = requested
+    g.respondent_language = response.language
+    return response.language
+
+
+@bp.get("/s/<token>/done")
+def done(token: str) -> ResponseReturnValue:
+    response, domain = _response_for(token)
+    if response.status != ResponseStatus.SUBMITTED.value:
+        return redirect(url_for("respond.current", token=token))
+    g.respondent_language = response.language
+    return render_template("respond/done.html", domain=domain, lang=response.language)
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume() -> ResponseReturnValue:
+    lang = _language()
+    error = None
+    if request.method == "POST":
+        code = normalise_resume_code(request.form.get("code", ""))
+        response = db.session.scalar(select(Response).where(Response.resume_code == code)) if code else None
+        if response is None:
+            error = _("This code is not known. Check it and try again: it has 8 letters and digits.")
+        elif flow.is_expired(response):
+            domain = domain_of(response.version)
+            return render_template("respond/expired.html", domain=domain, lang=lang), 410
+        else:
+            token = flow.resume(response)
+            db.session.commit()
+            return redirect(url_for("respond.page", token=token, section=response.current_section, resumed=1))
+    return render_template("respond/resume.html", lang=lang, error=error), (400 if error else 200)

@@ -1,0 +1,1 @@
+"""Application services: the work behind views and commands, kept out of both."""

@@ -1,0 +1,89 @@
+"""Fieldwork figures for one questionnaire version: how many started, finished and broke off, where, when."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from surveyapp.extensions import db
+from surveyapp.models import Invitation, QuestionnaireVersion, Response, ResponseStatus
+from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+
+
+@dataclass
+class Fieldwork:
+    invitations: dict[str, int]
+    started: int
+    submitted: int
+    in_progress: int
+    expired: int
+    per_day: list[tuple[date, int]]
+    per_region: list[tuple[str, int]]
+    per_language: list[tuple[str, int]]
+    breakoff_by_page: list[tuple[str, int]]
+    flagged: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.submitted / self.started if self.started else None
+
+    @property
+    def invited(self) -> int:
+        return sum(self.invitations.values())
+
+    @property
+    def response_rate(self) -> float | None:
+        done = self.invitations.get("submitted", 0)
+        return done / self.invited if self.invited else None
+
+
+def fieldwork(row: QuestionnaireVersion, domain: DomainVersion) -> Fieldwork:
+    invitations = dict(
+        db.session.execute(
+            select(Invitation.status, func.count()).where(Invitation.version_id == row.id).group_by(Invitation.status)
+        ).all()
+    )
+    statuses = dict(
+        db.session.execute(
+            select(Response.status, func.count()).where(Response.version_id == row.id).group_by(Response.status)
+        ).all()
+    )
+    submitted_rows = db.session.execute(
+        select(Response.submitted_at, Response.language, Response.design, Response.quality_flags).where(
+            Response.version_id == row.id, Response.status == ResponseStatus.SUBMITTED.value
+        )
+    ).all()
+    per_day: Counter[date] = Counter()
+    per_region: Counter[str] = Counter()
+    per_language: Counter[str] = Counter()
+    flagged: Counter[str] = Counter()
+    for submitted_at, language, design, flags in submitted_rows:
+        per_day[submitted_at.date()] += 1
+        per_region[str((design or {}).get("region", "—"))] += 1
+        per_language[language] += 1
+        for flag in flags or []:
+            flagged[flag] += 1
+    breakoff = dict(
+        db.session.execute(
+            select(Response.current_section, func.count())
+            .where(Response.version_id == row.id, Response.status != ResponseStatus.SUBMITTED.value)
+            .group_by(Response.current_section)
+        ).all()
+    )
+    order = [section.code for section in domain.sections]
+    submitted = statuses.get(ResponseStatus.SUBMITTED.value, 0)
+    return Fieldwork(
+        invitations=invitations,
+        started=sum(statuses.values()),
+        submitted=submitted,
+        in_progress=statuses.get(ResponseStatus.IN_PROGRESS.value, 0),
+        expired=statuses.get(ResponseStatus.EXPIRED.value, 0),
+        per_day=sorted(per_day.items()),
+        per_region=sorted(per_region.items(), key=lambda kv: (-kv[1], kv[0])),
+        per_language=sorted(per_language.items()),
+        breakoff_by_page=[(code, breakoff.get(code, 0)) for code in order],
+        flagged=dict(flagged),
+    )

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from surveyapp.extensions import db
+from surveyapp.models import Response
+from surveyapp.models.base import utcnow
+from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from tests.surveyapp.respond_helpers import (
+    QUESTIONNAIRES,
+    complete,
+    csrf,
+    fill,
+    only_response,
+    page_url,
+    post_page,
+    publish_file,
+    readme_example,
+    start,
+    stored_answers,
+)
+
+PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 Mobile Safari/537.36"
+
+
+@pytest.fixture
+def example(app: Flask, tmp_path: Path) -> DomainVersion:
+    return publish_file(app, readme_example(tmp_path))
+
+
+def count_responses(app: Flask) -> int:
+    with app.app_context():
+        return db.session.query(Response).count()
+
+
+def test_consent_page_in_both_languages(client: FlaskClient, example: DomainVersion) -> None:
+    kk = client.get("/q/example/2025?lang=kk").get_data(as_text=True)
+    ru = client.get("/q/example/2025?lang=ru").get_data(as_text=True)
+    assert "Сауалнама жасырын." in kk and 'lang="kk"' in kk
+    assert "Опрос анонимный." in ru and "Я не хочу участвовать" in ru
+
+
+def test_unpublished_version_is_404(client: FlaskClient, example: DomainVersion) -> None:
+    assert client.get("/q/example/2099").status_code == 404
+
+
+def test_declining_stores_nothing(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    token = csrf(client, "/q/example/2025?lang=ru")
+    page = client.post("/q/example/2025", data={"action": "decline", "lang": "ru", "csrf_token": token})
+    assert page.status_code == 200
+    assert "Ответы не сохранены" in page.get_data(as_text=True)
+    assert count_responses(app) == 0
+
+
+def test_complete_survey_stores_one_anonymous_response(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    client.environ_base["HTTP_USER_AGENT"] = PHONE
+    client.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    first = start(client, "/q/example/2025?lang=kk", lang="kk")
+    page = client.get(first).get_data(as_text=True)
+    assert "Сіздің жалғастыру кодыңыз" in page  # the resume code is shown at once
+    done = complete(client, app, example, first, overrides={"age": 25, "region": "astana", "district": "esil"})
+    thanks = client.get(done).get_data(as_text=True)
+    assert "Рақмет" in thanks and "102" in thanks  # helplines on the thank-you page
+    response = only_response(app)
+    assert response.status == "submitted" and response.submitted_at is not None
+    assert response.version_sha256 == example.sha256
+    assert response.language == "kk"
+    assert set(response.page_languages.values()) == {"kk"}
+    assert response.answers["age"] == 25 and response.answers["district"] == "esil"
+    assert response.design["region"] == "astana" and response.design["age_group"] == "18-29"
+    assert response.paradata["device"] == "phone"
+    assert response.resume_code is None and response.invitation_id is None
+    assert response.quality_flags == ["speeding"]  # a test client answers far faster than 60 s
+    stored = repr(
+        [getattr(response, c.key) for c in Response.__table__.columns]  # every column of the row
+    )
+    assert "10.1.2.3" not in stored and "Android" not in stored and "Pixel" not in stored
+
+
+def test_required_question_message_in_chosen_language(client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    page = post_page(client, first, {})
+    assert page.status_code == 422
+    body = page.get_data(as_text=True)
+    assert "Пожалуйста, проверьте ответы" in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_constraint_message_and_bounds(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=kk", lang="kk")
+    page = post_page(client, first, {"age": ["12"], "region": ["astana"], "district": ["esil"]})
+    assert page.status_code == 422
+    token, _section = page_url(first)
+    # The valid answers of the page are kept while the wrong one is corrected.
+    stored = stored_answers(app, token)
+    assert stored["region"] == "astana" and stored["district"] == "esil" and "age" not in stored
+    assert "Сіз неше жастасыз?" in page.get_data(as_text=True)
+
+
+def test_skip_logic_discards_hidden_answers(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    token, _ = page_url(first)
+    second = post_page(client, first, fill(example, "about_you", {}, {"age": 40, "region": "almaty"})).location
+    yes = fill(example, "safety", stored_answers(app, token), {"victim_any": "yes", "victim_types": ["theft"]})
+    assert post_page(client, second, yes, action="back").status_code == 302
+    assert stored_answers(app, token)["victim_types"] == ["theft"]
+    no = fill(example, "safety", stored_answers(app, token), {"victim_any": "no"})
+    no["victim_types"] = ["theft"]  # sent anyway, as a stale form would
+    assert post_page(client, second, no, action="back").status_code == 302
+    answers = stored_answers(app, token)
+    assert answers["victim_any"] == "no" and "victim_types" not in answers and "victims_count" not in answers
+
+
+def test_language_switch_keeps_answers(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=kk", lang="kk")
+    token, section = page_url(first)
+    switched = post_page(client, first, {"age": ["33"]}, action="lang:ru")
+    assert switched.status_code == 302
+    page = client.get(switched.location).get_data(as_text=True)
+    assert "Сколько вам полных лет?" in page and 'value="33"' in page
+    assert stored_answers(app, token)["age"] == 33
+    second = post_page(client, switched.location, fill(example, section, {}, {"region": "astana"})).location
+    complete(client, app, example, second)
+    response = only_response(app)
+    assert response.language == "ru" and response.page_languages == {"about_you": "ru", "safety": "ru"}
+
+
+def test_resume_with_code_on_another_device(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=kk", lang="kk")
+    old_token, _ = page_url(first)
+    second = post_page(client, first, fill(example, "about_you", {}, {"region": "astana"})).location
+    code = only_response(app).resume_code
+    other = client.application.test_client()
+    token = csrf(other, "/resume?lang=kk")
+    wrong = other.post("/resume", data={"code": "XXXX-XXXX", "csrf_token": token})
+    assert wrong.status_code == 400
+    resumed = other.post("/resume", data={"code": f"{code[:4]}-{code[4:].lower()}", "csrf_token": token})
+    assert resumed.status_code == 302
+    new_token, section = page_url(resumed.location)
+    assert section == page_url(second)[1] and new_token != old_token
+    assert client.get(first).status_code == 404  # the old link no longer opens the answers
+    assert "Қауіпсіздік" in other.get(resumed.location).get_data(as_text=True)
+    complete(other, app, example, resumed.location)
+    assert only_response(app).paradata["resumes"] == 1
+
+
+def test_submission_is_idempotent(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    token, _ = page_url(first)
+    last = post_page(client, first, fill(example, "about_you", {}, {"region": "astana"})).location
+    form = fill(example, "safety", stored_answers(app, token))
+    csrf_token = csrf(client, last)
+    url = last.split("?")[0]
+    first_submit = client.post(url, data={"action": "submit", "csrf_token": csrf_token, **form})
+    again = client.post(url, data={"action": "submit", "csrf_token": csrf_token, **form, "age": ["99"]})
+    assert first_submit.status_code == 302 and again.status_code == 302
+    assert again.location.endswith("/done")
+    assert count_responses(app) == 1
+    submitted = only_response(app)
+    assert submitted.status == "submitted" and submitted.answers["age"] != 99
+
+
+def test_expired_partial_cannot_continue(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    with app.app_context():
+        response = db.session.query(Response).one()
+        response.expires_at = utcnow() - timedelta(days=1)
+        code = response.resume_code
+        db.session.commit()
+    assert client.get(first).status_code == 410
+    token = csrf(client, "/resume?lang=ru")
+    assert client.post("/resume", data={"code": code, "csrf_token": token}).status_code == 410
+
+
+def test_kazakh_letters_are_stored_exactly(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=kk", lang="kk")
+    token, _ = page_url(first)
+    second = post_page(client, first, fill(example, "about_you", {}, {"region": "astana"})).location
+    form = fill(
+        example,
+        "safety",
+        stored_answers(app, token),
+        {"victim_any": "yes", "victim_types": ["other"], "victim_other": "Әжемнің сөмкесін ұрлады: ғқңөұүһі"},
+    )
+    post_page(client, second, form, action="back")
+    assert stored_answers(app, token)["victim_other"] == "Әжемнің сөмкесін ұрлады: ғқңөұүһі"
+
+
+def test_children_see_assent_and_helplines(app: Flask, client: FlaskClient) -> None:
+    domain = publish_file(app, QUESTIONNAIRES / "child_protection" / "2024.yaml")
+    page = client.get("/q/child_protection/2024?lang=kk").get_data(as_text=True)
+    assert "Сәлем!" in page and "111" in page
+    first = start(client, "/q/child_protection/2024?lang=kk", lang="kk")
+    done = complete(client, app, domain, first)
+    thanks = client.get(done).get_data(as_text=True)
+    assert "111" in thanks and "150" in thanks
+    assert only_response(app).design["age_group"] in {"12-14", "15-17"}
+
+
+def test_public_safety_can_be_completed_in_russian(app: Flask, client: FlaskClient) -> None:
+    domain = publish_file(app, QUESTIONNAIRES / "public_safety" / "2024.yaml")
+    first = start(client, "/q/public_safety/2024?lang=ru", lang="ru")
+    complete(client, app, domain, first)
+    response = only_response(app)
+    assert response.status == "submitted"
+    assert {"region", "settlement", "sex", "age_group"} <= set(response.design)
