@@ -1,0 +1,198 @@
+"""Benchmark of the analysis engine against svy (issue 3). Not part of the test suite.
+
+    .venv/bin/python benchmarks/analysis_bench.py [--rows 1000000] [--repeat 5] [--svy-repeat 3]
+
+The job: 1,000,000 synthetic responses (20 regions x urban/rural = 40 strata, 1,200 PSUs), base weights
+raked to three margins (region, sex, age group), then the share answering "yes" overall and by region,
+with linearised standard errors.
+
+Reported (medians over the repeats):
+* ``compute``: rake + design + both estimates in this process, after the CSV is loaded (target <= 0.5 s);
+* ``process``: the whole ``python -m analysis estimate ... --rake-margins ...`` commands, one for the overall
+  share and one by region, summed; svy does both in one process (target: ours >= 5x faster);
+* peak resident memory of each process (target < 1.5 GB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+REGIONS = [f"R{i:02d}" for i in range(1, 21)]
+AGES = ["15-24", "25-34", "35-49", "50-64", "65+"]
+PSUS_PER_STRATUM = 30
+
+
+def make_data(rows: int, directory: Path, seed: int = 20240611) -> tuple[Path, Path]:
+    rng = np.random.default_rng(seed)
+    n_strata = len(REGIONS) * 2
+    n_psu = n_strata * PSUS_PER_STRATUM
+    psu = np.sort(rng.integers(0, n_psu, rows))
+    stratum = psu // PSUS_PER_STRATUM
+    region = stratum // 2
+    urban = stratum % 2
+    psu_weight = rng.uniform(50, 400, n_psu) * np.where(np.arange(n_psu) // PSUS_PER_STRATUM % 2, 1.0, 1.7)
+    w0 = np.round(psu_weight[psu] * rng.uniform(0.9, 1.1, rows), 4)
+    age = rng.choice(len(AGES), rows, p=[0.25, 0.25, 0.2, 0.18, 0.12])
+    sex = rng.integers(0, 2, rows)
+    psu_effect = rng.normal(0, 0.3, n_psu)[psu]
+    eta = -0.5 + 0.2 * age + 0.3 * sex + 0.02 * region + psu_effect
+    yes = rng.random(rows) < 1 / (1 + np.exp(-eta))
+    q = np.where(yes, "yes", np.where(rng.random(rows) < 0.8, "no", "dk"))
+    region_text = np.array(REGIONS)[region]
+    urban_text = np.array(["rural", "urban"])[urban]
+    frame = pd.DataFrame({
+        "region": region_text,
+        "urban": urban_text,
+        "stratum": np.char.add(np.char.add(region_text, "_"), urban_text),
+        "psu": psu + 1,
+        "w0": w0,
+        "sex": np.array(["F", "M"])[sex],
+        "agegrp": np.array(AGES)[age],
+        "q": q,
+    })
+    data_path = directory / "bench.csv"
+    frame.to_csv(data_path, index=False)
+
+    population = 12_000_000
+    shares = {
+        "region": dict(zip(REGIONS, rng.dirichlet(np.full(len(REGIONS), 20.0)), strict=True)),
+        "sex": {"F": 0.515, "M": 0.485},
+        "agegrp": dict(zip(AGES, [0.22, 0.24, 0.23, 0.19, 0.12], strict=True)),
+    }
+    lines = ["variable,category,total"]
+    for variable, categories in shares.items():
+        totals = {c: round(float(population * s), 6) for c, s in categories.items()}
+        # Make every margin add up to the same population exactly, as the raking contract requires.
+        last = list(totals)[-1]
+        totals[last] = round(population - sum(v for c, v in totals.items() if c != last), 6)
+        lines += [f"{variable},{c},{t!r}" for c, t in totals.items()]
+    margins_path = directory / "margins.csv"
+    margins_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data_path, margins_path
+
+
+def time_compute(data_path: Path, margins_path: Path, repeat: int) -> tuple[float, list[float]]:
+    from analysis import Design, proportion, rake, read_margins
+
+    categorical = dict.fromkeys(["region", "stratum", "sex", "agegrp", "q"], "category")
+    data = pd.read_csv(data_path, dtype=categorical)
+    margins = read_margins(margins_path)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        weights = rake(data, "w0", margins)
+        design = Design.from_frame(data, weights=weights, strata="stratum", cluster="psu")
+        overall = proportion(design, "q", ["yes"])
+        by_region = proportion(design, "q", ["yes"], by="region")
+        times.append(time.perf_counter() - start)
+    assert len(by_region) == len(REGIONS)
+    return overall.estimate, times
+
+
+def run_measured(argv: list[str]) -> tuple[float, float, str]:
+    """Wall time (s), peak resident memory (MB, from /usr/bin/time) and stdout of one child process."""
+    timer = ["/usr/bin/time", "-f", "MAXRSS_KB=%M"] if Path("/usr/bin/time").exists() else []
+    start = time.perf_counter()
+    result = subprocess.run([*timer, *argv], capture_output=True, text=True, cwd=ROOT, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{argv[:4]} failed: {result.stderr[-2000:]}")
+    peak = float("nan")
+    for line in result.stderr.splitlines():
+        if line.startswith("MAXRSS_KB="):
+            peak = int(line.split("=")[1]) / 1024
+    return elapsed, peak, result.stdout
+
+
+SVY_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import polars as pl
+    import svy
+
+    data_path, margins_path = sys.argv[1], sys.argv[2]
+    data = svy.read_csv(data_path)
+    sample = svy.Sample(data, svy.Design(stratum="stratum", psu="psu", wgt="w0"))
+    margins = pl.read_csv(margins_path, schema_overrides={"category": pl.Utf8})
+    controls = {}
+    for row in margins.iter_rows(named=True):
+        controls.setdefault(row["variable"], {})[row["category"]] = row["total"]
+    raked = sample.weighting.rake(controls=controls, wgt_name="rk")
+    overall = raked.estimation.prop("q").to_polars()
+    by_region = raked.estimation.prop("q", by="region").to_polars()
+    print(overall.filter(pl.col("q") == "yes")["est"][0], by_region.height)
+    """
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5, help="repeats of our measurements")
+    parser.add_argument("--svy-repeat", type=int, default=3, help="repeats of the svy process")
+    parser.add_argument("--skip-svy", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="analysis-bench-") as tmp:
+        directory = Path(tmp)
+        t0 = time.perf_counter()
+        data_path, margins_path = make_data(args.rows, directory)
+        print(f"data: {args.rows:,} rows, {len(REGIONS) * 2} strata, {len(REGIONS) * 2 * PSUS_PER_STRATUM:,} "
+              f"PSUs, 3 margins (generated in {time.perf_counter() - t0:.1f} s)")
+
+        estimate, compute = time_compute(data_path, margins_path, args.repeat)
+
+        cli = [sys.executable, "-m", "analysis", "estimate", "--data", str(data_path), "--weight", "w0",
+               "--strata", "stratum", "--cluster", "psu", "--proportion", "q=yes",
+               "--rake-margins", str(margins_path)]
+        ours_total, ours_by, ours_mem = [], [], []
+        for _ in range(args.repeat):
+            t_all, m_all, _ = run_measured(cli)
+            t_by, m_by, _ = run_measured([*cli, "--by", "region"])
+            ours_total.append(t_all + t_by)
+            ours_by.append(t_by)
+            ours_mem.append(max(m_all, m_by))
+
+        svy_times, svy_mem = [], []
+        if not args.skip_svy:
+            script = directory / "svy_job.py"
+            script.write_text(SVY_SCRIPT, encoding="utf-8")
+            for _ in range(args.svy_repeat):
+                t_svy, m_svy, out = run_measured([sys.executable, str(script), str(data_path),
+                                                  str(margins_path)])
+                svy_times.append(t_svy)
+                svy_mem.append(m_svy)
+            svy_estimate = float(out.split()[0])
+            print(f"overall share 'yes': ours {estimate:.6f}, svy {svy_estimate:.6f}")
+
+    med = statistics.median
+    print()
+    print(f"{'measure (median)':<46}{'ours':>10}{'svy':>10}{'ratio':>9}{'peak MB ours':>14}"
+          f"{'peak MB svy':>13}")
+    print(f"{'compute after loading (rake + overall + by)':<46}{med(compute):>9.3f}s{'':>10}{'':>9}"
+          f"{'':>14}{'':>13}")
+    svy_med = med(svy_times) if svy_times else float("nan")
+    print(f"{'process: overall + by region (2 CLI runs)':<46}{med(ours_total):>9.2f}s{svy_med:>9.2f}s"
+          f"{svy_med / med(ours_total):>8.1f}x{max(ours_mem):>14.0f}"
+          f"{(max(svy_mem) if svy_mem else float('nan')):>13.0f}")
+    print(f"{'process: by region only (1 CLI run)':<46}{med(ours_by):>9.2f}s{svy_med:>9.2f}s"
+          f"{svy_med / med(ours_by):>8.1f}x")
+    print(f"\ncompute runs (s): {', '.join(f'{t:.3f}' for t in compute)}")
+    print(f"svy runs (s): {', '.join(f'{t:.2f}' for t in svy_times)}")
+
+
+if __name__ == "__main__":
+    main()

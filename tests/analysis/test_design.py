@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import Design, DesignError, LonelyPSU, LonelyPSUError, WeightError
+from analysis.errors import DataError
+from tests.analysis.golden_cases import GOLDEN, load_data
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        (np.nan, WeightError, "have 1 missing values (first at row 4)"),
+        (-2.0, WeightError, "must not be negative (row 4: -2.0)"),
+        (np.inf, WeightError, "are infinite at row 4"),
+        ("heavy", DataError, "column 'pw' is not numeric (row 4: 'heavy')"),
+    ],
+)
+def test_bad_weights_are_rejected(
+    apistrat: pd.DataFrame, bad: object, error: type[Exception], message: str
+) -> None:
+    apistrat["pw"] = apistrat["pw"].astype(object)
+    apistrat.loc[3, "pw"] = bad
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Design.from_frame(apistrat, weights="pw", strata="stype")
+
+
+def test_all_zero_weights_rejected(apistrat: pd.DataFrame) -> None:
+    with pytest.raises(WeightError, match="all zero"):
+        Design.from_frame(apistrat, weights=np.zeros(len(apistrat)))
+
+
+def test_missing_stratum_or_cluster_rejected(synthetic: pd.DataFrame) -> None:
+    synthetic.loc[10, "stratum"] = None
+    with pytest.raises(DesignError, match="'stratum' has 1 missing values"):
+        Design.from_frame(synthetic, weights="w0", strata="stratum", cluster="psu")
+    synthetic = load_data("synthetic.csv").copy()
+    synthetic["psu"] = synthetic["psu"].astype(float)
+    synthetic.loc[0, "psu"] = np.nan
+    with pytest.raises(DesignError, match="'psu' has 1 missing values"):
+        Design.from_frame(synthetic, weights="w0", strata="stratum", cluster="psu")
+
+
+def test_unknown_column_and_length_mismatch(synthetic: pd.DataFrame) -> None:
+    with pytest.raises(DataError, match="unknown column 'strat'"):
+        Design.from_frame(synthetic, weights="w0", strata="strat")
+    with pytest.raises(DataError, match="has 3 values but the design has"):
+        Design.from_frame(synthetic, weights=[1.0, 2.0, 3.0])
+
+
+def test_lonely_psu_is_an_error_by_default() -> None:
+    data = load_data("synthetic.csv#lonely")
+    with pytest.raises(LonelyPSUError, match=r"1 stratum/strata have a single PSU \(R1_rural\)"):
+        Design.from_frame(data, weights="w0", strata="stratum", cluster="psu")
+    with pytest.raises(DesignError, match="unknown lonely_psu option 'drop'"):
+        Design.from_frame(data, weights="w0", strata="stratum", cluster="psu", lonely_psu="drop")
+
+
+def test_centered_lonely_psu_uses_grand_mean_of_psu_totals() -> None:
+    data = load_data("synthetic.csv#lonely")
+    designs = {
+        mode: Design.from_frame(data, weights="w0", strata="stratum", cluster="psu", lonely_psu=mode)
+        for mode in LonelyPSU
+        if mode is not LonelyPSU.ERROR
+    }
+    # For a mean the influence values sum to zero, so the grand mean of PSU totals is zero: same as adjust.
+    centred = analysis.mean(designs[LonelyPSU.CENTERED], "income")
+    assert centred.se == pytest.approx(analysis.mean(designs[LonelyPSU.ADJUST], "income").se, rel=1e-9)
+    assert centred.se > analysis.mean(designs[LonelyPSU.CERTAINTY], "income").se
+
+    # For a total, compute Stata's singleunit(centered) by hand with pandas.
+    rows = data[data["income"].notna()]
+    z = (rows["income"] * rows["w0"]).groupby([rows["stratum"], rows["psu"]]).sum()
+    all_psus = data.groupby(["stratum", "psu"]).size().index
+    z = z.reindex(all_psus, fill_value=0.0)
+    variance = 0.0
+    for _, totals in z.groupby(level="stratum"):
+        if len(totals) == 1:
+            variance += float((totals.iloc[0] - z.mean()) ** 2)
+        else:
+            n_h = len(totals)
+            variance += n_h / (n_h - 1) * float(((totals - totals.mean()) ** 2).sum())
+    assert analysis.total(designs[LonelyPSU.CENTERED], "income").se == pytest.approx(np.sqrt(variance), rel=1e-10)
+
+
+def test_fpc_as_fraction_equals_fpc_as_population_size(apistrat: pd.DataFrame) -> None:
+    apistrat["fraction"] = apistrat.groupby("stype")["stype"].transform("size") / apistrat["fpc"]
+    by_size = Design.from_frame(apistrat, weights="pw", strata="stype", fpc="fpc")
+    by_fraction = Design.from_frame(apistrat, weights="pw", strata="stype", fpc="fraction")
+    without = Design.from_frame(apistrat, weights="pw", strata="stype")
+    se = analysis.mean(by_size, "api00").se
+    assert analysis.mean(by_fraction, "api00").se == pytest.approx(se, rel=1e-12)
+    assert analysis.mean(without, "api00").se > se
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.assign(fpc=d["fpc"].where(d.index != 0, 5000)), "fpc is not constant within stratum E"),
+        (lambda d: d.assign(fpc=np.where(d["stype"] == "H", 10, d["fpc"])), "smaller than the number of sampled"),
+        (lambda d: d.assign(fpc=np.where(d["stype"] == "H", 0.5, d["fpc"])), "mixes sampling fractions"),
+        (lambda d: d.assign(fpc=-d["fpc"]), "fpc must be positive"),
+    ],
+)
+def test_inconsistent_fpc_rejected(apistrat: pd.DataFrame, change, message: str) -> None:
+    with pytest.raises(DesignError, match=message):
+        Design.from_frame(change(apistrat), weights="pw", strata="stype", fpc="fpc")
+
+
+def test_design_is_immutable_and_counts(syn_design: Design) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        syn_design.weights = np.ones(syn_design.n)  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        syn_design.weights[0] = 1.0
+    assert syn_design.n_strata == 12
+    assert syn_design.n_psu == syn_design.data["psu"].nunique()
+    assert syn_design.df == syn_design.n_psu - syn_design.n_strata
+    assert "strata=12" in repr(syn_design)
+
+
+def test_psu_codes_are_nested_in_strata(synthetic: pd.DataFrame) -> None:
+    # The same cluster label in two strata is two PSUs (R's nest = TRUE).
+    synthetic["local_psu"] = synthetic.groupby("stratum")["psu"].rank(method="dense").astype(int)
+    nested = Design.from_frame(synthetic, weights="w0", strata="stratum", cluster="local_psu")
+    assert nested.n_psu == synthetic["psu"].nunique()
+
+
+def test_rake_and_with_weights_return_new_designs(syn_design: Design, synthetic: pd.DataFrame) -> None:
+    before = synthetic.copy()
+    weights_before = syn_design.weights.copy()
+    margins = analysis.read_margins(GOLDEN / "synthetic_margins.csv")
+    raked = syn_design.rake(margins)
+    assert raked is not syn_design and raked.calibration is not None
+    assert syn_design.calibration is None
+    np.testing.assert_array_equal(syn_design.weights, weights_before)
+    pd.testing.assert_frame_equal(synthetic, before)
+    plain = raked.with_weights("w0")
+    assert plain.calibration is None
+    np.testing.assert_array_equal(plain.weights, weights_before)
