@@ -1,0 +1,116 @@
+"""`flask questionnaires` and the researchers' questionnaire pages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import AuditEvent, QuestionnaireVersion
+from tests.conftest import AuthActions, make_user
+from tests.surveyapp.respond_helpers import QUESTIONNAIRES
+
+
+def run(app: Flask, *args: str) -> tuple[int, str]:
+    result = app.test_cli_runner().invoke(args=list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "questionnaires"
+    shutil.copytree(QUESTIONNAIRES, root)
+    return root
+
+
+def test_validate_every_shipped_file(app: Flask) -> None:
+    code, out = run(app, "questionnaires", "validate")
+    assert code == 0, out
+    assert "0 error(s)" in out
+
+
+def test_validate_reports_file_line_and_item(app: Flask, tree: Path) -> None:
+    path = tree / "public_safety" / "2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("type: scale", "type: scael", 1), encoding="utf-8")
+    code, out = run(app, "questionnaires", "validate", str(path))
+    assert code == 1
+    line = next(line for line in out.splitlines() if "scael" in line)
+    assert "2024.yaml:" in line and "unknown type 'scael'" in line and "did you mean 'scale'" in line
+    assert "Traceback" not in out
+
+
+def test_publish_is_idempotent_and_audited(app: Flask) -> None:
+    path = str(QUESTIONNAIRES / "public_safety" / "2024.yaml")
+    code, first = run(app, "questionnaires", "publish", path)
+    assert code == 0 and "public_safety 2024: published" in first
+    code, again = run(app, "questionnaires", "publish", path)
+    assert code == 0 and "already published, unchanged" in again
+    with app.app_context():
+        assert db.session.query(QuestionnaireVersion).count() == 1
+        [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "publish")).all()
+        assert event.object_id == "public_safety/2024"
+
+
+def test_changed_published_version_is_refused(app: Flask, tree: Path) -> None:
+    path = tree / "public_safety" / "2024.yaml"
+    assert run(app, "questionnaires", "publish", str(path))[0] == 0
+    with app.app_context():
+        stored = db.session.scalar(select(QuestionnaireVersion.content))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("estimated_minutes: 15", "estimated_minutes: 16", 1)
+        if "estimated_minutes: 15" in text
+        else text.replace("estimated_minutes:", "estimated_minutes: 1 #", 1),
+        encoding="utf-8",
+    )
+    code, out = run(app, "questionnaires", "publish", str(path))
+    assert code != 0
+    assert "immutable" in out and "new version" in out and "Nothing was published" in out
+    with app.app_context():
+        assert db.session.scalar(select(QuestionnaireVersion.content)) == stored
+
+
+def test_diff_between_shipped_versions(app: Flask) -> None:
+    code, out = run(app, "questionnaires", "diff", "public_safety", "2024", "2025")
+    assert code == 0, out
+    assert "Items added" in out and "Items removed" in out and "replaced" in out
+
+
+def test_diff_unknown_version_is_clear(app: Flask) -> None:
+    code, out = run(app, "questionnaires", "diff", "public_safety", "2024", "2031")
+    assert code != 0 and "public_safety 2031: neither published nor a file" in out
+
+
+def test_list_shows_published_and_files(app: Flask) -> None:
+    run(app, "questionnaires", "publish", str(QUESTIONNAIRES / "parents" / "2024.yaml"))
+    code, out = run(app, "questionnaires", "list")
+    assert code == 0
+    assert any(line.startswith("parents") and "published" in line for line in out.splitlines())
+    assert "file only (not published)" in out
+
+
+def test_researcher_pages(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    run(app, "questionnaires", "publish", str(QUESTIONNAIRES / "child_protection" / "2024.yaml"))
+    make_user(app, "saule", "researcher")
+    auth.login("saule")
+    listing = client.get("/research/questionnaires?lang=en").get_data(as_text=True)
+    assert "child_protection" in listing and "draft: not published" in listing
+    preview = client.get("/research/questionnaires/child_protection/2024").get_data(as_text=True)
+    assert 'lang="kk"' in preview and 'lang="ru"' in preview and "Сәлем!" in preview and "Привет!" in preview
+    assert "shown if" in preview  # skip rules are visible to the translator
+    draft = client.get("/research/questionnaires/child_protection/2025")
+    assert draft.status_code == 200 and "draft: not published" in draft.get_data(as_text=True)
+    diff = client.get("/research/questionnaires/child_protection/diff?from=2024&to=2025")
+    assert diff.status_code == 200 and "Summary:" in diff.get_data(as_text=True)
+    assert client.get("/research/questionnaires/child_protection/2099").status_code == 404
+
+
+def test_ministry_cannot_see_questionnaire_pages(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    make_user(app, "dana", "ministry")
+    auth.login("dana")
+    assert client.get("/research/questionnaires").status_code == 403
