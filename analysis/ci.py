@@ -9,9 +9,9 @@ Formulas follow R's ``survey`` package:
   sample size ``p (1 - p) / se^2`` scaled by ``(t(n - 1) / t(df))^2``;
 * ``WILSON``: Wilson's score interval with the effective sample size ``p (1 - p) / se^2`` and the t quantile.
 
-At ``p = 0`` or ``p = 1`` the standard error is zero and the effective sample size is undefined; there we
-fall back to the exact Clopper-Pearson interval on the domain's ``n`` (``LOGIT``, ``BETA``) or Wilson on
-``n``, so the interval stays inside [0, 1] and is not degenerate.
+At ``p = 0`` or ``p = 1`` the standard error is zero and the effective sample size is undefined (R returns
+NaN or a degenerate interval); there ``LOGIT``, ``BETA`` and ``WILSON`` all fall back to the exact
+Clopper-Pearson interval on the domain's ``n``, which needs no degrees of freedom and stays inside [0, 1].
 """
 
 from __future__ import annotations
@@ -60,25 +60,25 @@ def proportion(
         return p - t * se, p + t * se
 
     boundary = (p <= 0.0) | (p >= 1.0) | (se <= 0.0)
+    exact_low, exact_high = _clopper_pearson(p, n, level)
     with np.errstate(divide="ignore", invalid="ignore"):
-        n_eff = np.where(boundary, n, p * (1.0 - p) / (se * se))
+        n_eff = p * (1.0 - p) / (se * se)
         if method is CIMethod.LOGIT:
             logit = np.log(p / (1.0 - p))
             half = t * se / (p * (1.0 - p))
             low, high = special.expit(logit - half), special.expit(logit + half)
-            cp_low, cp_high = _clopper_pearson(p, n, level)
-            return np.where(boundary, cp_low, low), np.where(boundary, cp_high, high)
-        if method is CIMethod.BETA:
+        elif method is CIMethod.BETA:
             alpha = 1.0 - level
             ratio = _t_lower(n - 1.0, alpha) / _t_lower(np.asarray(df, dtype=np.float64), alpha)
-            n_eff = np.where(boundary, n, n_eff * ratio * ratio)
-            return _clopper_pearson(p, n_eff, level)
-        if method is CIMethod.WILSON:
+            low, high = _clopper_pearson(p, n_eff * ratio * ratio, level)
+        elif method is CIMethod.WILSON:
             z2 = t * t / n_eff
             centre = (p + z2 / 2.0) / (1.0 + z2)
             half = t * np.sqrt(p * (1.0 - p) / n_eff + z2 / (4.0 * n_eff)) / (1.0 + z2)
-            return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
-    raise ValueError(f"unknown CI method {method!r}")  # unreachable: CIMethod is closed
+            low, high = centre - half, centre + half
+        else:
+            raise ValueError(f"unknown CI method {method!r}")  # unreachable: CIMethod is closed
+    return np.where(boundary, exact_low, low), np.where(boundary, exact_high, high)
 
 
 def _t_lower(df: np.ndarray, alpha: float) -> np.ndarray:
