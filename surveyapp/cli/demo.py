@@ -11,8 +11,10 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from surveyapp import audit
+from surveyapp.demo.load import has_responses, load_responses, publish_all
 from surveyapp.extensions import db
 from surveyapp.models import Role, User
+from surveyapp.questionnaire import QuestionnaireError
 
 demo_cli = AppGroup("demo", help="Demo accounts and data for trying the platform.")
 
@@ -25,8 +27,26 @@ def _login_file() -> Path:
 
 
 @demo_cli.command("init")
-def init_demo() -> None:
-    """Create the demo accounts when the database has no users yet, then print the logins."""
+@click.option("--adults", default=10_000, show_default=True, help="Synthetic adult respondents per year.")
+@click.option("--pupils", default=4_000, show_default=True, help="Synthetic pupils per year.")
+@click.option("--seed", default=2026, show_default=True)
+def init_demo(adults: int, pupils: int, seed: int) -> None:
+    """Demo accounts, the questionnaires and SYNTHETIC responses, each made only when missing; prints the logins."""
+    root = Path(current_app.config["QUESTIONNAIRES_DIR"])
+    try:
+        created = publish_all(root)
+    except QuestionnaireError as error:
+        raise click.ClickException(f"the questionnaires under {root} do not load: {error}") from None
+    if created:
+        click.echo(f"Published {created} questionnaire version(s) from {root}.")
+    if not has_responses() and (adults or pupils):
+        click.echo("Generating synthetic demo responses (clearly marked as synthetic)…")
+        for key, count in load_responses(adults, pupils, seed).items():
+            click.echo(f"  {key}: {count} synthetic responses")
+    _init_accounts()
+
+
+def _init_accounts() -> None:
     logins = _login_file()
     if db.session.scalar(select(func.count()).select_from(User)) == 0:
         lines = []

@@ -79,7 +79,7 @@ def test_set_password_role_deactivate_and_list(app: Flask, runner: FlaskCliRunne
 
 
 def test_demo_init_creates_accounts_once(app: Flask, runner: FlaskCliRunner) -> None:
-    code, first = run(runner, "demo", "init")
+    code, first = run(runner, "demo", "init", "--adults", "0", "--pupils", "0")
     assert code == 0, first
     with app.app_context():
         users = {u.username: u.role for u in db.session.scalars(select(User))}
@@ -87,7 +87,7 @@ def test_demo_init_creates_accounts_once(app: Flask, runner: FlaskCliRunner) -> 
     admin_line = next(line for line in first.splitlines() if line.startswith("admin "))
     password = admin_line.split()[1]
     assert get_user(app, "admin").check_password(password)
-    code, second = run(runner, "demo", "init")
+    code, second = run(runner, "demo", "init", "--adults", "0", "--pupils", "0")
     assert code == 0 and admin_line in second
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(User)) == 3

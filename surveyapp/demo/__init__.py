@@ -1,0 +1,1 @@
+"""Synthetic demo data: clearly labelled as such everywhere it appears."""

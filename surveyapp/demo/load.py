@@ -1,0 +1,88 @@
+"""Putting the demo into the database: the questionnaires, and synthetic responses for two years."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from surveyapp.demo.synthetic import responses
+from surveyapp.extensions import db
+from surveyapp.models import Response, ResponseStatus
+from surveyapp.questionnaire import load_tree
+from surveyapp.services.publishing import publish
+from surveyapp.services.versions import domain_of, published
+
+# (instrument, version, fieldwork year, pupils?) of the demo surveys.
+DEMO_SURVEYS = (
+    ("public_safety", "2024", 2024, False),
+    ("public_safety", "2025", 2025, False),
+    ("child_protection", "2024", 2024, True),
+    ("child_protection", "2025", 2025, True),
+)
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class DemoCounts:
+    published: int
+    responses: dict[str, int]
+
+
+def publish_all(root: Path) -> int:
+    """Publish every version file under root that is not published yet; returns how many were new."""
+    created = sum(publish(version).created for version in load_tree(root))
+    db.session.commit()
+    return created
+
+
+def load_responses(adults_per_year: int, pupils_per_year: int, seed: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for instrument, version, year, pupils in DEMO_SURVEYS:
+        row = published(instrument, version)
+        if row is None:
+            continue
+        domain = domain_of(row)
+        target = pupils_per_year if pupils else adults_per_year
+        batch: list[dict[str, object]] = []
+        total = 0
+        for synthetic in responses(domain, target, seed, year, pupils):
+            seconds = (synthetic.submitted_at - synthetic.started_at).total_seconds()
+            batch.append(
+                {
+                    "version_id": row.id,
+                    "version_sha256": row.sha256,
+                    "language": synthetic.language,
+                    "status": ResponseStatus.SUBMITTED.value,
+                    "mode": "synthetic",
+                    "answers": synthetic.answers,
+                    "page_languages": {section.code: synthetic.language for section in domain.sections},
+                    "design": synthetic.design,
+                    "paradata": {
+                        "synthetic": True,
+                        "device": synthetic.device,
+                        "total_seconds": round(seconds, 1),
+                        "resumes": 0,
+                    },
+                    "quality_flags": ["speeding"] if domain.min_seconds and seconds < domain.min_seconds else [],
+                    "started_at": synthetic.started_at,
+                    "updated_at": synthetic.submitted_at,
+                    "submitted_at": synthetic.submitted_at,
+                    "current_section": domain.sections[-1].code,
+                }
+            )
+            if len(batch) >= BATCH:
+                db.session.execute(insert(Response), batch)
+                total += len(batch)
+                batch = []
+        if batch:
+            db.session.execute(insert(Response), batch)
+            total += len(batch)
+        db.session.commit()
+        counts[f"{instrument}/{version}"] = total
+    return counts
+
+
+def has_responses() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(Response)))

@@ -1,0 +1,91 @@
+"""An illustrative, SYNTHETIC population frame for the demo: not official statistics.
+
+Adult (18+) and pupil (12–17) counts per region and settlement type, rounded to look plausible for Kazakhstan
+(cities of republican significance are all urban). Used to draw the demo samples, their base weights and the
+population margins the demo rakes to.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+SYNTHETIC_NOTE: Final = "SYNTHETIC demo figures (illustrative, not official statistics)"
+
+# region -> (urban adults, rural adults), thousands
+ADULTS_THOUSANDS: Final[dict[str, tuple[int, int]]] = {
+    "astana": (980, 0),
+    "almaty": (1560, 0),
+    "shymkent": (770, 0),
+    "abai": (270, 170),
+    "akmola": (300, 230),
+    "aktobe": (480, 190),
+    "almaty_region": (330, 610),
+    "atyrau": (300, 170),
+    "east_kazakhstan": (370, 150),
+    "jambyl": (330, 420),
+    "jetisu": (230, 230),
+    "west_kazakhstan": (280, 190),
+    "karaganda": (730, 110),
+    "kostanay": (370, 230),
+    "kyzylorda": (290, 250),
+    "mangystau": (340, 230),
+    "pavlodar": (420, 140),
+    "north_kazakhstan": (190, 230),
+    "turkistan": (300, 890),
+    "ulytau": (150, 20),
+}
+
+SEXES: Final = ("male", "female")
+# Shares of adults by sex and age group (same in every stratum: enough for a demo).
+ADULT_AGE_GROUPS: Final[dict[str, tuple[int, int | None, float]]] = {
+    "18-29": (18, 29, 0.25),
+    "30-44": (30, 44, 0.32),
+    "45-59": (45, 59, 0.24),
+    "60+": (60, 85, 0.19),
+}
+PUPIL_AGE_GROUPS: Final[dict[str, tuple[int, int | None, float]]] = {
+    "12-14": (12, 14, 0.52),
+    "15-17": (15, 17, 0.48),
+}
+FEMALE_SHARE_ADULTS: Final = 0.52
+FEMALE_SHARE_PUPILS: Final = 0.49
+PUPILS_PER_ADULT: Final = 0.11
+
+
+def strata_counts(pupils: bool = False) -> dict[tuple[str, str], int]:
+    """Population per (region, settlement) stratum, in persons."""
+    scale = PUPILS_PER_ADULT if pupils else 1.0
+    counts = {}
+    for region, (urban, rural) in ADULTS_THOUSANDS.items():
+        for settlement, thousands in (("urban", urban), ("rural", rural)):
+            if thousands:
+                counts[(region, settlement)] = round(thousands * 1000 * scale)
+    return counts
+
+
+def margin_rows(pupils: bool = False) -> list[dict[str, object]]:
+    """Population margins `variable,category,total` for raking: region, settlement, sex, age_group."""
+    counts = strata_counts(pupils)
+    total = sum(counts.values())
+    female = FEMALE_SHARE_PUPILS if pupils else FEMALE_SHARE_ADULTS
+    groups = PUPIL_AGE_GROUPS if pupils else ADULT_AGE_GROUPS
+    rows: list[dict[str, object]] = []
+    regions: dict[str, int] = {}
+    settlements: dict[str, int] = {}
+    for (region, settlement), count in counts.items():
+        regions[region] = regions.get(region, 0) + count
+        settlements[settlement] = settlements.get(settlement, 0) + count
+    rows += [{"variable": "region", "category": k, "total": v} for k, v in regions.items()]
+    rows += [{"variable": "settlement", "category": k, "total": v} for k, v in settlements.items()]
+    female_total = round(total * female)
+    rows += [
+        {"variable": "sex", "category": "female", "total": female_total},
+        {"variable": "sex", "category": "male", "total": total - female_total},
+    ]
+    shares = [share for _low, _high, share in groups.values()]
+    parts = [round(total * share) for share in shares]
+    parts[-1] = total - sum(parts[:-1])  # margins must agree on the population total
+    rows += [
+        {"variable": "age_group", "category": name, "total": part} for name, part in zip(groups, parts, strict=True)
+    ]
+    return rows
