@@ -38,3 +38,8 @@ class ConvergenceError(AnalysisError):
 
 class EstimationError(AnalysisError):
     """An estimate cannot be computed, for example because its domain is empty."""
+
+
+class ProgrammeError(AnalysisError):
+    """A programme file (indicators and targets) or a survey definition in it is missing, malformed or
+    does not fit the questionnaire; the message names the file and the key at fault."""
