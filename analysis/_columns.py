@@ -39,8 +39,6 @@ def to_float(values: np.ndarray | pd.Series, name: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind in "biuf":
         return arr.astype(np.float64, copy=False)
-    if arr.dtype.kind == "b":
-        return arr.astype(np.float64)
     converted = pd.to_numeric(pd.Series(arr), errors="coerce").to_numpy(dtype=np.float64)
     bad = np.isnan(converted) & ~pd.isna(pd.Series(arr)).to_numpy()
     if bad.any():

@@ -112,6 +112,7 @@ class Design:
             raise DesignError(f"unknown lonely_psu option '{lonely_psu}' (choose one of: {choices})") from None
 
         calibration = None
+        name = f"'{weights}'" if isinstance(weights, str) else ""
         if isinstance(weights, CalibratedWeights):
             if len(weights.weights) != n:
                 raise WeightError(f"calibrated weights have {len(weights.weights)} values for {n} rows")
@@ -121,7 +122,7 @@ class Design:
             w = np.ones(n)
         else:
             w = to_float(resolve(data, weights, n, "weights"), label(weights, "weights"))
-        w = _checked_weights(w, label(weights, "weights") if not isinstance(weights, CalibratedWeights) else "")
+        w = _checked_weights(w, name)
 
         if strata is None:
             stratum = np.zeros(n, dtype=np.int64)
@@ -208,9 +209,13 @@ class Design:
         from analysis.weighting import CalibratedWeights
 
         if isinstance(weights, CalibratedWeights):
-            w = _checked_weights(weights.weights, "calibrated weights")
+            if len(weights.weights) != self.n:
+                raise WeightError(f"calibrated weights have {len(weights.weights)} values for {self.n} rows")
+            w = _checked_weights(weights.weights, "")
             return dataclasses.replace(self, weights=_readonly(w))._with_calibration(weights.calibration)
-        w = _checked_weights(to_float(resolve(self.data, weights, self.n, "weights"), "weights"), "weights")
+        name = f"'{weights}'" if isinstance(weights, str) else ""
+        w = _checked_weights(to_float(resolve(self.data, weights, self.n, "weights"), label(weights, "weights")),
+                             name)
         return dataclasses.replace(self, weights=_readonly(w))._with_calibration(None)
 
     def rake(

@@ -244,8 +244,9 @@ def rake(
     """Rake ``weights`` to population ``margins`` by iterative proportional fitting.
 
     Converged when every weighted margin is within ``tol`` (relative) of its total. With ``trim =
-    (lower, upper)`` weights are clipped to the bounds after each raking and raked again until both the
-    margins and the bounds hold.
+    (lower, upper)`` (absolute weight values; ``None`` for no bound) weights are clipped to the bounds
+    after each raking and raked again until both the margins and the bounds hold. The variance of a
+    trimmed raking is computed as if it were a plain raking of the base weights (an approximation).
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame")
@@ -254,7 +255,6 @@ def rake(
     if not (tol > 0) or max_iter < 1:
         raise MarginError("tolerance must be positive and the iteration limit at least 1")
     w0 = _weights(data, weights)
-    n = len(w0)
     variables = list(margins)
     targets, codes = [], []
     for variable in variables:
@@ -262,47 +262,40 @@ def rake(
         targets.append(target)
         codes.append(code)
     _check_totals(variables, targets)
-
     cell, cell_codes = _cells(codes, [len(t) for t in targets])
     n_cells = cell_codes[0].shape[0]
 
-    lo, hi = (None, None) if trim is None else trim
-    factor = np.ones(n_cells)
-    current = w0
     iterations = 0
-    for _ in range(max_iter if trim is not None else 1):
+    current = w0
+    lo = -np.inf if trim is None or trim[0] is None else float(trim[0])
+    hi = np.inf if trim is None or trim[1] is None else float(trim[1])
+    positive = w0 > 0
+    for _ in range(1 if trim is None else max_iter):
         cell_weight = np.bincount(cell, weights=current, minlength=n_cells)
-        factor_step, steps, error = _ipf(cell_weight, cell_codes, targets, tol, max_iter)
+        factor, steps, error = _ipf(cell_weight, cell_codes, targets, tol, max_iter)
         iterations += steps
         if error > tol:
             raise ConvergenceError(
                 f"raking did not converge in {max_iter} iterations "
                 f"(largest relative margin error {error:.3g}, tolerance {tol:g})"
             )
-        factor = factor * factor_step
-        if trim is None:
+        current = current * factor[cell]
+        kept = current[positive]
+        if kept.min() >= lo * (1 - 1e-9) and kept.max() <= hi * (1 + 1e-9):
             break
-        raked = current * factor_step[cell]
-        inside = (lo is None or raked.min() >= lo * (1 - 1e-9)) and (hi is None or raked.max() <= hi * (1 + 1e-9))
-        if inside:
-            current = raked
-            break
-        current = np.clip(raked, lo, hi)
+        # Clipping breaks the margins again; the next raking restores them, usually within a few rounds.
+        current = np.where(positive, np.clip(current, lo, hi), 0.0)
     else:
-        raise ConvergenceError(
-            f"raking with trimming to [{lo}, {hi}] did not converge in {max_iter} rounds"
-        )
+        raise ConvergenceError(f"raking with trimming to [{lo:g}, {hi:g}] did not converge in {max_iter} rounds")
 
-    final = w0 * factor[cell] if trim is None else current
     model = np.zeros((n_cells, sum(len(t) for t in targets)))
     offset = 0
     for cc, t in zip(cell_codes, targets, strict=True):
         model[np.arange(n_cells), offset + cc] = 1.0
         offset += len(t)
-    final = np.asarray(final, dtype=np.float64).copy()
+    final = np.array(current, dtype=np.float64)
     final.flags.writeable = False
     error = _margin_error(np.bincount(cell, weights=final, minlength=n_cells), cell_codes, targets)
-    del n
     return CalibratedWeights(
         weights=final,
         calibration=Calibration.build(w0, cell, model),
