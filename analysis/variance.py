@@ -35,6 +35,8 @@ def domain_variance(
     ``influence`` (unweighted ``u_k``) is only used for the calibration regression, which R runs with the
     base weights rather than the final ones.
     """
+    if not design.has_clusters and design.calibration is None:
+        return _rowwise_variance(design, weighted_influence, domain, n_domains)
     block = max(1, _BLOCK_CELLS // max(design.n_psu, 1))
     out = np.empty(n_domains)
     for start in range(0, n_domains, block):
@@ -69,25 +71,61 @@ def _block_variance(
 
 
 def stratified_sum_of_squares(design: Design, totals: np.ndarray) -> np.ndarray:
-    """Sum over strata of ``(1 - f_h) n_h/(n_h - 1)`` times the centred sum of squares of PSU totals."""
+    """Variance from a PSU x domain matrix of PSU totals (PSUs ordered by stratum)."""
     starts = design.stratum_psu_start
+    n_h = design.n_psu_in_stratum.astype(np.float64)
+    stratum_sum = np.add.reduceat(totals, starts, axis=0)
+    centred = totals - (stratum_sum / n_h[:, None])[design.psu_stratum]
+    centred_ss = np.add.reduceat(centred * centred, starts, axis=0)
+    raw_ss = np.add.reduceat(totals * totals, starts, axis=0) if (n_h == 1).any() else centred_ss
+    return _combine_strata(design, centred_ss, stratum_sum, raw_ss)
+
+
+def _rowwise_variance(design: Design, wu: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:
+    """The same variance when every row is its own PSU and there is no calibration.
+
+    A row's total is non-zero in its own domain only, so the stratum x domain sums of squares come from
+    bincounts over the rows instead of a rows x domains matrix. Two passes (mean first, then squared
+    deviations) keep the accuracy of the dense path; the rows of a stratum outside the domain each add
+    the squared stratum mean.
+    """
+    width = n_domains + 1
+    n_strata = design.n_strata
+    key = design.stratum * width + domain
+    shape = (n_strata, width)
+    members = np.bincount(key, minlength=n_strata * width).reshape(shape)[:, :n_domains]
+    stratum_sum = np.bincount(key, weights=wu, minlength=n_strata * width).reshape(shape)[:, :n_domains]
+    n_h = design.n_psu_in_stratum.astype(np.float64)
+    mean = stratum_sum / n_h[:, None]
+    deviation = wu - np.concatenate([mean, np.zeros((n_strata, 1))], axis=1)[design.stratum, domain]
+    inside = np.bincount(key, weights=deviation * deviation, minlength=n_strata * width)
+    centred_ss = inside.reshape(shape)[:, :n_domains] + (n_h[:, None] - members) * mean * mean
+    raw_ss = centred_ss
+    if (n_h == 1).any():
+        raw_ss = np.bincount(key, weights=wu * wu, minlength=n_strata * width).reshape(shape)[:, :n_domains]
+    return _combine_strata(design, centred_ss, stratum_sum, raw_ss)
+
+
+def _combine_strata(
+    design: Design, centred_ss: np.ndarray, stratum_sum: np.ndarray, raw_ss: np.ndarray
+) -> np.ndarray:
+    """Weight each stratum's sum of squares by ``(1 - f_h) n_h / (n_h - 1)``; handle one-PSU strata."""
     n_h = design.n_psu_in_stratum.astype(np.float64)
     finite = 1.0 - design.sampling_fraction
     # R skips strata sampled completely (f_h = 1) outright; tiny negative values from rounding would hurt.
     finite = np.where(finite < 1e-7, 0.0, finite)
-
-    stratum_sum = np.add.reduceat(totals, starts, axis=0)
-    centred = totals - (stratum_sum / n_h[:, None])[design.psu_stratum]
     lonely = n_h == 1
+    squares = centred_ss
     if lonely.any():
+        squares = centred_ss.copy()
         mode = design.lonely_psu
-        lonely_psu = lonely[design.psu_stratum]
         if mode is LonelyPSU.ADJUST:
-            centred[lonely_psu] = totals[lonely_psu]
+            squares[lonely] = raw_ss[lonely]
         elif mode is LonelyPSU.CENTERED:
-            centred[lonely_psu] = totals[lonely_psu] - totals.mean(axis=0)
+            # (z - m)^2 for the single PSU total z, m the mean PSU total of the whole sample.
+            grand = stratum_sum.sum(axis=0) / design.n_psu
+            squares[lonely] = raw_ss[lonely] - 2.0 * grand * stratum_sum[lonely] + grand * grand
         # CERTAINTY keeps the zero deviation of a one-PSU stratum from its own mean.
-    squares = np.add.reduceat(centred * centred, starts, axis=0)
     scale = finite * np.where(lonely, 1.0, n_h / np.maximum(n_h - 1.0, 1.0))
     return scale @ squares
 
@@ -97,6 +135,10 @@ def domain_degrees_of_freedom(
 ) -> np.ndarray:
     """PSUs minus strata among those holding members of each domain (R's ``degf()`` on a subset)."""
     width = n_domains + 1
+    if not design.has_clusters:
+        members = np.bincount(design.stratum * width + domain, minlength=design.n_strata * width)
+        members = members.reshape(design.n_strata, width)[:, :n_domains]
+        return (members.sum(axis=0) - (members > 0).sum(axis=0)).astype(np.int64)
     present = np.bincount(design.psu * width + domain, minlength=design.n_psu * width)
     present = present.reshape(design.n_psu, width)[:, :n_domains] > 0
     psus = present.sum(axis=0)

@@ -142,3 +142,20 @@ def test_rake_and_with_weights_return_new_designs(syn_design: Design, synthetic:
     plain = raked.with_weights("w0")
     assert plain.calibration is None
     np.testing.assert_array_equal(plain.weights, weights_before)
+
+
+@pytest.mark.parametrize("mode", [LonelyPSU.CERTAINTY, LonelyPSU.ADJUST, LonelyPSU.CENTERED])
+def test_unclustered_fast_path_equals_one_row_clusters(apistrat: pd.DataFrame, mode: LonelyPSU) -> None:
+    # Without clusters the variance is computed row-wise; declaring every row its own cluster takes the
+    # general PSU-matrix path. A one-row stratum exercises the lonely-PSU rules on both.
+    extra = apistrat.iloc[[0]].assign(stype="X", snum=-1, fpc=1000.0)
+    data = pd.concat([apistrat, extra], ignore_index=True)
+    rowwise = Design.from_frame(data, weights="pw", strata="stype", fpc="fpc", lonely_psu=mode)
+    general = Design.from_frame(data, weights="pw", strata="stype", fpc="fpc", cluster="snum", lonely_psu=mode)
+    assert not rowwise.has_clusters and general.has_clusters
+    for estimator in (lambda d: analysis.mean(d, "api00", by="awards"),
+                      lambda d: [analysis.total(d, "enroll", where="api00 > 600")],
+                      lambda d: analysis.proportion(d, "sch_wide", ["Yes"], by="stype")):
+        for fast, slow in zip(estimator(rowwise), estimator(general), strict=True):
+            assert fast.se == pytest.approx(slow.se, rel=1e-10)
+            assert (fast.df, fast.n, fast.by) == (slow.df, slow.n, slow.by)
