@@ -42,9 +42,7 @@ def render_error(code: int, detail: str | None = None) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
-        return render_error(
-            400, _("The form expired or was sent from elsewhere. Reload the page and submit it again.")
-        )
+        return render_error(400, _("The form expired or was sent from elsewhere. Reload the page and submit it again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

@@ -11,9 +11,9 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from surveyapp import audit
-from surveyapp.demo.load import has_responses, load_responses, publish_all
+from surveyapp.demo.load import has_responses, load_margins, load_responses, publish_all
 from surveyapp.extensions import db
-from surveyapp.models import Role, User
+from surveyapp.models import MarginSet, Role, User
 from surveyapp.questionnaire import QuestionnaireError
 
 demo_cli = AppGroup("demo", help="Demo accounts and data for trying the platform.")
@@ -43,6 +43,10 @@ def init_demo(adults: int, pupils: int, seed: int) -> None:
         click.echo("Generating synthetic demo responses (clearly marked as synthetic)…")
         for key, count in load_responses(adults, pupils, seed).items():
             click.echo(f"  {key}: {count} synthetic responses")
+    if not db.session.scalar(select(func.count()).select_from(MarginSet)):
+        folder = Path(current_app.config.get("DEMO_DIR") or Path(current_app.instance_path) / "demo")
+        imported = load_margins(folder, root)
+        click.echo(f"Imported synthetic population margins ({', '.join(imported)}) from {folder}.")
     _init_accounts()
 
 

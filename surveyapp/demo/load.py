@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from surveyapp.demo.population import margin_cells
 from surveyapp.demo.synthetic import responses
 from surveyapp.extensions import db
 from surveyapp.models import Response, ResponseStatus
 from surveyapp.questionnaire import load_tree
+from surveyapp.services.margins import import_margins
 from surveyapp.services.publishing import publish
 from surveyapp.services.versions import domain_of, published
 
@@ -22,12 +24,7 @@ DEMO_SURVEYS = (
     ("child_protection", "2025", 2025, True),
 )
 BATCH = 2000
-
-
-@dataclass(frozen=True)
-class DemoCounts:
-    published: int
-    responses: dict[str, int]
+DEMO_YEARS = (2024, 2025)
 
 
 def publish_all(root: Path) -> int:
@@ -82,6 +79,23 @@ def load_responses(adults_per_year: int, pupils_per_year: int, seed: int) -> dic
         db.session.commit()
         counts[f"{instrument}/{version}"] = total
     return counts
+
+
+def load_margins(folder: Path, questionnaires: Path) -> list[str]:
+    """Write the synthetic margins as the CSV files a researcher would import, and import them the same way."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = []
+    for year in DEMO_YEARS:
+        for population, pupils in (("adults", False), ("pupils", True)):
+            path = folder / f"margins_{population}_{year}_SYNTHETIC.csv"
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=["region", "sex", "age_group", "settlement", "total"])
+                writer.writeheader()
+                writer.writerows(margin_cells(pupils, year))
+            import_margins(path, year, population, questionnaires, synthetic=True)
+            done.append(f"{population} {year}")
+    db.session.commit()
+    return done
 
 
 def has_responses() -> bool:

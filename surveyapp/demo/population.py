@@ -63,29 +63,19 @@ def strata_counts(pupils: bool = False) -> dict[tuple[str, str], int]:
     return counts
 
 
-def margin_rows(pupils: bool = False) -> list[dict[str, object]]:
-    """Population margins `variable,category,total` for raking: region, settlement, sex, age_group."""
-    counts = strata_counts(pupils)
-    total = sum(counts.values())
+def margin_cells(pupils: bool = False, year: int = 2024) -> list[dict[str, object]]:
+    """Population by region × sex × age group × settlement (the file `flask margins import` reads).
+
+    The later year grows by one per cent, so the two demo years do not share one set of totals."""
+    growth = 1.01 ** (year - 2024)
     female = FEMALE_SHARE_PUPILS if pupils else FEMALE_SHARE_ADULTS
     groups = PUPIL_AGE_GROUPS if pupils else ADULT_AGE_GROUPS
-    rows: list[dict[str, object]] = []
-    regions: dict[str, int] = {}
-    settlements: dict[str, int] = {}
-    for (region, settlement), count in counts.items():
-        regions[region] = regions.get(region, 0) + count
-        settlements[settlement] = settlements.get(settlement, 0) + count
-    rows += [{"variable": "region", "category": k, "total": v} for k, v in regions.items()]
-    rows += [{"variable": "settlement", "category": k, "total": v} for k, v in settlements.items()]
-    female_total = round(total * female)
-    rows += [
-        {"variable": "sex", "category": "female", "total": female_total},
-        {"variable": "sex", "category": "male", "total": total - female_total},
-    ]
-    shares = [share for _low, _high, share in groups.values()]
-    parts = [round(total * share) for share in shares]
-    parts[-1] = total - sum(parts[:-1])  # margins must agree on the population total
-    rows += [
-        {"variable": "age_group", "category": name, "total": part} for name, part in zip(groups, parts, strict=True)
-    ]
-    return rows
+    cells: list[dict[str, object]] = []
+    for (region, settlement), count in strata_counts(pupils).items():
+        for sex, share_sex in (("female", female), ("male", 1 - female)):
+            for name, (_low, _high, share_age) in groups.items():
+                total = round(count * growth * share_sex * share_age)
+                cells.append(
+                    {"region": region, "sex": sex, "age_group": name, "settlement": settlement, "total": total}
+                )
+    return cells

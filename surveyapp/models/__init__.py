@@ -1,17 +1,22 @@
 """Database models; one module per area."""
 
 from surveyapp.models.audit import AuditEvent
+from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet
 from surveyapp.models.invitation import Invitation, InvitationStatus
 from surveyapp.models.questionnaire import Instrument, QuestionnaireVersion
 from surveyapp.models.response import Response, ResponseStatus
 from surveyapp.models.user import LoginThrottle, Role, User
 
 __all__ = [
+    "AdminFigure",
     "AuditEvent",
+    "ComputationRun",
+    "IndicatorResult",
     "Instrument",
     "Invitation",
     "InvitationStatus",
     "LoginThrottle",
+    "MarginSet",
     "QuestionnaireVersion",
     "Response",
     "ResponseStatus",
