@@ -10,6 +10,7 @@ from scipy import stats
 import analysis
 from analysis import CIMethod, Design, Estimate, EstimationError
 from analysis.errors import DataError
+from tests.analysis.golden_cases import GOLDEN
 
 
 def test_estimate_fields_and_tidy_frame(syn_design: Design) -> None:
@@ -101,3 +102,13 @@ def test_numeric_proportion_values_and_missing_by(synthetic: pd.DataFrame) -> No
     rows = analysis.proportion(design, "yes", [1], by="urban")
     assert [r.by for r in rows] == ["rural", "urban"]
     assert sum(r.n for r in rows) == len(synthetic) - 10
+
+
+def test_domains_processed_in_blocks_give_the_same_answer(syn_design: Design,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    raked = syn_design.rake(analysis.read_margins(GOLDEN / "synthetic_margins.csv"))
+    whole = analysis.mean(raked, "income", by="region")
+    # Two domains per block: rows of the other blocks must fall out like rows outside every domain.
+    monkeypatch.setattr("analysis.variance._BLOCK_CELLS", 2 * raked.n_psu)
+    blocked = analysis.mean(raked, "income", by="region")
+    assert [b.se for b in blocked] == pytest.approx([w.se for w in whole], rel=1e-12)
