@@ -1,0 +1,397 @@
+"""Government programmes as data: indicators, yearly targets as printed, and the loader for their YAML files.
+
+The files live in ``analysis/programmes/<code>.yaml`` (format: ``analysis/programmes/README.md``). Targets are
+kept exactly as the documents print them (59.0 for "59 %", -3.0 for "reduce by 3 % against 2022"); turning a
+relative target into an absolute one needs the base-year figure, which the documents do not print, so it is
+done late, by :func:`absolute_target`, with the value the caller imported.
+
+    >>> programme = load_programme("public_safety_2024_2028")
+    >>> a1 = programme.indicator("A1")
+    >>> absolute_target(a1.target(2024), base_value=1000.0)   # -3 % against 2022 -> 970.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.definition import SurveyDefinition, parse_definition
+from analysis.errors import ProgrammeError
+
+PROGRAMME_DIR = Path(__file__).resolve().parent / "programmes"
+LANGUAGES = ("kk", "ru", "en")
+
+
+class Kind(StrEnum):
+    """How a yearly target is stated. The comparison each kind implies is in :mod:`analysis.status`."""
+
+    LEVEL = "level"  # an absolute value; the good side follows the indicator's direction, the value itself counts
+    AT_LEAST = "at_least"  # "not lower than" / "кемінде" / "не менее": value or more
+    ABOVE = "above"  # "above" / "жоғары": strictly more than the value
+    AT_MOST = "at_most"  # "not more than": value or less
+    CHANGE_VS_BASE = "change_vs_base"  # change against base_year, in % of the base (or points, see reading)
+    CHANGE_VS_PREVIOUS = "change_vs_previous"  # change against the previous year's observed value, every year
+    ABSOLUTE_CHANGE_VS_BASE = "absolute_change_vs_base"  # "+1000 posts": added to the base figure, in units
+    RANK = "rank"  # a position in an external rating: the printed place or better (a smaller number)
+
+
+class Reading(StrEnum):
+    """How a change target's number applies to the base: the documents do not always say (A4, A6, B7)."""
+
+    RELATIVE = "relative"  # -3 means base x 0.97
+    POINTS = "points"  # -3 means base - 3 (percentage points for a share)
+
+
+class Direction(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+
+class Source(StrEnum):
+    SURVEY = "survey"
+    ADMINISTRATIVE = "administrative"
+    EXTERNAL_RATING = "external_rating"  # published by a third party (Global Peace Index, WJP, WHO)
+
+
+class Unit(StrEnum):
+    PERCENT = "percent"
+    POINTS = "points"
+    PER_100K = "per_100k"
+    PER_10K = "per_10k"
+    COUNT = "count"
+    RANK = "rank"
+
+
+CHANGE_KINDS = frozenset({Kind.CHANGE_VS_BASE, Kind.CHANGE_VS_PREVIOUS, Kind.ABSOLUTE_CHANGE_VS_BASE})
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    kk: str
+    ru: str
+    en: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kk": self.kk, "ru": self.ru, "en": self.en}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a figure is printed: the source file (see shared/seeds/README.md) and the section/row in it."""
+
+    file: str
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A figure printed in the document (baseline or an earlier year), with what it is a figure of."""
+
+    year: int | None
+    value: float | None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    year: int
+    value: float
+    kind: Kind
+    base_year: int | None = None
+    reading: Reading | None = None  # only for change kinds
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    programme: str
+    code: str
+    name: Text
+    unit: Unit
+    direction: Direction
+    source: Source
+    agencies: tuple[str, ...]
+    document: Place
+    targets: tuple[Target, ...]  # ordered by year
+    baseline: Observation | None = None
+    history: tuple[Observation, ...] = ()
+    definition: SurveyDefinition | None = None
+    note: str | None = None
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(t.year for t in self.targets)
+
+    def target(self, year: int) -> Target:
+        for target in self.targets:
+            if target.year == year:
+                return target
+        raise ProgrammeError(f"indicator {self.code} has no target for {year} (years: {_years(self.years)})")
+
+    @property
+    def final_target(self) -> Target:
+        return self.targets[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    code: str
+    name: Text
+    period: tuple[int, int]
+    document: Place
+    coordinator: str
+    indicators: tuple[Indicator, ...]
+    note: str | None = None
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        known = ", ".join(i.code for i in self.indicators)
+        raise ProgrammeError(f"programme {self.code} has no indicator {code!r} (known: {known})")
+
+
+# ---------------------------------------------------------------------------------------------- targets
+def absolute_target(target: Target, base_value: float | None = None) -> float:
+    """The target as a value of the indicator itself.
+
+    ``level``/``at_least``/``above``/``at_most``/``rank`` already are; change kinds need ``base_value``: the
+    indicator's value in ``target.base_year`` (``change_vs_base``, ``absolute_change_vs_base``) or in the
+    previous year (``change_vs_previous``). ``-3`` read as relative gives ``base x 0.97``; read as points,
+    ``base - 3``.
+    """
+    if target.kind not in CHANGE_KINDS:
+        return target.value
+    if base_value is None:
+        what = f"{target.base_year}" if target.base_year is not None else "the base year"
+        if target.kind is Kind.CHANGE_VS_PREVIOUS:
+            what = f"{target.year - 1}"
+        raise ProgrammeError(f"the {target.year} target is a {target.kind.value}: give the value of {what}")
+    if target.kind is Kind.ABSOLUTE_CHANGE_VS_BASE or target.reading is Reading.POINTS:
+        return base_value + target.value
+    return base_value * (1.0 + target.value / 100.0)
+
+
+# ---------------------------------------------------------------------------------------------- loading
+def programme_codes(directory: Path | str = PROGRAMME_DIR) -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in Path(directory).glob("*.yaml")))
+
+
+def load_programmes(directory: Path | str = PROGRAMME_DIR) -> tuple[Programme, ...]:
+    return tuple(load_programme(Path(directory) / f"{code}.yaml") for code in programme_codes(directory))
+
+
+def load_programme(code_or_path: str | Path) -> Programme:
+    """Load one programme by code (``public_safety_2024_2028``) or by path; errors name the file and key."""
+    path = Path(code_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        path = PROGRAMME_DIR / f"{code_or_path}.yaml"
+        if not path.exists():
+            known = ", ".join(programme_codes()) or "none"
+            raise ProgrammeError(f"unknown programme {str(code_or_path)!r} (known: {known})")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProgrammeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f":{where.line + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProgrammeError(f"{path}{line}: not valid YAML ({problem})") from None
+    return parse_programme(data, str(path))
+
+
+def parse_programme(data: Any, source: str) -> Programme:
+    """Build a Programme from already parsed YAML; ``source`` names the file in error messages."""
+    reader = _Reader(source)
+    top = reader.mapping(data, "", required=("code", "name", "period", "document", "coordinator", "indicators"),
+                         optional=("note",))
+    code = reader.text(top["code"], "code")
+    if source.endswith((".yaml", ".yml")) and Path(source).stem != code:
+        raise ProgrammeError(f"{source}: code {code!r} must equal the file name ({Path(source).stem!r})")
+    period = top["period"]
+    if not (isinstance(period, list) and len(period) == 2 and all(_is_int(y) for y in period)
+            and period[0] <= period[1]):
+        raise ProgrammeError(f"{source}: period must be [first_year, last_year], got {period!r}")
+    raw = top["indicators"]
+    if not isinstance(raw, list) or not raw:
+        raise ProgrammeError(f"{source}: indicators must be a non-empty list")
+    indicators = tuple(reader.indicator(item, i, code, (period[0], period[1])) for i, item in enumerate(raw))
+    seen: set[str] = set()
+    for indicator in indicators:
+        if indicator.code in seen:
+            raise ProgrammeError(f"{source}: indicator code {indicator.code!r} is used twice")
+        seen.add(indicator.code)
+    return Programme(
+        code=code,
+        name=reader.names(top["name"], "name"),
+        period=(period[0], period[1]),
+        document=reader.place(top["document"], "document"),
+        coordinator=reader.text(top["coordinator"], "coordinator"),
+        indicators=indicators,
+        note=reader.optional_text(top.get("note"), "note"),
+    )
+
+
+_INDICATOR_KEYS = ("code", "name", "unit", "direction", "source", "agencies", "document", "targets")
+_INDICATOR_OPTIONAL = ("baseline", "history", "definition", "note", "change_reading")
+_TARGET_KEYS = ("value", "kind")
+_TARGET_OPTIONAL = ("base_year", "reading", "note")
+
+
+class _Reader:
+    """Checks one file's structure; every message starts with the file and the key path at fault."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, message: str) -> ProgrammeError:
+        return ProgrammeError(f"{self.source}: {key}: {message}" if key else f"{self.source}: {message}")
+
+    def mapping(self, value: Any, key: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
+                ) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a mapping, got {_type(value)}")
+        for name in value:
+            if name not in required and name not in optional:
+                allowed = ", ".join((*required, *optional))
+                raise self.fail(_join(key, str(name)), f"unknown key (allowed: {allowed})")
+        for name in required:
+            if name not in value:
+                raise self.fail(_join(key, name), "missing")
+        return value
+
+    def text(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"expected a non-empty text, got {_type(value)}")
+        return value
+
+    def optional_text(self, value: Any, key: str) -> str | None:
+        return None if value is None else self.text(value, key)
+
+    def names(self, value: Any, key: str) -> Text:
+        data = self.mapping(value, key, required=LANGUAGES)
+        return Text(*(self.text(data[lang], _join(key, lang)) for lang in LANGUAGES))
+
+    def place(self, value: Any, key: str) -> Place:
+        data = self.mapping(value, key, required=("file", "place"))
+        return Place(self.text(data["file"], _join(key, "file")), self.text(data["place"], _join(key, "place")))
+
+    def choice(self, value: Any, key: str, enum: type[StrEnum]) -> Any:
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            raise self.fail(key, f"{value!r} is not one of: {allowed}") from None
+
+    def number(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(key, f"expected a number, got {_type(value)} {value!r}")
+        return float(value)
+
+    def observation(self, value: Any, key: str) -> Observation:
+        data = self.mapping(value, key, required=("year", "value"), optional=("note",))
+        year, number = data["year"], data["value"]
+        if year is not None and not _is_int(year):
+            raise self.fail(_join(key, "year"), f"expected a year or null, got {year!r}")
+        return Observation(
+            year=year,
+            value=None if number is None else self.number(number, _join(key, "value")),
+            note=self.optional_text(data.get("note"), _join(key, "note")),
+        )
+
+    def indicator(self, value: Any, index: int, programme: str, period: tuple[int, int]) -> Indicator:
+        code = value.get("code") if isinstance(value, dict) else None
+        key = f"indicators[{index}]" + (f" ({code})" if isinstance(code, str) else "")
+        data = self.mapping(value, key, required=_INDICATOR_KEYS, optional=_INDICATOR_OPTIONAL)
+        code = self.text(data["code"], _join(key, "code"))
+        source = self.choice(data["source"], _join(key, "source"), Source)
+        agencies = data["agencies"]
+        if not isinstance(agencies, list) or not agencies or not all(isinstance(a, str) and a for a in agencies):
+            raise self.fail(_join(key, "agencies"), "expected a non-empty list of agency abbreviations")
+        reading = data.get("change_reading")
+        default_reading = None if reading is None else self.choice(reading, _join(key, "change_reading"), Reading)
+        targets = self.targets(data["targets"], _join(key, "targets"), period, default_reading)
+        history = data.get("history") or []
+        if not isinstance(history, list):
+            raise self.fail(_join(key, "history"), "expected a list of {year, value, note}")
+        definition = data.get("definition")
+        if source is Source.SURVEY and definition is None:
+            raise self.fail(_join(key, "definition"), "missing: a survey indicator needs a definition")
+        if source is not Source.SURVEY and definition is not None and not isinstance(definition, dict):
+            raise self.fail(_join(key, "definition"), "expected a mapping")
+        return Indicator(
+            programme=programme,
+            code=code,
+            name=self.names(data["name"], _join(key, "name")),
+            unit=self.choice(data["unit"], _join(key, "unit"), Unit),
+            direction=self.choice(data["direction"], _join(key, "direction"), Direction),
+            source=source,
+            agencies=tuple(agencies),
+            document=self.place(data["document"], _join(key, "document")),
+            targets=targets,
+            baseline=None if data.get("baseline") is None
+            else self.observation(data["baseline"], _join(key, "baseline")),
+            history=tuple(self.observation(h, f"{_join(key, 'history')}[{i}]") for i, h in enumerate(history)),
+            definition=None if definition is None
+            else parse_definition(definition, f"{self.source}: {_join(key, 'definition')}"),
+            note=self.optional_text(data.get("note"), _join(key, "note")),
+        )
+
+    def targets(self, value: Any, key: str, period: tuple[int, int], reading: Reading | None
+                ) -> tuple[Target, ...]:
+        if not isinstance(value, dict) or not value:
+            raise self.fail(key, "expected a mapping of year -> {value, kind, ...} with at least one year")
+        targets = []
+        for year, spec in value.items():
+            where = _join(key, str(year))
+            if not _is_int(year):
+                raise self.fail(where, "a target's key must be a year (an integer)")
+            if not period[0] <= year <= period[1]:
+                raise self.fail(where, f"year outside the programme period {period[0]}-{period[1]}")
+            data = self.mapping(spec, where, required=_TARGET_KEYS, optional=_TARGET_OPTIONAL)
+            kind = self.choice(data["kind"], _join(where, "kind"), Kind)
+            base_year = data.get("base_year")
+            if base_year is not None and not _is_int(base_year):
+                raise self.fail(_join(where, "base_year"), f"expected a year, got {base_year!r}")
+            if kind is Kind.CHANGE_VS_BASE and base_year is None:
+                raise self.fail(_join(where, "base_year"), "missing: a change_vs_base target needs its base year")
+            if kind not in CHANGE_KINDS and base_year is not None:
+                raise self.fail(_join(where, "base_year"), f"only change targets have a base year, not {kind.value}")
+            own = data.get("reading")
+            target_reading = reading if own is None else self.choice(own, _join(where, "reading"), Reading)
+            if kind in (Kind.CHANGE_VS_BASE, Kind.CHANGE_VS_PREVIOUS) and target_reading is None:
+                raise self.fail(_join(where, "reading"),
+                                "missing: say whether the change is relative or in points (change_reading)")
+            targets.append(Target(
+                year=year,
+                value=self.number(data["value"], _join(where, "value")),
+                kind=kind,
+                base_year=base_year,
+                reading=target_reading if kind in (Kind.CHANGE_VS_BASE, Kind.CHANGE_VS_PREVIOUS) else None,
+                note=self.optional_text(data.get("note"), _join(where, "note")),
+            ))
+        return tuple(sorted(targets, key=lambda t: t.year))
+
+
+def _join(key: str, name: str) -> str:
+    return f"{key}.{name}" if key else name
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _type(value: Any) -> str:
+    return "nothing" if value is None else type(value).__name__
+
+
+def _years(years: tuple[int, ...]) -> str:
+    return ", ".join(map(str, years))
+
