@@ -46,7 +46,10 @@ def test_public_safety_in_kazakh_on_a_phone_switch_leave_resume_submit(live: Liv
     assert label["y"] < message["y"] < field["y"] and field["y"] - (message["y"] + message["height"]) < 40
     assert r.page.locator("#f-age").get_attribute("aria-invalid") == "true"
     assert "age-error" in (r.page.locator("#f-age").get_attribute("aria-describedby") or "")
-    assert r.page.locator(".error-summary a[href='#item-age']").inner_text() == MESSAGES["required"]["kk"]
+    # The summary at the top names the question and links to it.
+    summary = r.page.locator(".error-summary li").inner_text()
+    assert summary == f"{domain.item('age').label.get('kk')} — {MESSAGES['required']['kk']}"
+    assert r.page.locator(".error-summary a[href='#item-age']").count() == 1
     # What was answered on the page is still there.
     assert r.page.locator("#f-region").input_value() == "astana"
     assert r.page.locator("#f-district").input_value() == "astana_yesil"
