@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from analysis import ci, estimate, weighting
+from analysis import ci, estimate, targets_cli, weighting
 from analysis.design import Design
 from analysis.errors import AnalysisError, DataError
 
@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m analysis", description="Survey weighting and estimation.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate,targets}")
 
     rake = commands.add_parser("rake", help="rake weights to population margins and write a new CSV")
     rake.add_argument("--data", required=True, help="input CSV")
@@ -69,13 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="CI method for --proportion (default logit)")
     est.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
     est.add_argument("--format", default="json", choices=["json", "table"], help="output format")
+    targets_cli.register(commands)  # issue 6: programme targets, see analysis/targets_cli.py
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        output = _rake(args) if args.command == "rake" else _estimate(args)
+        if args.command == "targets":
+            output = targets_cli.run(args)
+        else:
+            output = _rake(args) if args.command == "rake" else _estimate(args)
     except AnalysisError as exc:
         return _fail(str(exc))
     except OSError as exc:
