@@ -7,16 +7,18 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from surveyapp import audit
+from surveyapp.cli.group import CommandGroup
+from surveyapp.demo import statistics
 from surveyapp.demo.load import has_responses, load_margins, load_responses, publish_all
 from surveyapp.extensions import db
-from surveyapp.models import MarginSet, Role, User
+from surveyapp.models import AdminFigure, MarginSet, Role, User
 from surveyapp.questionnaire import QuestionnaireError
+from surveyapp.services.admin_figures import import_figures
 
-demo_cli = AppGroup("demo", help="Demo accounts and data for trying the platform.")
+demo_cli = CommandGroup("demo", help="Demo accounts and data for trying the platform.")
 
 DEMO_ACCOUNTS = (("admin", Role.ADMIN), ("researcher", Role.RESEARCHER), ("ministry", Role.MINISTRY))
 
@@ -47,6 +49,12 @@ def init_demo(adults: int, pupils: int, seed: int) -> None:
         folder = Path(current_app.config.get("DEMO_DIR") or Path(current_app.instance_path) / "demo")
         imported = load_margins(folder, root)
         click.echo(f"Imported synthetic population margins ({', '.join(imported)}) from {folder}.")
+    if not db.session.scalar(select(func.count()).select_from(AdminFigure)):
+        folder = Path(current_app.config.get("DEMO_DIR") or Path(current_app.instance_path) / "demo")
+        path = statistics.write(folder / "administrative_SYNTHETIC.csv")
+        count = import_figures(path, root, synthetic=True)
+        db.session.commit()
+        click.echo(f"Imported {count} synthetic administrative figures from {path}.")
     _init_accounts()
 
 

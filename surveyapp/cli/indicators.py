@@ -6,13 +6,17 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
+from analysis.status import DisclosureRule
+from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
+from surveyapp.models import ComputationRun
+from surveyapp.services.admin_figures import import_figures
+from surveyapp.services.indicators import ComputeError, compute
 from surveyapp.services.margins import import_margins
 from surveyapp.services.tabular import ImportFileError
 
-margins_cli = AppGroup("margins", help="Population margins the survey weights are raked to.")
+margins_cli = CommandGroup("margins", help="Population margins the survey weights are raked to.")
 
 POPULATIONS = ["adults", "pupils", "parents", "police_employees", "service_users"]
 
@@ -38,3 +42,60 @@ def import_command(path: Path, year: int, population: str, replace: bool, synthe
         f"Margins for {population} {year}: {len(margin_set.cells)} cells, population {total:,.0f}"
         f" (sha256 {margin_set.sha256[:12]}…)"
     )
+
+
+indicators_cli = CommandGroup(
+    "indicators", help="Compute the programmes' indicators and import administrative figures."
+)
+
+
+@indicators_cli.command("import-admin")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite figures already imported with other values.")
+@click.option("--synthetic", is_flag=True, help="Mark the figures as synthetic (demo data).")
+def import_admin(path: Path, replace: bool, synthetic: bool) -> None:
+    """Import administrative figures (CSV or XLSX: programme, indicator, year, region, count, population, value)."""
+    try:
+        count = import_figures(path, Path(current_app.config["QUESTIONNAIRES_DIR"]), replace, synthetic)
+    except ImportFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error}. Nothing was imported.") from None
+    db.session.commit()
+    click.echo(f"Imported {count} administrative figure(s) from {path.name}.")
+
+
+@indicators_cli.command("compute")
+@click.option("--programme", required=True, help="Programme code, e.g. public_safety_2024_2028.")
+@click.option("--year", required=True, type=int)
+@click.option("--min-n", default=30, show_default=True, help="Breakdown cells with fewer respondents are suppressed.")
+@click.option(
+    "--max-ci-width",
+    default=20.0,
+    show_default=True,
+    help="Breakdown cells with a wider CI (in the indicator's unit) are flagged.",
+)
+def compute_command(programme: str, year: int, min_n: int, max_ci_width: float) -> None:
+    """Compute every indicator of PROGRAMME for YEAR, nationally and by region, sex, age group, settlement."""
+    rule = DisclosureRule(min_n=min_n, max_ci_width=max_ci_width)
+    try:
+        run = compute(programme, year, rule=rule, progress=lambda message: click.echo(f"  {message}"))
+    except ComputeError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error}. Nothing was stored.") from None
+    db.session.commit()
+    click.echo(f"Run {run.id}: {programme} {year}, {len(run.results)} results stored.")
+    click.echo(national_table(run))
+
+
+def national_table(run: ComputationRun) -> str:
+    lines = [f"{'indicator':<10} {'estimate':>9} {'95% CI':>17} {'n':>7} {'deff':>5} {'target':>7}  status"]
+    for row in run.results:
+        if row.breakdown:
+            continue
+        value = "—" if row.estimate is None else f"{row.estimate:9.2f}"
+        ci = "" if row.ci_low is None else f"[{row.ci_low:6.2f}, {row.ci_high:6.2f}]"
+        n = "" if row.n is None else str(row.n)
+        deff = "" if row.deff is None else f"{row.deff:5.2f}"
+        target = "" if row.target is None else f"{row.target:7.2f}"
+        lines.append(f"{row.indicator:<10} {value:>9} {ci:>17} {n:>7} {deff:>5} {target:>7}  {row.status}")
+    return "\n".join(lines)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from surveyapp import audit
+from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
 from surveyapp.services.invitations import SampleError, create_invitations, invitation_variables, read_sample
 from surveyapp.services.versions import domain_of, published
 
-invitations_cli = AppGroup("invitations", help="Personal single-use invitation links.")
+invitations_cli = CommandGroup("invitations", help="Personal single-use invitation links.")
 
 
 @invitations_cli.command("create")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy import select
 
+from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, QuestionnaireVersion
 from surveyapp.questionnaire import (
@@ -27,7 +27,7 @@ from surveyapp.questionnaire.loader import expand_paths
 from surveyapp.services.publishing import publish
 from surveyapp.services.versions import domain_of, published
 
-questionnaires_cli = AppGroup("questionnaires", help="Validate, compare, publish and list questionnaire versions.")
+questionnaires_cli = CommandGroup("questionnaires", help="Validate, compare, publish and list questionnaire versions.")
 
 
 def _root() -> Path:

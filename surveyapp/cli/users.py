@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from surveyapp import audit
+from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
 from surveyapp.models import Role, User
 from surveyapp.models.user import MIN_PASSWORD_LENGTH
 
-users_cli = AppGroup("users", help="Manage staff accounts (admin, researcher, ministry).")
+users_cli = CommandGroup("users", help="Manage staff accounts (admin, researcher, ministry).")
 
 
 def find_user(username: str) -> User | None:

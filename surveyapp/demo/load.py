@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from surveyapp.demo.population import margin_cells
+from surveyapp.demo.population import POLICE_PER_ADULT, margin_cells, police_margin_cells
 from surveyapp.demo.synthetic import responses
 from surveyapp.extensions import db
 from surveyapp.models import Response, ResponseStatus
@@ -16,12 +16,15 @@ from surveyapp.services.margins import import_margins
 from surveyapp.services.publishing import publish
 from surveyapp.services.versions import domain_of, published
 
-# (instrument, version, fieldwork year, pupils?) of the demo surveys.
+# (instrument, version, fieldwork year, population) of the demo surveys; the staff survey kept its 2024
+# questionnaire in 2025.
 DEMO_SURVEYS = (
-    ("public_safety", "2024", 2024, False),
-    ("public_safety", "2025", 2025, False),
-    ("child_protection", "2024", 2024, True),
-    ("child_protection", "2025", 2025, True),
+    ("public_safety", "2024", 2024, "adults"),
+    ("public_safety", "2025", 2025, "adults"),
+    ("child_protection", "2024", 2024, "pupils"),
+    ("child_protection", "2025", 2025, "pupils"),
+    ("police_staff", "2024", 2024, "police_employees"),
+    ("police_staff", "2024", 2025, "police_employees"),
 )
 BATCH = 2000
 DEMO_YEARS = (2024, 2025)
@@ -36,15 +39,17 @@ def publish_all(root: Path) -> int:
 
 def load_responses(adults_per_year: int, pupils_per_year: int, seed: int) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for instrument, version, year, pupils in DEMO_SURVEYS:
+    for instrument, version, year, population in DEMO_SURVEYS:
+        pupils = population == "pupils"
         row = published(instrument, version)
         if row is None:
             continue
         domain = domain_of(row)
-        target = pupils_per_year if pupils else adults_per_year
+        target = {"adults": adults_per_year, "pupils": pupils_per_year}.get(population, adults_per_year // 5)
+        scale = POLICE_PER_ADULT if population == "police_employees" else None
         batch: list[dict[str, object]] = []
         total = 0
-        for synthetic in responses(domain, target, seed, year, pupils):
+        for synthetic in responses(domain, target, seed, year, pupils, scale):
             seconds = (synthetic.submitted_at - synthetic.started_at).total_seconds()
             batch.append(
                 {
@@ -77,7 +82,7 @@ def load_responses(adults_per_year: int, pupils_per_year: int, seed: int) -> dic
             db.session.execute(insert(Response), batch)
             total += len(batch)
         db.session.commit()
-        counts[f"{instrument}/{version}"] = total
+        counts[f"{instrument}/{version} in {year}"] = total
     return counts
 
 
@@ -94,6 +99,13 @@ def load_margins(folder: Path, questionnaires: Path) -> list[str]:
                 writer.writerows(margin_cells(pupils, year))
             import_margins(path, year, population, questionnaires, synthetic=True)
             done.append(f"{population} {year}")
+        path = folder / f"margins_police_employees_{year}_SYNTHETIC.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["region", "sex", "total"])
+            writer.writeheader()
+            writer.writerows(police_margin_cells(year))
+        import_margins(path, year, "police_employees", questionnaires, synthetic=True)
+        done.append(f"police_employees {year}")
     db.session.commit()
     return done
 

@@ -50,11 +50,12 @@ PUPIL_AGE_GROUPS: Final[dict[str, tuple[int, int | None, float]]] = {
 FEMALE_SHARE_ADULTS: Final = 0.52
 FEMALE_SHARE_PUPILS: Final = 0.49
 PUPILS_PER_ADULT: Final = 0.11
+POLICE_PER_ADULT: Final = 0.008
 
 
-def strata_counts(pupils: bool = False) -> dict[tuple[str, str], int]:
+def strata_counts(pupils: bool = False, scale: float | None = None) -> dict[tuple[str, str], int]:
     """Population per (region, settlement) stratum, in persons."""
-    scale = PUPILS_PER_ADULT if pupils else 1.0
+    scale = scale if scale is not None else (PUPILS_PER_ADULT if pupils else 1.0)
     counts = {}
     for region, (urban, rural) in ADULTS_THOUSANDS.items():
         for settlement, thousands in (("urban", urban), ("rural", rural)):
@@ -78,4 +79,19 @@ def margin_cells(pupils: bool = False, year: int = 2024) -> list[dict[str, objec
                 cells.append(
                     {"region": region, "sex": sex, "age_group": name, "settlement": settlement, "total": total}
                 )
+    return cells
+
+
+def police_margin_cells(year: int = 2024) -> list[dict[str, object]]:
+    """Police employees by region and sex (the staff survey records no settlement or exact age)."""
+    cells: list[dict[str, object]] = []
+    by_region: dict[str, int] = {}
+    for (region, _settlement), count in strata_counts(scale=POLICE_PER_ADULT).items():
+        by_region[region] = by_region.get(region, 0) + count
+    for region, count in by_region.items():
+        women = round(count * 0.22 * 1.01 ** (year - 2024))
+        cells += [
+            {"region": region, "sex": "female", "total": women},
+            {"region": region, "sex": "male", "total": round(count * 1.01 ** (year - 2024)) - women},
+        ]
     return cells

@@ -56,9 +56,11 @@ class SyntheticResponse:
     device: str
 
 
-def draw_sample(rng: random.Random, target: int, pupils: bool, region_effects: dict[str, float]) -> list[Person]:
+def draw_sample(
+    rng: random.Random, target: int, pupils: bool, region_effects: dict[str, float], scale: float | None = None
+) -> list[Person]:
     """About `target` responding persons: stratified, clustered, with nonresponse."""
-    counts = strata_counts(pupils)
+    counts = strata_counts(pupils, scale)
     population = sum(counts.values())
     groups = PUPIL_AGE_GROUPS if pupils else ADULT_AGE_GROUPS
     female = FEMALE_SHARE_PUPILS if pupils else FEMALE_SHARE_ADULTS
@@ -196,7 +198,7 @@ def answer(rng: random.Random, version: QuestionnaireVersion, person: Person) ->
 
 
 def responses(
-    version: QuestionnaireVersion, target: int, seed: int, year: int, pupils: bool
+    version: QuestionnaireVersion, target: int, seed: int, year: int, pupils: bool, scale: float | None = None
 ) -> Iterator[SyntheticResponse]:
     rng = random.Random(f"{seed}-{version.instrument}-{version.version}")  # noqa: S311 - reproducible demo, not secrets
     region_rng = random.Random(seed)  # noqa: S311 - the same regional differences every year and instrument
@@ -206,7 +208,7 @@ def responses(
     shift = 0.12 * (year - 2024)
     region_effects = {k: v + shift for k, v in region_effects.items()}
     fieldwork_start = datetime(year, 5, 15, 9, tzinfo=UTC)
-    for person in draw_sample(rng, target, pupils, region_effects):
+    for person in draw_sample(rng, target, pupils, region_effects, scale):
         answers = answer(rng, version, person)
         design = design_from_answers(version, answers)
         design |= {"stratum": person.stratum, "psu": person.psu, "base_weight": person.base_weight}

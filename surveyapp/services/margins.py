@@ -26,20 +26,25 @@ def known_regions(questionnaires: Path) -> set[str]:
 def import_margins(
     path: Path, year: int, population: str, questionnaires: Path, replace: bool = False, synthetic: bool = False
 ) -> MarginSet:
-    table = read_table(path, [*DIMENSIONS, "total"])
+    table = read_table(path, ["total"])
+    dimensions = [d for d in DIMENSIONS if d in table.columns]
+    if not dimensions:
+        raise ImportFileError(f"{path}: no margin column; give one or more of {', '.join(DIMENSIONS)} and total")
     regions = known_regions(questionnaires)
     cells = []
     seen: dict[tuple[str, ...], int] = {}
     for line, row in table.rows:
-        key = tuple(row[d] for d in DIMENSIONS)
-        for dimension, value in zip(DIMENSIONS, key, strict=True):
+        key = tuple(row[d] for d in dimensions)
+        for dimension, value in zip(dimensions, key, strict=True):
             if not value:
                 raise ImportFileError(f"{path}:{line}: {dimension} is empty")
-        if regions and key[0] not in regions:
+        if regions and "region" in row and row["region"] not in regions:
             raise ImportFileError(
-                f"{path}:{line}: unknown region {key[0]!r}; use the codes of questionnaires/_lists/regions.yaml"
+                f"{path}:{line}: unknown region {row['region']!r}; use the codes of questionnaires/_lists/regions.yaml"
             )
         for dimension in ("sex", "settlement"):
+            if dimension not in dimensions:
+                continue
             value = row[dimension]
             if value not in KNOWN[dimension]:
                 raise ImportFileError(
@@ -49,7 +54,7 @@ def import_margins(
             raise ImportFileError(f"{path}:{line}: the same cell as line {seen[key]} ({', '.join(key)})")
         seen[key] = line
         total = number(table, line, "total", row["total"])
-        cells.append(dict(zip(DIMENSIONS, key, strict=True)) | {"total": total})
+        cells.append(dict(zip(dimensions, key, strict=True)) | {"total": total})
     existing = db.session.scalar(select(MarginSet).where(MarginSet.year == year, MarginSet.population == population))
     if existing is not None:
         if existing.sha256 == table.sha256:
@@ -75,8 +80,14 @@ def import_margins(
     return margin_set
 
 
-def raking_margins(margin_set: MarginSet, variables: tuple[str, ...] = DIMENSIONS) -> dict[str, dict[str, float]]:
+def margin_variables(margin_set: MarginSet) -> tuple[str, ...]:
+    present = set(margin_set.cells[0]) if margin_set.cells else set()
+    return tuple(d for d in DIMENSIONS if d in present)
+
+
+def raking_margins(margin_set: MarginSet) -> dict[str, dict[str, float]]:
     """One-way margins (variable → category → total) summed from the cells."""
+    variables = margin_variables(margin_set)
     margins: dict[str, dict[str, float]] = {v: defaultdict(float) for v in variables}
     for cell in margin_set.cells:
         for variable in variables:

@@ -1,0 +1,387 @@
+"""Computing a programme's indicators for a year: survey indicators from the responses (raked, with design-
+based SEs) and administrative ones from the imported statistics, each compared with its target."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from analysis import AnalysisError, Design, Estimate
+from analysis.definition import ItemInfo, Statistic, catalogue_from_version, resolve_item
+from analysis.errors import ProgrammeError
+from analysis.programme import CHANGE_KINDS, Indicator, Programme, Source, load_programme
+from analysis.status import DEFAULT_DISCLOSURE, Disclosure, DisclosureRule, disclosure, indicator_status
+from analysis.survey_indicator import RespondentValues, estimate, respondent_values
+from surveyapp import audit
+from surveyapp.extensions import db
+from surveyapp.models import (
+    AdminFigure,
+    ComputationRun,
+    IndicatorResult,
+    Instrument,
+    MarginSet,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+    User,
+)
+from surveyapp.services.margins import DIMENSIONS, margin_variables, raking_margins
+from surveyapp.services.versions import domain_of
+
+BREAKDOWNS = ("region", "sex", "age_group", "settlement")
+CODE_VERSION = "surveyapp-0.1"
+
+
+class ComputeError(Exception):
+    """The computation cannot run; the message says which input is missing or wrong and how to fix it."""
+
+
+@dataclass
+class SurveyData:
+    """One population's responses for the year, flattened, with the raked design."""
+
+    frame: pd.DataFrame
+    design: Design
+    catalogues: dict[str, dict[str, ItemInfo]]  # version row id (as str) -> items
+    versions: list[QuestionnaireVersion]
+    margin_set: MarginSet | None
+    excluded: dict[str, int] = field(default_factory=dict)
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def _needed_codes(indicators: Iterable[Indicator]) -> set[str]:
+    codes = set()
+    for indicator in indicators:
+        if indicator.definition is not None:
+            for measure in indicator.definition.measures:
+                codes |= {component.item for component in measure.components}
+    return codes
+
+
+def _answer(answers: dict[str, Any], code: str) -> Any:
+    head, dot, row = code.partition(".")
+    value = answers.get(head)
+    if dot:
+        return value.get(row) if isinstance(value, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def load_survey_data(
+    population: str, indicators: list[Indicator], year: int, progress: Callable[[str], None] | None = None
+) -> SurveyData:
+    """The year's complete, unflagged responses to every version the indicators use, raked to the margins."""
+    wanted: dict[str, set[str]] = {}
+    for indicator in indicators:
+        assert indicator.definition is not None
+        for measure in indicator.definition.measures:
+            wanted.setdefault(measure.instrument, set()).update(measure.versions)
+    versions = list(
+        db.session.scalars(select(QuestionnaireVersion).join(Instrument).where(Instrument.code.in_(list(wanted))))
+    )
+    versions = [v for v in versions if v.version in wanted[v.instrument.code]]
+    if not versions:
+        names = ", ".join(f"{i} {sorted(v)}" for i, v in wanted.items())
+        raise ComputeError(f"none of the questionnaire versions the indicators use is published ({names})")
+    margin_set = db.session.scalar(select(MarginSet).where(MarginSet.year == year, MarginSet.population == population))
+    start, end = _year_bounds(year)
+    by_id = {v.id: v for v in versions}
+    catalogues = {str(v.id): catalogue_from_version(domain_of(v)) for v in versions}
+    codes = sorted(_needed_codes(indicators))
+    columns: dict[str, list[Any]] = {
+        c: [] for c in ["response_id", "version_id", *DIMENSIONS, "stratum", "psu", "base_weight"]
+    }
+    item_columns: dict[str, list[Any]] = {}
+    excluded = {"quality_flag": 0, "missing_design_variable": 0}
+    raking = margin_variables(margin_set) if margin_set is not None else ()
+    query = (
+        select(Response.id, Response.version_id, Response.answers, Response.design, Response.quality_flags)
+        .where(
+            Response.version_id.in_(list(by_id)),
+            Response.status == ResponseStatus.SUBMITTED.value,
+            Response.submitted_at >= start,
+            Response.submitted_at < end,
+        )
+        .order_by(Response.id)
+        .execution_options(yield_per=20_000)
+    )
+    resolved = {vid: {code: resolve_item(code, cat) for code in codes} for vid, cat in catalogues.items()}
+    for response_id, version_id, answers, design, flags in db.session.execute(query):
+        if flags:
+            excluded["quality_flag"] += 1
+            continue
+        design = design or {}
+        if any(design.get(d) in (None, "") for d in raking):
+            excluded["missing_design_variable"] += 1
+            continue
+        columns["response_id"].append(response_id)
+        columns["version_id"].append(str(version_id))
+        for d in DIMENSIONS:
+            columns[d].append(None if design.get(d) in (None, "") else str(design[d]))
+        columns["stratum"].append(str(design.get("stratum", "all")))
+        columns["psu"].append(str(design.get("psu", f"r{response_id}")))
+        columns["base_weight"].append(float(design.get("base_weight", 1.0)))
+        mapping = resolved[str(version_id)]
+        for code in codes:
+            actual = mapping.get(code)
+            item_columns.setdefault(actual or code, []).append(_answer(answers, actual) if actual else None)
+    n = len(columns["response_id"])
+    if n == 0:
+        raise ComputeError(
+            f"no complete, unflagged responses of {population} submitted in {year} to "
+            + ", ".join(f"{v.instrument.code} {v.version}" for v in versions)
+        )
+    if progress:
+        progress(f"{population}: {n} responses loaded")
+    frame = pd.DataFrame(columns | {k: v for k, v in item_columns.items() if len(v) == n})
+    try:
+        design = Design.from_frame(frame, weights="base_weight", strata="stratum", cluster="psu")
+        if margin_set is not None:
+            design = design.rake(raking_margins(margin_set))
+        elif progress:
+            progress(
+                f"{population}: WARNING no population margins for {year}, design weights only (import them with "
+                f"flask margins import FILE --year {year} --population {population})"
+            )
+    except AnalysisError as error:
+        raise ComputeError(f"weighting {population} {year} to the margins failed: {error}") from None
+    used = set(frame["version_id"])
+    return SurveyData(frame, design, catalogues, [v for v in versions if str(v.id) in used], margin_set, excluded)
+
+
+def survey_values(indicator: Indicator, data: SurveyData) -> RespondentValues:
+    """Each respondent's value, per version under the measure that covers it; NaN for other versions."""
+    definition = indicator.definition
+    assert definition is not None
+    n = len(data.frame)
+    value = np.full(n, np.nan)
+    shares: list[tuple[np.ndarray, np.ndarray]] | None = None
+    for version in data.versions:
+        measure = definition.measure_for(version.instrument.code, version.version)
+        if measure is None:
+            continue
+        rows = (data.frame["version_id"] == str(version.id)).to_numpy()
+        if not rows.any():
+            continue
+        part = respondent_values(
+            definition,
+            measure,
+            data.frame[rows],
+            data.catalogues[str(version.id)],
+            f"{indicator.programme} {indicator.code}",
+        )
+        if definition.statistic is Statistic.MEAN_OF_PROPORTIONS:
+            if shares is None:
+                shares = [(np.zeros(n), np.zeros(n)) for _ in part.shares]
+            for k, (num, base) in enumerate(part.shares):
+                shares[k][0][rows] = num
+                shares[k][1][rows] = base
+        else:
+            value[rows] = part.value
+    return RespondentValues(value, tuple(shares or ()))
+
+
+def _result(indicator: str, breakdown: str, e: Estimate, rule: DisclosureRule) -> IndicatorResult:
+    suppressed = ""
+    if breakdown:
+        decision = disclosure(e.n, (e.ci_low, e.ci_high), rule)
+        if decision.action is Disclosure.SUPPRESS:
+            suppressed = "suppressed: " + decision.message
+        elif decision.action is Disclosure.FLAG:
+            suppressed = "flagged: " + decision.message
+    return IndicatorResult(
+        indicator=indicator,
+        breakdown=breakdown,
+        category="" if e.by is None else str(e.by),
+        estimate=_finite(e.estimate),
+        se=_finite(e.se),
+        ci_low=_finite(e.ci_low),
+        ci_high=_finite(e.ci_high),
+        df=float(e.df),
+        deff=_finite(e.deff),
+        n=int(e.n),
+        n_eff=_finite(e.n_eff),
+        suppressed=suppressed[:80],
+    )
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def _status(
+    indicator: Indicator, year: int, value: float | None, ci: tuple[float, float] | None, base_value: float | None
+) -> tuple[str, float | None, str]:
+    """(status, absolute target, note) for the national figure."""
+    if value is None:
+        return "no_data", None, "no figure for the year"
+    try:
+        target = indicator.target(year)
+    except ProgrammeError:
+        return "no_target", None, f"no target for {year}"
+    if target.kind in CHANGE_KINDS and base_value is None:
+        return "no_base", None, f"the {target.base_year or year - 1} base value is not imported"
+    try:
+        status = indicator_status(indicator, year, value, ci, base_value)
+    except AnalysisError as error:
+        return "no_status", None, str(error)
+    return status.status.value, status.target, ""
+
+
+def compute(
+    programme_code: str,
+    year: int,
+    user: User | None = None,
+    rule: DisclosureRule = DEFAULT_DISCLOSURE,
+    progress: Callable[[str], None] | None = None,
+) -> ComputationRun:
+    try:
+        programme = load_programme(programme_code)
+    except ProgrammeError as error:
+        raise ComputeError(str(error)) from None
+    if not programme.period[0] <= year <= programme.period[1]:
+        raise ComputeError(
+            f"{year} is outside programme {programme.code} ({programme.period[0]}–{programme.period[1]})"
+        )
+    run = ComputationRun(programme=programme.code, year=year, computed_by_id=user.id if user else None)
+    provenance: dict[str, Any] = {
+        "code_version": CODE_VERSION,
+        "disclosure": {"min_n": rule.min_n, "max_ci_width": rule.max_ci_width},
+        "populations": {},
+    }
+    results: list[IndicatorResult] = []
+    survey = [i for i in programme.indicators if i.source is Source.SURVEY and i.definition is not None]
+    by_population: dict[str, list[Indicator]] = {}
+    for indicator in survey:
+        # Expected results without a yearly target (read as "by the final year") are still measured every year.
+        by_population.setdefault(indicator.definition.population, []).append(indicator)  # type: ignore[union-attr]
+    warnings: list[str] = []
+    for population, indicators in by_population.items():
+        try:
+            data = load_survey_data(population, indicators, year, progress)
+        except ComputeError as error:
+            # The other populations' indicators still get computed; these are reported without data.
+            warnings.append(str(error))
+            if progress:
+                progress(f"{population}: WARNING {error}")
+            for indicator in indicators:
+                results.append(
+                    IndicatorResult(indicator=indicator.code, status="no_data", details={"note": str(error)})
+                )
+            continue
+        ids = data.frame["response_id"].to_numpy()
+        provenance["populations"][population] = {
+            "responses": len(ids),
+            "responses_sha256": hashlib.sha256(np.ascontiguousarray(ids, dtype=np.int64).tobytes()).hexdigest(),
+            "excluded": data.excluded,
+            "versions": {f"{v.instrument.code}/{v.version}": v.sha256 for v in data.versions},
+            "margins": None
+            if data.margin_set is None
+            else {
+                "file": data.margin_set.file_name,
+                "sha256": data.margin_set.sha256,
+                "synthetic": data.margin_set.synthetic,
+            },
+        }
+        for indicator in indicators:
+            values = survey_values(indicator, data)
+            try:
+                [national] = estimate(indicator.definition, data.design, values)  # type: ignore[arg-type]
+                rows = [_result(indicator.code, "", national, rule)]
+                for breakdown in [b for b in BREAKDOWNS if data.frame[b].notna().any()]:
+                    rows += [
+                        _result(indicator.code, breakdown, e, rule)
+                        for e in estimate(indicator.definition, data.design, values, by=breakdown)
+                    ]  # type: ignore[arg-type]
+            except AnalysisError as error:
+                raise ComputeError(f"{indicator.code}: {error}") from None
+            head = rows[0]
+            ci = (head.ci_low, head.ci_high) if head.ci_low is not None and head.ci_high is not None else None
+            status, target, note = _status(indicator, year, head.estimate, ci, None)
+            head.status, head.target = status, target
+            head.details = {"note": note} if note else {}
+            results += rows
+        if progress:
+            progress(f"{population}: {len(indicators)} survey indicators computed")
+    results += _administrative(programme, year)
+    computed = {r.indicator for r in results}
+    for indicator in programme.indicators:
+        if indicator.code not in computed:  # a survey indicator without a definition: say so, never skip it
+            results.append(
+                IndicatorResult(
+                    indicator=indicator.code,
+                    status="no_data",
+                    details={"note": "no survey definition in the programme file"},
+                )
+            )
+    provenance["warnings"] = warnings
+    if not any(r.estimate is not None for r in results if not r.breakdown):
+        raise ComputeError(
+            f"nothing to compute for {programme.code} {year}: " + ("; ".join(warnings) or "no data imported")
+        )
+    run.provenance = provenance
+    run.results = results
+    db.session.add(run)
+    db.session.flush()
+    audit.record(
+        "indicators_compute", "programme", f"{programme.code}/{year}", {"run": run.id, "results": len(results)}, user
+    )
+    return run
+
+
+def _administrative(programme: Programme, year: int) -> list[IndicatorResult]:
+    figures = list(db.session.scalars(select(AdminFigure).where(AdminFigure.programme == programme.code)))
+    table: dict[tuple[str, int, str], AdminFigure] = {(f.indicator, f.year, f.region): f for f in figures}
+    results = []
+    for indicator in programme.indicators:
+        if indicator.source is Source.SURVEY:
+            continue
+        national = table.get((indicator.code, year, ""))
+        value = national.value if national else None
+        base_value = None
+        try:
+            target = indicator.target(year)
+            base_year = target.base_year if target.base_year is not None else year - 1
+            base = table.get((indicator.code, base_year, ""))
+            base_value = base.value if base else None
+        except ProgrammeError:
+            pass
+        status, absolute, note = _status(indicator, year, value, None, base_value)
+        head = IndicatorResult(
+            indicator=indicator.code,
+            estimate=value,
+            status=status,
+            target=absolute,
+            details={"note": note, "synthetic": bool(national and national.synthetic), "base_value": base_value}
+            if national or note
+            else {},
+        )
+        results.append(head)
+        for (code, figure_year, region), figure in sorted(table.items()):
+            if code == indicator.code and figure_year == year and region:
+                results.append(
+                    IndicatorResult(
+                        indicator=indicator.code, breakdown="region", category=region, estimate=figure.value, n=None
+                    )
+                )
+    return results
+
+
+def results_fingerprint(run: ComputationRun) -> str:
+    """A hash of every stored number: equal inputs must give an equal fingerprint."""
+    rows = sorted(
+        (r.indicator, r.breakdown, r.category, r.estimate, r.se, r.ci_low, r.ci_high, r.n, r.status, r.suppressed)
+        for r in run.results
+    )
+    return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()

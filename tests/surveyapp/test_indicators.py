@@ -1,0 +1,186 @@
+"""`flask indicators import-admin` and `flask indicators compute` on the (small) synthetic demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import AdminFigure, ComputationRun, IndicatorResult, MarginSet
+from surveyapp.services.indicators import results_fingerprint
+
+PROGRAMME = "public_safety_2024_2028"
+
+
+def cli(app: Flask, *args: str) -> tuple[int, str]:
+    result = app.test_cli_runner().invoke(args=list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def demo(app: Flask) -> Flask:
+    code, out = cli(app, "demo", "init", "--adults", "600", "--pupils", "300")
+    assert code == 0, out
+    return app
+
+
+def national(app: Flask, run_id: int) -> dict[str, IndicatorResult]:
+    with app.app_context():
+        rows = db.session.scalars(
+            select(IndicatorResult).where(IndicatorResult.run_id == run_id, IndicatorResult.breakdown == "")
+        ).all()
+        for row in rows:
+            db.session.expunge(row)
+        return {row.indicator: row for row in rows}
+
+
+def latest_run(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(ComputationRun.id).order_by(ComputationRun.id.desc()))
+
+
+def test_compute_every_indicator_with_statuses(demo: Flask) -> None:
+    code, out = cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    assert code == 0, out
+    assert "A5 " in out and "achieved" in out
+    rows = national(demo, latest_run(demo))
+    expected = {f"A{i}" for i in range(1, 18)} | {"A16b"}
+    assert set(rows) == expected  # every indicator of the programme has a row, even without data
+    a5 = rows["A5"]
+    assert a5.ci_low < a5.estimate < a5.ci_high and a5.n > 300 and a5.deff > 0
+    assert a5.target == 60.0 and a5.status in {"achieved", "not_achieved", "not_distinguishable"}
+    assert rows["A2"].status in {"achieved", "not_achieved"} and rows["A2"].se is None  # administrative
+    assert rows["A15"].status == "no_data"
+    assert rows["A13"].status == "no_target" and rows["A13"].estimate is not None  # measured, target only in 2028
+    with demo.app_context():
+        breakdowns = db.session.execute(
+            select(
+                IndicatorResult.breakdown,
+                IndicatorResult.category,
+                IndicatorResult.n,
+                IndicatorResult.suppressed,
+                IndicatorResult.estimate,
+            ).where(
+                IndicatorResult.run_id == latest_run(demo),
+                IndicatorResult.indicator == "A5",
+                IndicatorResult.breakdown != "",
+            )
+        ).all()
+        run = db.session.get(ComputationRun, latest_run(demo))
+        provenance = run.provenance
+    assert {b for b, *_ in breakdowns} == {"region", "sex", "age_group", "settlement"}
+    assert len([1 for b, *_ in breakdowns if b == "region"]) == 20
+    for _breakdown, _category, n, suppressed, _estimate in breakdowns:
+        if n < 30:
+            assert suppressed.startswith("suppressed")
+    adults = provenance["populations"]["adults"]
+    assert adults["versions"] == {"public_safety/2025": adults["versions"]["public_safety/2025"]}
+    assert adults["margins"]["synthetic"] is True and len(adults["responses_sha256"]) == 64
+
+
+def test_recomputing_gives_the_same_numbers(demo: Flask) -> None:
+    cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2024")
+    first = latest_run(demo)
+    cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2024")
+    second = latest_run(demo)
+    with demo.app_context():
+        a, b = db.session.get(ComputationRun, first), db.session.get(ComputationRun, second)
+        assert first != second and results_fingerprint(a) == results_fingerprint(b)
+
+
+def test_small_cells_follow_the_configured_rule(demo: Flask) -> None:
+    cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025", "--min-n", "100000")
+    with demo.app_context():
+        cells = db.session.scalars(
+            select(IndicatorResult).where(
+                IndicatorResult.run_id == latest_run(demo),
+                IndicatorResult.breakdown != "",
+                IndicatorResult.se.is_not(None),
+            )
+        ).all()
+        assert cells and all(c.suppressed.startswith("suppressed") for c in cells)
+
+
+def test_missing_margins_fall_back_to_design_weights_with_a_warning(demo: Flask) -> None:
+    with demo.app_context():
+        db.session.query(MarginSet).filter_by(population="adults", year=2025).delete()
+        db.session.commit()
+    code, out = cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    assert code == 0, out
+    assert "WARNING no population margins for 2025, design weights only" in out
+    with demo.app_context():
+        run = db.session.get(ComputationRun, latest_run(demo))
+        assert run.provenance["populations"]["adults"]["margins"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--programme", "nope", "--year", "2025"], "nope"),
+        (["--programme", PROGRAMME, "--year", "2031"], "2031 is outside programme"),
+    ],
+)
+def test_bad_requests_are_clear(app: Flask, args: list[str], message: str) -> None:
+    code, out = cli(app, "indicators", "compute", *args)
+    assert code != 0 and message in out and "Traceback" not in out
+
+
+def test_nothing_to_compute_is_an_error(app: Flask) -> None:
+    code, out = cli(app, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    assert code != 0 and "nothing to compute" in out and "Nothing was stored" in out
+    with app.app_context():
+        assert db.session.query(ComputationRun).count() == 0
+
+
+HEADER = "programme,indicator,year,region,count,population,value\n"
+
+
+def test_import_admin_turns_counts_into_rates(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "stats.csv"
+    path.write_text(
+        HEADER + f"{PROGRAMME},A2,2022,,45000,20000000,\n{PROGRAMME},A2,2025,astana,3000,1500000,\n"
+        f"{PROGRAMME},A1,2025,,1400,,\n",
+        encoding="utf-8",
+    )
+    code, out = cli(app, "indicators", "import-admin", str(path))
+    assert code == 0, out and "Imported 3" in out
+    with app.app_context():
+        figures = {(f.indicator, f.year, f.region): f.value for f in db.session.scalars(select(AdminFigure))}
+    assert figures == pytest.approx({("A2", 2022, ""): 225.0, ("A2", 2025, "astana"): 200.0, ("A1", 2025, ""): 1400.0})
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (f"{PROGRAMME},A99,2025,,1,,\n", "stats.csv:3: unknown indicator 'A99'"),
+        (f"{PROGRAMME},A5,2025,,1,,\n", "A5 is a survey indicator"),
+        (f"{PROGRAMME},A2,2030,,1,10,\n", "stats.csv:3: 2030 is outside programme"),
+        (f"{PROGRAMME},A2,2025,narnia,1,10,\n", "unknown region 'narnia'"),
+        (f"{PROGRAMME},A1,2025,,-4,,\n", "count '-4' is negative"),
+        (f"{PROGRAMME},A2,2025,,10,,\n", "give the population the count refers to"),
+        (f"{PROGRAMME},A1,2025,,1,,\n{PROGRAMME},A1,2025,,2,,\n", "stats.csv:4: the same indicator, year and region"),
+        ("other,A1,2025,,1,,\n", "unknown programme 'other'"),
+    ],
+)
+def test_import_admin_bad_rows(app: Flask, tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "stats.csv"
+    path.write_text(HEADER + f"{PROGRAMME},A1,2024,,1000,,\n" + body, encoding="utf-8")
+    code, out = cli(app, "indicators", "import-admin", str(path))
+    assert code != 0 and message in out and "Nothing was imported" in out
+    with app.app_context():
+        assert db.session.query(AdminFigure).count() == 0  # not even the good first row
+
+
+def test_import_admin_needs_replace_to_change_figures(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "stats.csv"
+    path.write_text(HEADER + f"{PROGRAMME},A1,2025,,1400,,\n", encoding="utf-8")
+    assert cli(app, "indicators", "import-admin", str(path))[0] == 0
+    path.write_text(HEADER + f"{PROGRAMME},A1,2025,,1500,,\n", encoding="utf-8")
+    code, out = cli(app, "indicators", "import-admin", str(path))
+    assert code != 0 and "--replace" in out
+    assert cli(app, "indicators", "import-admin", str(path), "--replace")[0] == 0
+    with app.app_context():
+        assert db.session.scalar(select(AdminFigure.value)) == 1500.0
