@@ -63,7 +63,8 @@ def test_margin_cells_cover_the_population() -> None:
 def test_demo_init_loads_synthetic_responses(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["demo", "init", "--adults", "120", "--pupils", "60"])
     assert result.exit_code == 0, result.output
-    assert "public_safety/2024:" in result.output and "synthetic" in result.output
+    assert "public_safety/2024 in 2024:" in result.output and "synthetic" in result.output
+    assert "synthetic administrative figures" in result.output and "police_employees 2025" in result.output
     with app.app_context():
         assert db.session.query(QuestionnaireVersion).count() >= 7
         rows = db.session.query(Response).all()
