@@ -70,12 +70,53 @@ def _needed_codes(indicators: Iterable[Indicator]) -> set[str]:
     return codes
 
 
-def _answer(answers: dict[str, Any], code: str) -> Any:
-    head, dot, row = code.partition(".")
-    value = answers.get(head)
-    if dot:
-        return value.get(row) if isinstance(value, dict) else None
-    return value if isinstance(value, str) else None
+def _text(column: Any) -> Any:
+    return column.as_string()
+
+
+def _version_frame(
+    version: QuestionnaireVersion, codes: list[str], catalogue: dict[str, ItemInfo], start: datetime, end: datetime
+) -> pd.DataFrame:
+    """The version's responses of the period, one column per needed item (under the version's own code).
+
+    Only the needed answers are read out of the JSON, by the database, so a million responses never have to
+    be parsed whole in Python."""
+    items = {}
+    for code in codes:
+        actual = resolve_item(code, catalogue)
+        if actual is not None:
+            head, dot, row = actual.partition(".")
+            items[actual] = _text(Response.answers[(head, row)] if dot else Response.answers[head])
+    design = {d: _text(Response.design[d]) for d in (*DIMENSIONS, "stratum", "psu")}
+    query = (
+        select(
+            Response.id.label("response_id"),
+            Response.quality_flags.label("flags"),
+            Response.design["base_weight"].as_float().label("base_weight"),
+            *(expression.label(f"d:{name}") for name, expression in design.items()),
+            *(expression.label(f"i:{name}") for name, expression in items.items()),
+        )
+        .where(
+            Response.version_id == version.id,
+            Response.status == ResponseStatus.SUBMITTED.value,
+            Response.submitted_at >= start,
+            Response.submitted_at < end,
+        )
+        .order_by(Response.id)
+    )
+    result = db.session.execute(query)
+    frame = pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+    frame = frame.rename(columns=lambda c: c.split(":", 1)[1] if ":" in c else c)
+    frame["version_id"] = str(version.id)
+    frame["flagged"] = frame["flags"].map(bool)
+    frame = frame.drop(columns=["flags"])
+    frame["base_weight"] = pd.to_numeric(frame["base_weight"]).fillna(1.0)
+    for name in (*DIMENSIONS, "stratum", "psu"):
+        # SQLite's json_extract keeps numbers as numbers; PostgreSQL's ->> gives text: make both text.
+        frame[name] = frame[name].map(lambda v: None if v is None or v == "" else str(v), na_action="ignore")
+    frame["stratum"] = frame["stratum"].fillna("all")
+    frame["psu"] = frame["psu"].fillna("r" + frame["response_id"].astype(str))
+    return frame
 
 
 def load_survey_data(
@@ -96,47 +137,22 @@ def load_survey_data(
         raise ComputeError(f"none of the questionnaire versions the indicators use is published ({names})")
     margin_set = db.session.scalar(select(MarginSet).where(MarginSet.year == year, MarginSet.population == population))
     start, end = _year_bounds(year)
-    by_id = {v.id: v for v in versions}
     catalogues = {str(v.id): catalogue_from_version(domain_of(v)) for v in versions}
     codes = sorted(_needed_codes(indicators))
-    columns: dict[str, list[Any]] = {
-        c: [] for c in ["response_id", "version_id", *DIMENSIONS, "stratum", "psu", "base_weight"]
-    }
-    item_columns: dict[str, list[Any]] = {}
-    excluded = {"quality_flag": 0, "missing_design_variable": 0}
     raking = margin_variables(margin_set) if margin_set is not None else ()
-    query = (
-        select(Response.id, Response.version_id, Response.answers, Response.design, Response.quality_flags)
-        .where(
-            Response.version_id.in_(list(by_id)),
-            Response.status == ResponseStatus.SUBMITTED.value,
-            Response.submitted_at >= start,
-            Response.submitted_at < end,
-        )
-        .order_by(Response.id)
-        .execution_options(yield_per=20_000)
-    )
-    resolved = {vid: {code: resolve_item(code, cat) for code in codes} for vid, cat in catalogues.items()}
-    for response_id, version_id, answers, design, flags in db.session.execute(query):
-        if flags:
-            excluded["quality_flag"] += 1
-            continue
-        design = design or {}
-        if any(design.get(d) in (None, "") for d in raking):
-            excluded["missing_design_variable"] += 1
-            continue
-        columns["response_id"].append(response_id)
-        columns["version_id"].append(str(version_id))
-        for d in DIMENSIONS:
-            columns[d].append(None if design.get(d) in (None, "") else str(design[d]))
-        columns["stratum"].append(str(design.get("stratum", "all")))
-        columns["psu"].append(str(design.get("psu", f"r{response_id}")))
-        columns["base_weight"].append(float(design.get("base_weight", 1.0)))
-        mapping = resolved[str(version_id)]
-        for code in codes:
-            actual = mapping.get(code)
-            item_columns.setdefault(actual or code, []).append(_answer(answers, actual) if actual else None)
-    n = len(columns["response_id"])
+    parts = []
+    for version in versions:
+        part = _version_frame(version, codes, catalogues[str(version.id)], start, end)
+        if len(part):
+            parts.append(part)
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    excluded = {"quality_flag": 0, "missing_design_variable": 0}
+    if len(frame):
+        flagged = frame["flagged"].to_numpy(dtype=bool)
+        missing = frame[list(raking)].isna().any(axis=1).to_numpy() if raking else np.zeros(len(frame), bool)
+        excluded = {"quality_flag": int(flagged.sum()), "missing_design_variable": int((missing & ~flagged).sum())}
+        frame = frame[~flagged & ~missing].reset_index(drop=True)
+    n = len(frame)
     if n == 0:
         raise ComputeError(
             f"no complete, unflagged responses of {population} submitted in {year} to "
@@ -144,7 +160,6 @@ def load_survey_data(
         )
     if progress:
         progress(f"{population}: {n} responses loaded")
-    frame = pd.DataFrame(columns | {k: v for k, v in item_columns.items() if len(v) == n})
     try:
         design = Design.from_frame(frame, weights="base_weight", strata="stratum", cluster="psu")
         if margin_set is not None:
