@@ -1,0 +1,383 @@
+"""Every piece of interface text the reports print, in Kazakh, Russian and English, in one place.
+
+The reports are built outside Flask (the CLI, a benchmark, a notebook), so they cannot use the Flask-Babel
+catalogs; this dictionary is their catalog. Terms follow shared/design/GLOSSARY.md (көрсеткіш/индикатор,
+нысаналы мән ↔ целевое значение, сауалнама ↔ опрос, салмақ коэффициенті ↔ весовой коэффициент). A test fails
+if a key lacks ``kk`` or ``ru``; English falls back to Russian if ever missing.
+
+Kazakh case endings depend on the word they attach to, so placeholders are never followed by a suffix that
+would have to agree with a number (write "{min_n} адамға жетпейді", not "{min_n}-ден").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEXTS: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ cover and every page
+    "report.title": {
+        "kk": "Нысаналы индикаторларға қол жеткізу туралы жылдық есеп",
+        "ru": "Ежегодный отчёт о достижении целевых индикаторов",
+        "en": "Annual report on the achievement of target indicators",
+    },
+    "report.subtitle": {
+        "kk": "{year} жылдың қорытындысы бойынша",
+        "ru": "по итогам {year} года",
+        "en": "Results for {year}",
+    },
+    "report.period": {
+        "kk": "Бағдарламаның іске асыру кезеңі: {first}–{last} жылдар",
+        "ru": "Период реализации программы: {first}–{last} годы",
+        "en": "Programme period: {first}–{last}",
+    },
+    "report.coordinator": {
+        "kk": "Үйлестіруші орган: {name}",
+        "ru": "Координирующий орган: {name}",
+        "en": "Coordinating body: {name}",
+    },
+    "report.generated": {
+        "kk": "Есеп жасалған күн: {date}",
+        "ru": "Дата формирования отчёта: {date}",
+        "en": "Report generated: {date}",
+    },
+    "report.run": {
+        "kk": "Есептеу нөмірі: {run}",
+        "ru": "Номер расчёта: {run}",
+        "en": "Computation run: {run}",
+    },
+    "report.source_note": {
+        "kk": "Есептегі барлық сандар – жүйеде сақталған есептеу нәтижелері.",
+        "ru": "Все числа в отчёте – сохранённые в системе результаты расчёта.",
+        "en": "Every number in this report is a stored computed result.",
+    },
+    "report.diagnostic": {
+        "kk": "Сауалнама деректері бойынша бағалаулар – диагностикалық құрал: олар жағдайды сипаттайды және "
+              "мектептерді, ұйымдарды немесе өңірлерді бағалау рейтингі не жазалау үшін негіз болып табылмайды.",
+        "ru": "Оценки по данным опросов – диагностический инструмент: они описывают положение дел и не являются "
+              "рейтингом школ, организаций или регионов и основанием для санкций.",
+        "en": "Survey estimates are a diagnostic: they describe the situation and are not a rating of schools, "
+              "organisations or regions, nor grounds for sanctions.",
+    },
+    "report.summary": {
+        "kk": "Индикаторлар мәртебесі бойынша жиынтық",
+        "ru": "Сводка по статусам индикаторов",
+        "en": "Indicators by status",
+    },
+    "report.summary_count": {
+        "kk": "индикатор саны: {count}",
+        "ru": "число индикаторов: {count}",
+        "en": "number of indicators: {count}",
+    },
+    "report.contents": {"kk": "Мазмұны", "ru": "Содержание", "en": "Contents"},
+    "page.number": {"kk": "{page}-бет / {pages}", "ru": "стр. {page} из {pages}", "en": "page {page} of {pages}"},
+    "synthetic.banner": {
+        "kk": "СИНТЕТИКАЛЫҚ ДЕРЕКТЕР – нақты нәтижелер емес, тек көрсетілім үшін",
+        "ru": "СИНТЕТИЧЕСКИЕ ДАННЫЕ – не реальные результаты, только для демонстрации",
+        "en": "SYNTHETIC DATA – not real results, for demonstration only",
+    },
+    "synthetic.short": {"kk": "СИНТЕТИКАЛЫҚ ДЕРЕКТЕР", "ru": "СИНТЕТИЧЕСКИЕ ДАННЫЕ", "en": "SYNTHETIC DATA"},
+    "draft.banner": {
+        "kk": "ЖОБА – нәтижелер әлі жарияланбаған",
+        "ru": "ПРОЕКТ – результаты ещё не опубликованы",
+        "en": "DRAFT – results not yet published",
+    },
+    "draft.short": {"kk": "ЖОБА", "ru": "ПРОЕКТ", "en": "DRAFT"},
+    # ------------------------------------------------------------------ scorecard
+    "scorecard.title": {
+        "kk": "Индикаторлардың жиынтық кестесі",
+        "ru": "Сводная таблица индикаторов",
+        "en": "Indicator scorecard",
+    },
+    "scorecard.intro": {
+        "kk": "{year} жыл: әр индикатордың мәні, {level} % сенімділік аралығы, нысаналы мәні және мәртебесі.",
+        "ru": "{year} год: значение каждого индикатора, {level} % доверительный интервал, целевое значение и статус.",
+        "en": "{year}: each indicator's value, {level} % confidence interval, target and status.",
+    },
+    "legend.title": {"kk": "Шартты белгілер", "ru": "Условные обозначения", "en": "Legend"},
+    # ------------------------------------------------------------------ column headers
+    "col.code": {"kk": "Код", "ru": "Код", "en": "Code"},
+    "col.indicator": {"kk": "Индикатор", "ru": "Индикатор", "en": "Indicator"},
+    "col.value": {"kk": "Мәні", "ru": "Значение", "en": "Value"},
+    "col.ci": {"kk": "{level} % СА", "ru": "{level} % ДИ", "en": "{level} % CI"},
+    "col.ci_low": {"kk": "СА төменгі шегі", "ru": "Нижняя граница ДИ", "en": "CI lower bound"},
+    "col.ci_high": {"kk": "СА жоғарғы шегі", "ru": "Верхняя граница ДИ", "en": "CI upper bound"},
+    "col.target": {"kk": "Нысаналы мән", "ru": "Целевое значение", "en": "Target"},
+    "col.target_printed": {
+        "kk": "Бағдарламадағы нысаналы мән",
+        "ru": "Целевое значение в программе",
+        "en": "Target as printed",
+    },
+    "col.status": {"kk": "Мәртебесі", "ru": "Статус", "en": "Status"},
+    "col.trajectory": {"kk": "Траектория", "ru": "Траектория", "en": "Trajectory"},
+    "col.n": {"kk": "n", "ru": "n", "en": "n"},
+    "col.n_eff": {"kk": "Тиімді n", "ru": "Эффективный n", "en": "Effective n"},
+    "col.deff": {"kk": "Дизайн әсері", "ru": "Эффект дизайна", "en": "Design effect"},
+    "col.moe": {"kk": "Қателік шегі (±)", "ru": "Предельная ошибка (±)", "en": "Margin of error (±)"},
+    "col.se": {"kk": "Стандартты қате", "ru": "Стандартная ошибка", "en": "Standard error"},
+    "col.category": {"kk": "Санат", "ru": "Категория", "en": "Category"},
+    "col.breakdown": {"kk": "Бөліну белгісі", "ru": "Разрез", "en": "Breakdown"},
+    "col.unit": {"kk": "Өлшем бірлігі", "ru": "Единица измерения", "en": "Unit"},
+    "col.source": {"kk": "Дереккөз", "ru": "Источник", "en": "Source"},
+    "col.direction": {"kk": "Бағыты", "ru": "Направление", "en": "Direction"},
+    "col.year": {"kk": "Жыл", "ru": "Год", "en": "Year"},
+    "col.suppressed": {"kk": "Жасыру себебі", "ru": "Причина скрытия", "en": "Suppression reason"},
+    "col.instrument": {"kk": "Сауалнама парағы", "ru": "Анкета", "en": "Questionnaire"},
+    "col.version": {"kk": "Нұсқасы", "ru": "Версия", "en": "Version"},
+    "col.sha256": {"kk": "SHA-256", "ru": "SHA-256", "en": "SHA-256"},
+    "col.fieldwork": {"kk": "Далалық жұмыстар", "ru": "Полевые работы", "en": "Fieldwork"},
+    "col.respondents": {"kk": "Респонденттер", "ru": "Респонденты", "en": "Respondents"},
+    "col.population": {"kk": "Бас жиынтық", "ru": "Генеральная совокупность", "en": "Population"},
+    "col.margins": {"kk": "Шектік бөлулер", "ru": "Маргинальные распределения", "en": "Margins"},
+    "col.file": {"kk": "Файл", "ru": "Файл", "en": "File"},
+    # ------------------------------------------------------------------ statuses
+    "status.achieved": {"kk": "Қол жеткізілді", "ru": "Достигнуто", "en": "Achieved"},
+    "status.not_achieved": {"kk": "Қол жеткізілмеді", "ru": "Не достигнуто", "en": "Not achieved"},
+    "status.not_distinguishable": {
+        "kk": "Нысаналы мәннен ажыратылмайды",
+        "ru": "Не отличимо от цели",
+        "en": "Not distinguishable from target",
+    },
+    "status.no_data": {"kk": "Деректер жоқ", "ru": "Нет данных", "en": "No data"},
+    "status_rule.achieved": {
+        "kk": "сенімділік аралығы толығымен нысаналы мәннің қажетті жағында жатыр (әкімшілік деректер үшін: мән "
+              "нысаналы мәнге жетті)",
+        "ru": "доверительный интервал целиком лежит по нужную сторону от целевого значения (для административных "
+              "данных: значение достигло цели)",
+        "en": "the whole confidence interval lies on the target's good side (administrative data: the value "
+              "meets the target)",
+    },
+    "status_rule.not_achieved": {
+        "kk": "сенімділік аралығы толығымен нысаналы мәннің екінші жағында жатыр (әкімшілік деректер үшін: мән "
+              "нысаналы мәнге жетпеді)",
+        "ru": "доверительный интервал целиком лежит по другую сторону от целевого значения (для административных "
+              "данных: значение не достигло цели)",
+        "en": "the whole confidence interval lies on the other side of the target (administrative data: the "
+              "value falls short of the target)",
+    },
+    "status_rule.not_distinguishable": {
+        "kk": "нысаналы мән сенімділік аралығының ішінде: іріктеме деректері бойынша мақсатқа жеткенін не "
+              "жетпегенін айту мүмкін емес",
+        "ru": "целевое значение лежит внутри доверительного интервала: по выборочным данным нельзя сказать, "
+              "достигнута ли цель",
+        "en": "the target lies inside the confidence interval: the sample cannot tell whether it was met",
+    },
+    "status_rule.no_data": {
+        "kk": "осы жылға есептелген мән жоқ",
+        "ru": "за этот год нет рассчитанного значения",
+        "en": "there is no computed value for the year",
+    },
+    "trajectory.on_track": {"kk": "Жоспарлы траекторияда", "ru": "На плановой траектории", "en": "On track"},
+    "trajectory.off_track": {"kk": "Траекториядан артта", "ru": "Отставание от траектории", "en": "Off track"},
+    "trajectory.not_distinguishable": {
+        "kk": "Траекториядан ажыратылмайды",
+        "ru": "Не отличимо от траектории",
+        "en": "Not distinguishable from the trajectory",
+    },
+    "trajectory.no_data": {"kk": "Деректер жоқ", "ru": "Нет данных", "en": "No data"},
+    # ------------------------------------------------------------------ indicator pages
+    "ind.value_year": {"kk": "{year} жылғы мәні", "ru": "Значение за {year} год", "en": "Value, {year}"},
+    "ind.target_year": {
+        "kk": "{year} жылғы нысаналы мән",
+        "ru": "Целевое значение на {year} год",
+        "en": "Target for {year}",
+    },
+    "ind.precision": {"kk": "Дәлдігі", "ru": "Точность", "en": "Precision"},
+    "ind.precision_line": {
+        "kk": "n = {n}; тиімді n = {n_eff}; дизайн әсері = {deff}",
+        "ru": "n = {n}; эффективный n = {n_eff}; эффект дизайна = {deff}",
+        "en": "n = {n}; effective n = {n_eff}; design effect = {deff}",
+    },
+    "ind.trend": {"kk": "Жылдар бойынша серпіні", "ru": "Динамика по годам", "en": "Trend by year"},
+    "ind.regions": {"kk": "Өңірлер бойынша", "ru": "По регионам", "en": "By region"},
+    "ind.breakdowns": {"kk": "Топтар бойынша бөліну", "ru": "В разрезе групп", "en": "Breakdown by group"},
+    "ind.national": {"kk": "Республика бойынша", "ru": "Республика", "en": "National"},
+    "ind.no_history": {
+        "kk": "Өткен жылдар бойынша деректер жоқ",
+        "ru": "Нет данных за прошлые годы",
+        "en": "No data for earlier years",
+    },
+    "ind.no_regions": {"kk": "Өңірлер бойынша деректер жоқ", "ru": "Нет данных по регионам", "en": "No regional data"},
+    "ind.no_breakdowns": {
+        "kk": "Топтар бойынша деректер жоқ",
+        "ru": "Нет данных в разрезе групп",
+        "en": "No breakdown data",
+    },
+    "ind.admin_no_ci": {
+        "kk": "Әкімшілік деректер: толық есепке алу, сенімділік аралығы қолданылмайды.",
+        "ru": "Административные данные: сплошной учёт, доверительный интервал не применяется.",
+        "en": "Administrative data: a complete count, no confidence interval applies.",
+    },
+    "chart.estimate": {"kk": "Бағалау", "ru": "Оценка", "en": "Estimate"},
+    "chart.value": {"kk": "Мәні", "ru": "Значение", "en": "Value"},
+    "chart.ci": {
+        "kk": "{level} % сенімділік аралығы",
+        "ru": "{level} % доверительный интервал",
+        "en": "{level} % confidence interval",
+    },
+    "chart.target": {"kk": "Нысаналы мән", "ru": "Целевое значение", "en": "Target"},
+    "chart.target_year": {
+        "kk": "{year} жылғы нысаналы мән",
+        "ru": "Целевое значение на {year} год",
+        "en": "Target for {year}",
+    },
+    "chart.hidden_regions": {
+        "kk": "Жасырылған өңірлер: {names}",
+        "ru": "Скрытые регионы: {names}",
+        "en": "Suppressed regions: {names}",
+    },
+    "suppressed.cell": {"kk": "жасырылған", "ru": "скрыто", "en": "suppressed"},
+    "suppressed.small_n": {
+        "kk": "респонденттер саны {min_n} адамға жетпейді",
+        "ru": "менее {min_n} респондентов",
+        "en": "fewer than {min_n} respondents",
+    },
+    "suppressed.disclosure": {
+        "kk": "респонденттердің жеке басын анықтау қаупі",
+        "ru": "риск идентификации респондентов",
+        "en": "risk of identifying respondents",
+    },
+    "suppressed.footnote": {
+        "kk": "«{cell}» – жарияланбайтын бағалау: {reasons}.",
+        "ru": "«{cell}» – оценка не публикуется: {reasons}.",
+        "en": "“{cell}” – estimate not published: {reasons}.",
+    },
+    # ------------------------------------------------------------------ breakdowns
+    "breakdown.region": {"kk": "Өңір", "ru": "Регион", "en": "Region"},
+    "breakdown.sex": {"kk": "Жынысы", "ru": "Пол", "en": "Sex"},
+    "breakdown.age_group": {"kk": "Жас тобы", "ru": "Возрастная группа", "en": "Age group"},
+    "breakdown.settlement": {"kk": "Елді мекен түрі", "ru": "Тип населённого пункта", "en": "Settlement type"},
+    # ------------------------------------------------------------------ units, directions, sources
+    "unit.percent": {"kk": "%", "ru": "%", "en": "%"},
+    "unit.points": {"kk": "балл", "ru": "баллы", "en": "points"},
+    "unit.per_100k": {"kk": "100 мың тұрғынға", "ru": "на 100 тыс. населения", "en": "per 100,000 population"},
+    "unit.per_10k": {"kk": "10 мың тұрғынға", "ru": "на 10 тыс. населения", "en": "per 10,000 population"},
+    "unit.count": {"kk": "саны", "ru": "количество", "en": "number"},
+    "unit.rank": {"kk": "рейтингтегі орын", "ru": "место в рейтинге", "en": "rank"},
+    "direction.increase": {
+        "kk": "арттыру (мән жоғары болған сайын жақсы)",
+        "ru": "повышение (чем выше, тем лучше)",
+        "en": "increase (higher is better)",
+    },
+    "direction.decrease": {
+        "kk": "төмендету (мән төмен болған сайын жақсы)",
+        "ru": "снижение (чем ниже, тем лучше)",
+        "en": "decrease (lower is better)",
+    },
+    "source.survey": {"kk": "Сауалнама", "ru": "Опрос", "en": "Survey"},
+    "source.administrative": {"kk": "Әкімшілік деректер", "ru": "Административные данные", "en": "Administrative data"},
+    "source.external_rating": {"kk": "Сыртқы рейтинг", "ru": "Внешний рейтинг", "en": "External rating"},
+    # ------------------------------------------------------------------ how a target is printed
+    "target.level": {"kk": "{value}", "ru": "{value}", "en": "{value}"},
+    "target.at_least": {"kk": "кемінде {value}", "ru": "не менее {value}", "en": "at least {value}"},
+    "target.above": {"kk": "{value} жоғары", "ru": "более {value}", "en": "above {value}"},
+    "target.at_most": {"kk": "{value} аспайды", "ru": "не более {value}", "en": "at most {value}"},
+    "target.change_vs_base": {
+        "kk": "{base_year} жылмен салыстырғанда {value}",
+        "ru": "{value} к {base_year} году",
+        "en": "{value} vs {base_year}",
+    },
+    "target.change_vs_previous": {
+        "kk": "өткен жылмен салыстырғанда {value}",
+        "ru": "{value} к предыдущему году",
+        "en": "{value} vs the previous year",
+    },
+    "target.absolute_change_vs_base": {
+        "kk": "{base_year} жылмен салыстырғанда {value}",
+        "ru": "{value} к {base_year} году",
+        "en": "{value} vs {base_year}",
+    },
+    "target.rank": {"kk": "{value}-орын", "ru": "{value}-е место", "en": "rank {value}"},
+    "target.points_suffix": {"kk": "пайыздық тармақ", "ru": "п. п.", "en": "pp"},
+    "target.equals": {"kk": "= {value}", "ru": "= {value}", "en": "= {value}"},
+    "target.none": {
+        "kk": "осы жылға нысаналы мән белгіленбеген",
+        "ru": "на этот год целевое значение не установлено",
+        "en": "no target set for this year",
+    },
+    "target.base_unknown": {
+        "kk": "базалық жылдың мәні белгісіз",
+        "ru": "значение базового года неизвестно",
+        "en": "base-year value unknown",
+    },
+    # ------------------------------------------------------------------ methodological annex
+    "meth.title": {"kk": "Әдістемелік қосымша", "ru": "Методологическое приложение", "en": "Methodological annex"},
+    "meth.samples": {
+        "kk": "Іріктеме және далалық жұмыстар",
+        "ru": "Выборка и полевые работы",
+        "en": "Samples and fieldwork",
+    },
+    "meth.samples_none": {
+        "kk": "Бұл жылы сауалнама деректері пайдаланылған жоқ.",
+        "ru": "В этом году данные опросов не использовались.",
+        "en": "No survey data were used this year.",
+    },
+    "meth.weighting": {"kk": "Салмақтау", "ru": "Взвешивание", "en": "Weighting"},
+    "meth.weighting_default": {
+        "kk": "Іріктеменің негізгі салмақ коэффициенттері халық санының шектік бөлулеріне калибрленді (рейкинг).",
+        "ru": "Базовые весовые коэффициенты выборки откалиброваны (рейкинг) по маргинальным распределениям "
+              "численности населения.",
+        "en": "The sample's base weights were calibrated (raked) to population margins.",
+    },
+    "meth.variance": {
+        "kk": "Стандартты қателер стратификацияны, кластерлеуді және салмақтарды калибрлеуді ескере отырып, Тейлор "
+              "линеаризациясы әдісімен есептелді; {level} % сенімділік аралықтары ({method} әдісі) іріктеме "
+              "дизайнының еркіндік дәрежелерімен құрылды.",
+        "ru": "Стандартные ошибки рассчитаны методом линеаризации Тейлора с учётом стратификации, кластеризации и "
+              "калибровки весов; {level} % доверительные интервалы (метод {method}) построены с числом степеней "
+              "свободы, определяемым дизайном выборки.",
+        "en": "Standard errors are Taylor-linearised and account for stratification, clustering and weight "
+              "calibration; {level} % confidence intervals ({method} method) use the design's degrees of freedom.",
+    },
+    "meth.precision": {"kk": "Бағалаулардың дәлдігі", "ru": "Точность оценок", "en": "Precision of the estimates"},
+    "meth.precision_note": {
+        "kk": "Қателік шегі – {level} % сенімділік аралығы енінің жартысы. Дизайн әсері – осы іріктеме дизайны "
+              "кезіндегі бағалау дисперсиясының сол көлемдегі қарапайым кездейсоқ іріктеме кезіндегі дисперсияға "
+              "қатынасы; тиімді n = n / дизайн әсері.",
+        "ru": "Предельная ошибка – половина ширины {level} % доверительного интервала. Эффект дизайна – отношение "
+              "дисперсии оценки при данном дизайне выборки к дисперсии при простой случайной выборке того же "
+              "объёма; эффективный n = n / эффект дизайна.",
+        "en": "The margin of error is half the width of the {level} % confidence interval. The design effect is "
+              "the variance of the estimate under this design divided by its variance under simple random "
+              "sampling of the same size; effective n = n / design effect.",
+    },
+    "meth.status_rules": {
+        "kk": "Мәртебені анықтау ережелері",
+        "ru": "Правила определения статуса",
+        "en": "Status rules",
+    },
+    "meth.suppression": {"kk": "Шағын ұяшықтарды жасыру", "ru": "Скрытие малых ячеек", "en": "Small-cell suppression"},
+    "meth.suppression_rule": {
+        "kk": "Респонденттер саны {min_n} адамға жетпейтін топтар бойынша бағалаулар жарияланбайды (кестелерде "
+              "«{cell}» деп белгіленген): олар тұрақсыз және респонденттердің жеке басын анықтауға мүмкіндік беруі "
+              "мүмкін. Жекелеген мектеп немесе басқа шағын бірлік бойынша нәтижелер келтірілмейді.",
+        "ru": "Оценки по группам, в которых менее {min_n} респондентов, не публикуются (в таблицах отмечены "
+              "«{cell}»): они неустойчивы и могут позволить установить личность респондентов. Результаты по "
+              "отдельной школе или иной малой единице не приводятся.",
+        "en": "Estimates for groups with fewer than {min_n} respondents are not published (marked “{cell}” in the "
+              "tables): they are unstable and could allow respondents to be identified. No result is given for a "
+              "single school or any other small unit.",
+    },
+    "meth.admin_sources": {
+        "kk": "Әкімшілік деректер көздері",
+        "ru": "Источники административных данных",
+        "en": "Sources of administrative data",
+    },
+    "meth.notes": {"kk": "Ескертпелер", "ru": "Примечания", "en": "Notes"},
+    "meth.interpretation": {"kk": "Нәтижелерді түсіндіру", "ru": "Интерпретация результатов", "en": "Interpretation"},
+    # ------------------------------------------------------------------ spreadsheet and web page
+    "sheet.scorecard": {"kk": "Жиынтық кесте", "ru": "Сводная таблица", "en": "Scorecard"},
+    "sheet.methodology": {"kk": "Әдістеме", "ru": "Методология", "en": "Methodology"},
+    "html.print": {"kk": "Басып шығару", "ru": "Печать", "en": "Print"},
+    "html.lang_name": {"kk": "қазақ тілі", "ru": "русский язык", "en": "English"},
+}
+
+
+def tr(key: str, language: str, **values: Any) -> str:
+    """The text of ``key`` in ``language`` with ``{placeholders}`` filled; an unknown key is an error."""
+    entry = TEXTS[key]
+    text = entry.get(language) or entry["ru"]
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    return key in TEXTS
