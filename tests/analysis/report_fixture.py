@@ -1,0 +1,156 @@
+"""A small but complete programme-year, built by hand, for the report renderers' tests.
+
+Three indicators of the public-safety programme, 2025: a survey share with every breakdown and one suppressed
+region (A5), a survey score (A9) and an administrative rate (A7). The numbers are invented.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from analysis.programme import Direction, Kind, Source, Text, Unit
+from analysis.report.data import (
+    ACHIEVED,
+    NOT_ACHIEVED,
+    NOT_DISTINGUISHABLE,
+    SMALL_N,
+    AdminSource,
+    BreakdownRow,
+    HistoryPoint,
+    IndicatorReport,
+    InstrumentSample,
+    Methodology,
+    ReportData,
+    StatusInfo,
+    TargetInfo,
+    Value,
+    WeightingInfo,
+)
+
+REGIONS = {  # code: (kk, ru)
+    "astana": ("Астана қаласы", "город Астана"),
+    "almaty": ("Алматы қаласы", "город Алматы"),
+    "shymkent": ("Шымкент қаласы", "город Шымкент"),
+    "east_kazakhstan": ("Шығыс Қазақстан облысы", "Восточно-Казахстанская область"),
+    "ulytau": ("Ұлытау облысы", "область Ұлытау"),
+}
+SEX = {"m": ("Ерлер", "Мужчины"), "f": ("Әйелдер", "Женщины")}
+AGE = {"18_29": ("18–29 жас", "18–29 лет"), "30_44": ("30–44 жас", "30–44 лет"),
+       "45_59": ("45–59 жас", "45–59 лет"), "60_plus": ("60 жас және одан үлкен", "60 лет и старше")}
+SETTLEMENT = {"urban": ("Қала", "Город"), "rural": ("Ауыл", "Село")}
+
+# The suppressed cell: its "true" value must never appear in any output.
+HIDDEN_ESTIMATE = 47.391
+HIDDEN_N = 24
+
+
+def _label(labels: dict[str, tuple[str, str]], code: str, language: str) -> str:
+    kk, ru = labels[code]
+    return kk if language == "kk" else ru
+
+
+def _rows(labels: dict[str, tuple[str, str]], values: dict[str, tuple[float, float, float, int]], language: str,
+          suppressed: dict[str, str] | None = None) -> tuple[BreakdownRow, ...]:
+    suppressed = suppressed or {}
+    return tuple(
+        BreakdownRow(code, _label(labels, code, language),
+                     Value(est, se=(high - low) / 3.92, ci_low=low, ci_high=high, n=n, n_eff=n / 1.4, deff=1.4),
+                     suppressed=suppressed.get(code))
+        for code, (est, low, high, n) in values.items()
+    )
+
+
+def a5(language: str) -> IndicatorReport:
+    return IndicatorReport(
+        code="A5",
+        name=Text(kk="Өз ауданында көшеде жалғыз жүргенде өзін қауіпсіз сезінетін адамдар үлесі",
+                  ru="Доля людей, чувствующих себя в безопасности, когда они в одиночку идут по улице в своём районе",
+                  en="Share of people who feel safe walking alone in the street in their area"),
+        unit=Unit.PERCENT, direction=Direction.INCREASE, source=Source.SURVEY,
+        national=Value(61.84, se=0.84, ci_low=60.17, ci_high=63.48, n=4210, n_eff=2951.2, deff=1.4265),
+        status=StatusInfo(ACHIEVED, trajectory="on_track"),
+        target=TargetInfo(2025, 60.0, Kind.LEVEL, value=60.0),
+        history=(HistoryPoint(2024, 58.71, 57.02, 60.38, 59.0), HistoryPoint(2025, 61.84, 60.17, 63.48, 60.0),
+                 HistoryPoint(2026, target=61.2), HistoryPoint(2027, target=62.4), HistoryPoint(2028, target=63.6)),
+        breakdowns={
+            "region": _rows(REGIONS, {"astana": (66.12, 62.3, 69.7, 512), "almaty": (58.43, 55.1, 61.7, 688),
+                                      "shymkent": (63.95, 60.2, 67.5, 401),
+                                      "east_kazakhstan": (59.27, 55.0, 63.4, 355),
+                                      "ulytau": (HIDDEN_ESTIMATE, 28.1, 67.2, HIDDEN_N)},
+                            language, {"ulytau": SMALL_N}),
+            "sex": _rows(SEX, {"m": (67.08, 64.9, 69.2, 1980), "f": (57.21, 55.1, 59.3, 2230)}, language),
+            "age_group": _rows(AGE, {"18_29": (64.4, 61.0, 67.7, 902), "30_44": (62.1, 59.4, 64.7, 1305),
+                                     "45_59": (60.3, 57.2, 63.3, 1103), "60_plus": (59.8, 56.4, 63.1, 900)}, language),
+            "settlement": _rows(SETTLEMENT, {"urban": (60.72, 58.6, 62.8, 2640), "rural": (63.7, 61.0, 66.3, 1570)},
+                                language),
+        },
+    )
+
+
+def a9(language: str) -> IndicatorReport:
+    return IndicatorReport(
+        code="A9",
+        name=Text(kk="Полиция органдарының ашықтық (қолжетімділік) дәрежесін арттыру",
+                  ru="Повышение степени открытости (доступности) органов полиции",
+                  en="Degree of openness (accessibility) of the police (increase)"),
+        unit=Unit.POINTS, direction=Direction.INCREASE, source=Source.SURVEY,
+        national=Value(82.46, se=0.61, ci_low=81.26, ci_high=83.66, n=4188, n_eff=3102.0, deff=1.35),
+        status=StatusInfo(NOT_DISTINGUISHABLE),
+        target=TargetInfo(2025, 83.0, Kind.LEVEL, value=83.0),
+        history=(HistoryPoint(2024, 81.9, 80.7, 83.1, 82.0), HistoryPoint(2025, 82.46, 81.26, 83.66, 83.0),
+                 HistoryPoint(2026, target=84.0)),
+        breakdowns={
+            "region": _rows(REGIONS, {"astana": (84.1, 82.0, 86.2, 510), "almaty": (80.9, 78.9, 82.9, 690),
+                                      "shymkent": (83.3, 81.0, 85.6, 399),
+                                      "east_kazakhstan": (82.0, 79.5, 84.5, 352),
+                                      "ulytau": (79.4, 75.1, 83.7, 31)}, language),
+            "sex": _rows(SEX, {"m": (82.9, 81.4, 84.4, 1971), "f": (82.07, 80.6, 83.5, 2217)}, language),
+        },
+    )
+
+
+def a7(language: str) -> IndicatorReport:
+    regions = {"astana": 8.4, "almaty": 7.9, "shymkent": 10.2, "east_kazakhstan": 15.6, "ulytau": 17.3}
+    return IndicatorReport(
+        code="A7",
+        name=Text(kk="100 мың тұрғынға шаққанда жол-көлік оқиғасынан қаза тапқандар саны",
+                  ru="Число погибших в дорожно-транспортных происшествиях на 100 тыс. населения",
+                  en="Road traffic deaths per 100,000 population"),
+        unit=Unit.PER_100K, direction=Direction.DECREASE, source=Source.ADMINISTRATIVE,
+        national=Value(12.34),
+        status=StatusInfo(NOT_ACHIEVED),
+        target=TargetInfo(2025, 11.7, Kind.LEVEL, value=11.7),
+        history=(HistoryPoint(2023, 12.9), HistoryPoint(2024, 12.6, target=11.8), HistoryPoint(2025, 12.34,
+                 target=11.7), HistoryPoint(2026, target=11.6)),
+        breakdowns={"region": tuple(BreakdownRow(code, _label(REGIONS, code, language), Value(value))
+                                    for code, value in regions.items())},
+    )
+
+
+def report(language: str = "ru", *, synthetic: bool = True) -> ReportData:
+    methodology = Methodology(
+        samples=(InstrumentSample("public_safety", "2025", "9f2c" + "0123456789abcdef" * 3 + "a1b2c3d4e5f6",
+                                  4210, date(2025, 5, 12), date(2025, 6, 30),
+                                  "18 жастан асқан тұрғындар" if language == "kk" else "население 18 лет и старше"),),
+        weighting=(WeightingInfo("public_safety", ("region × settlement", "sex × age_group"),
+                                 "population 2025 (margins_2025.csv)"),),
+        admin_sources=(AdminSource("A7", "ІІМ" if language == "kk" else "МВД", "admin_2025.csv", "ab" * 32),),
+        notes=("Тест" if language == "ru" else "Сынақ",),
+    )
+    return ReportData(
+        programme_code="public_safety_2024_2028",
+        programme_name=Text(
+            kk="Қоғамдық қауіпсіздікті қоғаммен әріптестік жасап қамтамасыз етудің 2024 – 2028 жылдарға арналған "
+               "тұжырымдамасы",
+            ru="Концепция обеспечения общественной безопасности в партнёрстве с обществом на 2024 – 2028 годы",
+            en="Concept for ensuring public safety in partnership with society, 2024–2028"),
+        year=2025,
+        language=language,
+        generated_at=datetime(2026, 2, 3, 10, 0, tzinfo=UTC),
+        indicators=(a5(language), a9(language), a7(language)),
+        methodology=methodology,
+        synthetic=synthetic,
+        period=(2024, 2028),
+        coordinator="ІІМ" if language == "kk" else "МВД",
+        run_id=7,
+    )

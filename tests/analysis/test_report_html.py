@@ -1,0 +1,70 @@
+"""The HTML report: the same content, self-contained (no network), printable, suppressed cells without numbers."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from analysis.report import fmt
+from analysis.report.html import html_text
+from analysis.report.texts import tr
+from tests.analysis import report_fixture
+
+
+@pytest.fixture(scope="module", params=["kk", "ru"])
+def page(request: pytest.FixtureRequest) -> tuple:
+    report = report_fixture.report(request.param)
+    return report, html_text(report)
+
+
+def _text(markup: str) -> str:
+    """Visible text of the page outside the SVG charts, unescaped, with whitespace collapsed."""
+    body = re.sub(r"<svg.*?</svg>", " ", markup, flags=re.DOTALL)
+    body = re.sub(r"<style>.*?</style>", " ", body, flags=re.DOTALL)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)).replace("\u00a0", " "))
+
+
+def test_names_values_targets_and_statuses(page: tuple) -> None:
+    report, markup = page
+    lang = report.language
+    text = _text(markup)
+    assert f'<html lang="{lang}">' in markup
+    for ind in report.indicators:
+        assert fmt.indicator_name(ind, lang) in text
+        assert fmt.value_text(ind.national.estimate, ind.unit, lang).replace("\u00a0", " ") in text
+        assert fmt.status_label(ind.status.status, lang) in text
+        assert fmt.target_text(ind.target, ind.unit, lang).replace("\u00a0", " ") in text
+    assert tr("synthetic.banner", lang) in text
+    assert tr("meth.title", lang) in text
+
+
+def test_self_contained_and_printable(page: tuple) -> None:
+    _report, markup = page
+    assert markup.count("<svg") == 6  # two charts per indicator, inline
+    assert "@media print" in markup and "break-before: page" in markup
+    assert not re.search(r"<(script|link|img)[^>]*(src|href)=", markup)
+    external = set(re.findall(r"(?:src|href|url\()=?[\"']?(https?://[^\"' )]+)", markup))
+    assert not external
+
+
+def test_suppressed_cell_shows_a_word_not_a_number(page: tuple) -> None:
+    report, markup = page
+    lang = report.language
+    text = _text(markup)
+    assert fmt.number(report_fixture.HIDDEN_ESTIMATE, lang, 1) not in markup
+    label = {"kk": "Ұлытау облысы", "ru": "область Ұлытау"}[lang]
+    row = re.search(rf"<tr><td>{re.escape(label)}</td>(.*?)</tr>", markup, re.DOTALL)
+    assert row is not None
+    assert tr("suppressed.cell", lang) in row.group(1)
+    assert not re.search(r"\d", re.sub(r"<[^>]+>", "", row.group(1)))
+    assert tr("suppressed.cell", lang) in text
+
+
+def test_kazakh_letters_in_the_kazakh_page(page: tuple) -> None:
+    report, markup = page
+    if report.language == "kk":
+        assert set("әғқңөұүі") <= set(_text(markup))
+    else:
+        assert "Қол жеткізілді" not in _text(markup)
