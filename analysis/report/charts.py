@@ -176,7 +176,8 @@ def region_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> No
     ax.grid(axis="x")
     ax.set_axisbelow(True)
     ax.set_xlabel(fmt.unit_text(indicator.unit, language))
-    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
+    # Anchored at the right edge: a long legend grows left over the empty space above the region names.
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False,
               handlelength=1.6, columnspacing=1.0, borderaxespad=0.2)
     if hidden:
         names = ", ".join(r.label for r in hidden)

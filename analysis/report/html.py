@@ -207,7 +207,8 @@ def html_text(report: ReportData, progress: Progress | None = None) -> str:
     meth = report.methodology
     level = fmt.level_text(meth.ci_level, lang)
     status_css = "\n".join(
-        f".st-{status} {{ background: {s.color}; color: {s.text_color}; }}" for status, s in fmt.STATUS_STYLES.items()
+        f".st-{status}, .key.st-{status} {{ background: {s.color}; color: {s.text_color}; }}"
+        for status, s in fmt.STATUS_STYLES.items()
     )
     css = (CSS.replace("@blue@", fmt.ESTIMATE_COLOR).replace("@head@", fmt.HEADER_FILL)
            .replace("@red@", fmt.SYNTHETIC_COLOR).replace("@status_css@", status_css))

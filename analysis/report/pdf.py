@@ -244,9 +244,12 @@ def key_figures(page: Page, report: ReportData, ind: IndicatorReport) -> None:
     width = widths[3]
     page.rect(x, top, width, height, style_.color)
     page.text(x + 0.08, top + 0.07, tr("col.status", lang), 7, color=style_.text_color)
-    label_lines = wrap(fmt.status_label(status.status, lang), width - 0.16, 9, True)
-    for i, line in enumerate(label_lines[:2]):
-        page.text(x + 0.08, top + 0.25 + i * line_height(9), line, 9, bold=True, color=style_.text_color)
+    for size in (9.0, 8.0, 7.0):  # long Kazakh status names: a smaller size rather than a cut word
+        label_lines = wrap(fmt.status_label(status.status, lang), width - 0.16, size, True)
+        if len(label_lines) <= 2:
+            break
+    for i, line in enumerate(label_lines[:3]):
+        page.text(x + 0.08, top + 0.25 + i * line_height(size), line, size, bold=True, color=style_.text_color)
     if status.trajectory:
         page.text(x + 0.08, top + height - 0.08, fmt.trajectory_text(status.trajectory, lang), 7,
                   color=style_.text_color, va="bottom")
