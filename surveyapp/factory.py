@@ -30,9 +30,9 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
 
-    from surveyapp import admin, api, auth, main, research, respond
+    from surveyapp import admin, api, auth, dashboard, main, research, respond
 
-    for blueprint in (main.bp, auth.bp, admin.bp, api.bp, research.bp, respond.bp):
+    for blueprint in (main.bp, auth.bp, admin.bp, api.bp, research.bp, respond.bp, dashboard.bp):
         app.register_blueprint(blueprint)
 
     from surveyapp.cli import register_commands

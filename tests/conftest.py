@@ -52,6 +52,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": _database_url(backend, tmp_path),
             "DEMO_LOGINS_FILE": str(tmp_path / "demo-logins.txt"),
             "DEMO_DIR": str(tmp_path / "demo"),
+            "REPORTS_DIR": str(tmp_path / "reports"),
             "QUESTIONNAIRES_DIR": str(Path(__file__).resolve().parent.parent / "questionnaires"),
         }
     )

@@ -14,6 +14,8 @@ from surveyapp.models import ComputationRun
 from surveyapp.services.admin_figures import import_figures
 from surveyapp.services.indicators import ComputeError, compute
 from surveyapp.services.margins import import_margins
+from surveyapp.services.publication import publish_run
+from surveyapp.services.reports import latest_run
 from surveyapp.services.tabular import ImportFileError
 
 margins_cli = CommandGroup("margins", help="Population margins the survey weights are raked to.")
@@ -99,3 +101,21 @@ def national_table(run: ComputationRun) -> str:
         target = "" if row.target is None else f"{row.target:7.2f}"
         lines.append(f"{row.indicator:<10} {value:>9} {ci:>17} {n:>7} {deff:>5} {target:>7}  {row.status}")
     return "\n".join(lines)
+
+
+@indicators_cli.command("publish")
+@click.option("--programme", required=True)
+@click.option("--year", required=True, type=int)
+def publish_command(programme: str, year: int) -> None:
+    """Publish the latest computed results of PROGRAMME for YEAR to ministries (audited)."""
+    run = latest_run(programme, year, published_only=False)
+    if run is None:
+        raise click.ClickException(
+            f"{programme} {year} has no computed results; run flask indicators compute --programme {programme} "
+            f"--year {year}"
+        )
+    if publish_run(run, None):
+        db.session.commit()
+        click.echo(f"Published run {run.id} ({programme} {year}): ministries can see it now.")
+    else:
+        click.echo(f"Run {run.id} ({programme} {year}) was already published.")

@@ -1,0 +1,5 @@
+"""Ministries' and researchers' view of the indicator results: scorecards, indicator pages, report downloads."""
+
+from surveyapp.dashboard.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from analysis.errors import ProgrammeError
+from analysis.programme import Programme, load_programme, load_programmes
+from analysis.report import IndicatorReport, ReportData, build
+from surveyapp import audit
+from surveyapp.access import role_required
+from surveyapp.extensions import db
+from surveyapp.models import Role
+from surveyapp.services.publication import publish_run
+from surveyapp.services.reports import ReportError, available_years, latest_run, report_data
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+}
+
+
+def _drafts_allowed() -> bool:
+    """Ministries see published results only; researchers and admins also see drafts."""
+    return current_user.role in (Role.RESEARCHER, Role.ADMIN)
+
+
+def _language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+def _programme(code: str) -> Programme:
+    try:
+        return load_programme(code)
+    except ProgrammeError:
+        abort(404)
+
+
+@bp.get("/")
+@role_required(Role.MINISTRY, Role.RESEARCHER)
+def index() -> ResponseReturnValue:
+    drafts = _drafts_allowed()
+    programmes = [(p, available_years(p.code, published_only=not drafts)) for p in load_programmes()]
+    return render_template("dashboard/index.html", programmes=programmes, drafts=drafts)
+
+
+@bp.get("/<programme>/<int:year>")
+@role_required(Role.MINISTRY, Role.RESEARCHER)
+def scorecard(programme: str, year: int) -> ResponseReturnValue:
+    plan = _programme(programme)
+    drafts = _drafts_allowed()
+    try:
+        data = report_data(
+            plan.code, year, _language(), current_app.config["QUESTIONNAIRES_DIR"], published_only=not drafts
+        )
+    except ReportError:
+        abort(404)
+    years = available_years(plan.code, published_only=not drafts)
+    return render_template("dashboard/scorecard.html", plan=plan, data=data, years=years, drafts=drafts)
+
+
+@bp.get("/<programme>/<int:year>/<code>")
+@role_required(Role.MINISTRY, Role.RESEARCHER)
+def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
+    plan = _programme(programme)
+    drafts = _drafts_allowed()
+    try:
+        data = report_data(
+            plan.code, year, _language(), current_app.config["QUESTIONNAIRES_DIR"], published_only=not drafts
+        )
+    except ReportError:
+        abort(404)
+    item = next((i for i in data.indicators if i.code == code), None)
+    if item is None:
+        abort(404)
+    breakdown = request.args.get("by", "region")
+    names = [name for name, _rows in item.ordered_breakdowns()]
+    if names and breakdown not in names:
+        breakdown = names[0]
+    rows = dict(item.ordered_breakdowns()).get(breakdown, ())
+    return render_template(
+        "dashboard/indicator.html",
+        plan=plan,
+        data=data,
+        item=item,
+        breakdown=breakdown,
+        breakdowns=names,
+        rows=rows,
+        years=available_years(plan.code, not drafts),
+        chart=_chart_svg(data, item),
+    )
+
+
+def _chart_svg(data: ReportData, item: IndicatorReport) -> str:
+    """The report's own trend chart, as inline SVG, so the page and the PDF show the same picture."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.report.charts import style, trend_chart
+
+    buffer = io.StringIO()
+    with style():
+        figure, axes = plt.subplots(figsize=(7, 3.2))
+        try:
+            trend_chart(axes, data, item)
+            figure.tight_layout()
+            figure.savefig(buffer, format="svg")
+        finally:
+            plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.find("<svg") :]
+
+
+@bp.post("/<programme>/<int:year>/publish")
+@role_required(Role.RESEARCHER)
+def publish(programme: str, year: int) -> ResponseReturnValue:
+    plan = _programme(programme)
+    run = latest_run(plan.code, year, published_only=False)
+    if run is None:
+        abort(404)
+    if publish_run(run, current_user._get_current_object()):
+        db.session.commit()
+        flash(_("The %(year)d results are published: ministries can see them now.", year=year), "info")
+    else:
+        flash(_("These results were already published."), "info")
+    return redirect(url_for("dashboard.scorecard", programme=plan.code, year=year))
+
+
+@bp.get("/<programme>/<int:year>/report.<language>.<fmt>")
+@role_required(Role.MINISTRY, Role.RESEARCHER)
+def download(programme: str, year: int, language: str, fmt: str) -> ResponseReturnValue:
+    plan = _programme(programme)
+    if fmt not in FORMATS or language not in ("kk", "ru", "en"):
+        abort(404)
+    drafts = _drafts_allowed()
+    try:
+        data = report_data(
+            plan.code, year, language, current_app.config["QUESTIONNAIRES_DIR"], published_only=not drafts
+        )
+    except ReportError:
+        abort(404)
+    # One file per computation run and language: a run never changes, so the file can be reused.
+    run = latest_run(plan.code, year, published_only=not drafts)
+    assert run is not None  # report_data found it
+    state = "draft" if data.draft else "published"
+    stamp = run.computed_at.strftime("%Y%m%dT%H%M%S")
+    root = Path(current_app.config.get("REPORTS_DIR") or Path(current_app.instance_path) / "reports")
+    path = root / f"run{run.id}-{stamp}-{state}" / f"{plan.code}_{year}_{language}.{fmt}"
+    if not path.exists():
+        build(data, fmt, path)
+    audit.record("report_download", "report", f"{plan.code}/{year}/{language}.{fmt}", {"run": data.run_id})
+    db.session.commit()
+    return send_file(
+        io.BytesIO(path.read_bytes()), mimetype=FORMATS[fmt], as_attachment=fmt != "html", download_name=path.name
+    )
+
+
+@bp.app_template_global()
+def status_symbol(status: str) -> str:
+    return {"achieved": "✔", "not_achieved": "✘", "not_distinguishable": "≈"}.get(status, "○")
+
+
+@bp.app_template_global()
+def status_label(status: str) -> str:
+    labels = {
+        "achieved": _("achieved"),
+        "not_achieved": _("not achieved"),
+        "not_distinguishable": _("not distinguishable from the target"),
+        "no_data": _("no data or no target this year"),
+    }
+    return labels.get(status, status)
+
+
+@bp.app_template_global()
+def breakdown_label(name: str) -> str:
+    labels = {"region": _("Region"), "sex": _("Sex"), "age_group": _("Age group"), "settlement": _("Settlement type")}
+    return labels.get(name, name)
+
+
+@bp.app_template_filter("number")
+def number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}".replace(",", "\u202f")

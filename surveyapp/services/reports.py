@@ -1,0 +1,326 @@
+"""The yearly report's input, assembled from the stored computation runs (every number is a stored value)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from analysis.errors import ProgrammeError
+from analysis.programme import Indicator, load_programme
+from analysis.report import (
+    NO_DATA,
+    STATUSES,
+    AdminSource,
+    BreakdownRow,
+    HistoryPoint,
+    IndicatorReport,
+    InstrumentSample,
+    Methodology,
+    ReportData,
+    StatusInfo,
+    TargetInfo,
+    Value,
+    WeightingInfo,
+)
+from surveyapp.extensions import db
+from surveyapp.models import (
+    AdminFigure,
+    ComputationRun,
+    IndicatorResult,
+    Instrument,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+)
+from surveyapp.questionnaire.shared_lists import read_shared_lists
+
+POPULATION_NAMES = {
+    "adults": {"kk": "18 жастан асқан тұрғындар", "ru": "население 18 лет и старше", "en": "adults 18+"},
+    "pupils": {"kk": "12–17 жастағы оқушылар", "ru": "школьники 12–17 лет", "en": "pupils aged 12–17"},
+    "police_employees": {"kk": "полиция қызметкерлері", "ru": "сотрудники полиции", "en": "police employees"},
+}
+MARGIN_NAMES = {
+    "region": {"kk": "өңір", "ru": "регион", "en": "region"},
+    "sex": {"kk": "жыныс", "ru": "пол", "en": "sex"},
+    "age_group": {"kk": "жас тобы", "ru": "возрастная группа", "en": "age group"},
+    "settlement": {"kk": "елді мекен түрі", "ru": "тип поселения", "en": "settlement type"},
+}
+
+
+class ReportError(Exception):
+    """No report can be made; the message says what to compute or publish first."""
+
+
+def latest_run(programme: str, year: int, published_only: bool) -> ComputationRun | None:
+    query = select(ComputationRun).where(ComputationRun.programme == programme, ComputationRun.year == year)
+    if published_only:
+        query = query.where(ComputationRun.published_at.is_not(None))
+    return db.session.scalar(query.order_by(ComputationRun.id.desc()).limit(1))
+
+
+def available_years(programme: str, published_only: bool) -> list[int]:
+    query = select(ComputationRun.year).where(ComputationRun.programme == programme).distinct()
+    if published_only:
+        query = query.where(ComputationRun.published_at.is_not(None))
+    return sorted(db.session.scalars(query))
+
+
+@lru_cache(maxsize=4)
+def _labels(questionnaires: str) -> dict[str, dict[str, dict[str, str]]]:
+    """Category labels per design variable, from the shared lists (regions, sex, settlement)."""
+    lists = read_shared_lists(Path(questionnaires))
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    for variable, name in (("region", "regions"), ("sex", "sex"), ("settlement", "settlement")):
+        shared = lists.get(name)
+        for choice in (shared.raw_choices if shared else None) or []:
+            if isinstance(choice, dict) and "code" in choice:
+                labels.setdefault(variable, {})[str(choice["code"])] = dict(choice.get("label") or {})
+    return labels
+
+
+def _label(questionnaires: str, breakdown: str, category: str, language: str) -> str:
+    texts = _labels(questionnaires).get(breakdown, {}).get(category)
+    if texts:
+        return texts.get(language) or texts.get("ru") or category
+    return category
+
+
+def _value(row: IndicatorResult) -> Value:
+    return Value(
+        estimate=row.estimate,
+        se=row.se,
+        ci_low=row.ci_low,
+        ci_high=row.ci_high,
+        n=row.n,
+        n_eff=row.n_eff,
+        deff=row.deff,
+    )
+
+
+def _status(row: IndicatorResult | None) -> StatusInfo:
+    if row is None:
+        return StatusInfo(NO_DATA, note="not computed")
+    note = (row.details or {}).get("note") or None
+    if row.status in STATUSES:
+        return StatusInfo(row.status, note=note)
+    # no_target / no_base / no_status: the value is shown, but there is nothing to compare it with this year.
+    return StatusInfo(NO_DATA, note=note or row.status)
+
+
+def _target(indicator: Indicator, year: int, row: IndicatorResult | None) -> TargetInfo | None:
+    try:
+        target = indicator.target(year)
+    except ProgrammeError:
+        target = indicator.final_target if indicator.targets else None
+        if target is None:
+            return None
+    value = row.target if row is not None and row.target is not None and target.year == year else None
+    if value is None and target.kind.value in {"level", "at_least", "above", "at_most", "rank"}:
+        value = target.value
+    return TargetInfo(
+        year=target.year,
+        printed_value=target.value,
+        kind=target.kind,
+        value=value,
+        base_year=target.base_year,
+        reading=target.reading,
+    )
+
+
+def report_data(
+    programme_code: str, year: int, language: str, questionnaires: str, published_only: bool = True
+) -> ReportData:
+    try:
+        programme = load_programme(programme_code)
+    except ProgrammeError as error:
+        raise ReportError(str(error)) from None
+    run = latest_run(programme.code, year, published_only)
+    if run is None:
+        what = "published results" if published_only else "computed results"
+        hint = (
+            f"compute them with: flask indicators compute --programme {programme.code} --year {year}"
+            if not latest_run(programme.code, year, False)
+            else "publish the computed results first (dashboard, or --draft to build a draft report)"
+        )
+        raise ReportError(f"{programme.code} {year} has no {what}; {hint}")
+    rows: dict[str, list[IndicatorResult]] = defaultdict(list)
+    for row in run.results:
+        rows[row.indicator].append(row)
+    history = _history(programme.code, year, published_only)
+    indicators = []
+    for indicator in programme.indicators:
+        national = next((r for r in rows[indicator.code] if not r.breakdown), None)
+        breakdowns: dict[str, list[BreakdownRow]] = defaultdict(list)
+        for row in rows[indicator.code]:
+            if row.breakdown:
+                hidden = row.suppressed if row.suppressed.startswith("suppressed") else None
+                breakdowns[row.breakdown].append(
+                    BreakdownRow(
+                        category=row.category,
+                        label=_label(questionnaires, row.breakdown, row.category, language),
+                        value=_value(row),
+                        suppressed=hidden,
+                    )
+                )
+        points = []
+        for point_year, point in sorted(history.get(indicator.code, {}).items()):
+            target = _target(indicator, point_year, point)
+            points.append(
+                HistoryPoint(
+                    year=point_year,
+                    estimate=point.estimate,
+                    ci_low=point.ci_low,
+                    ci_high=point.ci_high,
+                    target=target.value if target and target.year == point_year else None,
+                )
+            )
+        for target in indicator.targets:
+            if target.year not in history.get(indicator.code, {}) and target.kind.value in {
+                "level",
+                "at_least",
+                "above",
+                "at_most",
+            }:
+                points.append(HistoryPoint(year=target.year, target=target.value))
+        indicators.append(
+            IndicatorReport(
+                code=indicator.code,
+                name=indicator.name,
+                unit=indicator.unit,
+                direction=indicator.direction,
+                source=indicator.source,
+                national=_value(national) if national else Value(None),
+                status=_status(national),
+                target=_target(indicator, year, national),
+                history=tuple(points),
+                breakdowns={k: tuple(v) for k, v in breakdowns.items()},
+                note=indicator.note if language == "en" else None,
+            )
+        )
+    methodology, synthetic = _methodology(run, year, language)
+    return ReportData(
+        programme_code=programme.code,
+        programme_name=programme.name,
+        year=year,
+        language=language,
+        generated_at=datetime.now(UTC),
+        indicators=tuple(indicators),
+        methodology=methodology,
+        synthetic=synthetic,
+        draft=run.published_at is None,
+        period=programme.period,
+        coordinator=programme.coordinator,
+        run_id=run.id,
+    )
+
+
+def _history(programme: str, year: int, published_only: bool) -> dict[str, dict[int, IndicatorResult]]:
+    history: dict[str, dict[int, IndicatorResult]] = defaultdict(dict)
+    for past in available_years(programme, published_only):
+        if past > year:
+            continue
+        run = latest_run(programme, past, published_only)
+        if run is None:
+            continue
+        for row in run.results:
+            if not row.breakdown and row.estimate is not None:
+                history[row.indicator][past] = row
+    return history
+
+
+def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodology, bool]:
+    samples, weighting = [], []
+    synthetic = False
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    for population, info in (run.provenance or {}).get("populations", {}).items():
+        margins = info.get("margins")
+        synthetic |= bool(margins and margins.get("synthetic"))
+        for key, sha in info.get("versions", {}).items():
+            instrument, version = key.split("/", 1)
+            row = db.session.scalar(
+                select(QuestionnaireVersion)
+                .join(Instrument)
+                .where(Instrument.code == instrument, QuestionnaireVersion.version == version)
+            )
+            first = last = None
+            count = 0
+            modes: set[str] = set()
+            if row is not None:
+                first, last, count = db.session.execute(
+                    select(func.min(Response.submitted_at), func.max(Response.submitted_at), func.count()).where(
+                        Response.version_id == row.id,
+                        Response.status == ResponseStatus.SUBMITTED.value,
+                        Response.submitted_at >= start,
+                        Response.submitted_at < end,
+                    )
+                ).one()
+                modes = set(db.session.scalars(select(Response.mode).where(Response.version_id == row.id).distinct()))
+            synthetic |= "synthetic" in modes
+            samples.append(
+                InstrumentSample(
+                    instrument=instrument,
+                    version=version,
+                    sha256=sha,
+                    respondents=int(count or 0),
+                    fieldwork_start=first.date() if first else None,
+                    fieldwork_end=last.date() if last else None,
+                    population=POPULATION_NAMES.get(population, {}).get(language, population),
+                )
+            )
+        if margins:
+            names = tuple(MARGIN_NAMES[v][language] for v in MARGIN_NAMES if v in _margin_variables(run, population))
+            weighting.append(
+                WeightingInfo(
+                    instrument=population,
+                    margins=names or ("—",),
+                    source=f"{margins['file']} (sha256 {margins['sha256'][:12]}…)",
+                )
+            )
+    sources = []
+    figures = db.session.execute(
+        select(AdminFigure.indicator, AdminFigure.file_name, AdminFigure.sha256, AdminFigure.synthetic).where(
+            AdminFigure.programme == run.programme, AdminFigure.year == year, AdminFigure.region == ""
+        )
+    ).all()
+    for code, file_name, sha, is_synthetic in figures:
+        synthetic |= bool(is_synthetic)
+        sources.append(AdminSource(indicator=code, source=file_name, file=file_name, sha256=sha))
+    rule = (run.provenance or {}).get("disclosure", {})
+    return Methodology(
+        samples=tuple(samples),
+        weighting=tuple(weighting),
+        admin_sources=tuple(sources),
+        min_cell_n=int(rule.get("min_n", 30)),
+    ), synthetic
+
+
+def _margin_variables(run: ComputationRun, population: str) -> tuple[str, ...]:
+    from surveyapp.models import MarginSet
+    from surveyapp.services.margins import margin_variables
+
+    margin_set = db.session.scalar(
+        select(MarginSet).where(MarginSet.year == run.year, MarginSet.population == population)
+    )
+    return margin_variables(margin_set) if margin_set is not None else ()
+
+
+def result_rows(run: ComputationRun) -> list[dict[str, Any]]:
+    """The stored national results as plain dicts (for tests and the dashboard)."""
+    return [
+        {
+            "indicator": r.indicator,
+            "estimate": r.estimate,
+            "ci_low": r.ci_low,
+            "ci_high": r.ci_high,
+            "n": r.n,
+            "status": r.status,
+            "target": r.target,
+        }
+        for r in run.results
+        if not r.breakdown
+    ]

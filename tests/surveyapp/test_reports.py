@@ -1,0 +1,150 @@
+"""`flask reports build` and the dashboard, from stored results of the (small) synthetic demo."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from surveyapp.extensions import db
+from surveyapp.models import AuditEvent, ComputationRun, IndicatorResult
+from tests.conftest import AuthActions, make_user
+
+PROGRAMME = "public_safety_2024_2028"
+
+
+def cli(app: Flask, *args: str) -> tuple[int, str]:
+    result = app.test_cli_runner().invoke(args=list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def computed(app: Flask) -> Flask:
+    assert cli(app, "demo", "init", "--adults", "500", "--pupils", "200")[0] == 0
+    for year in ("2024", "2025"):
+        code, out = cli(app, "indicators", "compute", "--programme", PROGRAMME, "--year", year)
+        assert code == 0, out
+    return app
+
+
+def national(app: Flask, year: int) -> dict[str, float]:
+    with app.app_context():
+        run = db.session.scalar(
+            select(ComputationRun).where(ComputationRun.year == year).order_by(ComputationRun.id.desc())
+        )
+        rows = db.session.scalars(
+            select(IndicatorResult).where(IndicatorResult.run_id == run.id, IndicatorResult.breakdown == "")
+        ).all()
+        return {r.indicator: r.estimate for r in rows if r.estimate is not None}
+
+
+def build(app: Flask, tmp_path: Path, lang: str, fmt: str, *extra: str) -> tuple[int, str, Path]:
+    out = tmp_path / f"report_{lang}.{fmt}"
+    code, text = cli(
+        app,
+        "reports",
+        "build",
+        "--programme",
+        PROGRAMME,
+        "--year",
+        "2025",
+        "--lang",
+        lang,
+        "--format",
+        fmt,
+        "--out",
+        str(out),
+        *extra,
+    )
+    return code, text, out
+
+
+def test_no_results_is_a_clear_error(app: Flask, tmp_path: Path) -> None:
+    code, out, path = build(app, tmp_path, "ru", "pdf")
+    assert (code != 0 and "has no published results" not in out) or "compute them with" in out
+    assert "flask indicators compute" in out and not path.exists()
+
+
+def test_unpublished_results_need_draft(computed: Flask, tmp_path: Path) -> None:
+    code, out, _path = build(computed, tmp_path, "ru", "xlsx")
+    assert code != 0 and "no published results" in out and "--draft" in out
+    code, out, _path = build(computed, tmp_path, "ru", "xlsx", "--draft")
+    assert code == 0, out and "DRAFT" in out and "SYNTHETIC" in out
+    with computed.app_context():
+        assert db.session.query(AuditEvent).filter_by(action="report_build").count() == 1
+
+
+def test_xlsx_values_equal_the_stored_results(computed: Flask, tmp_path: Path) -> None:
+    assert cli(computed, "indicators", "publish", "--programme", PROGRAMME, "--year", "2025")[0] == 0
+    code, out, path = build(computed, tmp_path, "kk", "xlsx")
+    assert code == 0, out
+    workbook = load_workbook(path, read_only=True)
+    numbers = {
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if isinstance(cell, float | int) and not isinstance(cell, bool)
+    }
+    stored = national(computed, 2025)
+    assert stored and {"A5", "A9", "A12"} <= set(stored)
+    for code_, value in stored.items():
+        assert any(abs(value - number) < 1e-9 for number in numbers), f"{code_} {value} not in the workbook"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("kk", "Өз ауданында көшеде жалғыз жүргенде өзін қауіпсіз сезінетін адамдар үлесі"),
+        ("ru", "безопасн"),
+    ],
+)
+def test_pdf_text_has_names_and_values(computed: Flask, tmp_path: Path, lang: str, name: str) -> None:
+    code, out, path = build(computed, tmp_path, lang, "pdf", "--draft")
+    assert code == 0, out
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert name.split()[0] in flat
+    a5 = national(computed, 2025)["A5"]
+    assert f"{a5:.1f}".replace(".", ",") in flat or f"{a5:.1f}" in flat
+
+
+def test_dashboard_roles_and_publication(computed: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    make_user(computed, "saule", "researcher")
+    make_user(computed, "dana", "ministry")
+    ministry = computed.test_client()
+    from tests.conftest import AuthActions as Auth
+
+    Auth(ministry).login("dana")
+    assert ministry.get(f"/dashboard/{PROGRAMME}/2025").status_code == 404  # drafts are not for ministries
+    assert "No results yet" in ministry.get("/dashboard/?lang=en").get_data(as_text=True)
+
+    auth.login("saule")
+    page = client.get(f"/dashboard/{PROGRAMME}/2025?lang=ru").get_data(as_text=True)
+    assert "Черновик" in page and "СИНТЕТИЧЕСКИЕ демо-данные" in page and "A5" in page
+    indicator = client.get(f"/dashboard/{PROGRAMME}/2025/A5?by=region")
+    assert indicator.status_code == 200 and "<svg" in indicator.get_data(as_text=True)
+    token_page = client.get(f"/dashboard/{PROGRAMME}/2025").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', token_page).group(1)
+    assert ministry.post(f"/dashboard/{PROGRAMME}/2025/publish", data={"csrf_token": token}).status_code in {400, 403}
+    published = client.post(f"/dashboard/{PROGRAMME}/2025/publish", data={"csrf_token": token})
+    assert published.status_code == 302
+    with computed.app_context():
+        assert db.session.query(AuditEvent).filter_by(action="results_publish").count() == 1
+
+    scorecard = ministry.get(f"/dashboard/{PROGRAMME}/2025?lang=kk")
+    assert scorecard.status_code == 200 and "Жоба" not in scorecard.get_data(as_text=True)
+    assert "Жариялау" not in scorecard.get_data(as_text=True)
+    download = ministry.get(f"/dashboard/{PROGRAMME}/2025/report.ru.xlsx")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    assert ministry.get(f"/dashboard/{PROGRAMME}/2024").status_code == 404  # 2024 is still a draft
+    assert computed.test_client().get("/dashboard/").status_code == 302  # anonymous: sign in first
