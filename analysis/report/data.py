@@ -19,22 +19,23 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from analysis.programme import Direction, Kind, Reading, Source, Text, Unit
+from analysis.status import DisclosureReason, TargetStatus
 
 LANGUAGES = ("kk", "ru", "en")
 
-# The status values the computation stores (analysis.status, written in parallel, may expose them as a StrEnum:
-# its members compare equal to these strings, so either can be passed).
-ACHIEVED = "achieved"
-NOT_ACHIEVED = "not_achieved"
-NOT_DISTINGUISHABLE = "not_distinguishable"
+# The status values of analysis.status.TargetStatus (its members compare equal to these strings, so either can
+# be passed), plus "no_data" for a year without a computed value.
+ACHIEVED = TargetStatus.ACHIEVED.value
+NOT_ACHIEVED = TargetStatus.NOT_ACHIEVED.value
+NOT_DISTINGUISHABLE = TargetStatus.NOT_DISTINGUISHABLE.value
 NO_DATA = "no_data"
 STATUSES = (ACHIEVED, NOT_ACHIEVED, NOT_DISTINGUISHABLE, NO_DATA)
 
 # Breakdowns the report knows how to title, in the order it prints them; others follow, titled by their name.
 BREAKDOWN_ORDER = ("region", "sex", "age_group", "settlement")
 
-# Why a cell is not shown; other reasons are printed as given.
-SMALL_N = "small_n"
+# Why a cell is not shown (analysis.status.DisclosureReason, plus "disclosure"); other reasons print as given.
+SMALL_N = DisclosureReason.SMALL_N.value
 DISCLOSURE = "disclosure"
 
 
@@ -89,7 +90,7 @@ class TargetInfo:
 @dataclass(frozen=True, slots=True)
 class StatusInfo:
     status: str  # one of STATUSES
-    trajectory: str | None = None  # e.g. "on_track" / "off_track" against the path to the final target
+    trajectory: str | None = None  # analysis.status.Progress value (e.g. "moderate_progress") or on_track/off_track
     note: str | None = None  # in the report's language
 
     def __post_init__(self) -> None:

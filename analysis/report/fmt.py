@@ -13,7 +13,6 @@ from datetime import date, datetime
 from analysis.programme import Kind, Reading, Source, Unit
 from analysis.report.data import (
     ACHIEVED,
-    DISCLOSURE,
     NO_DATA,
     NOT_ACHIEVED,
     NOT_DISTINGUISHABLE,
@@ -137,9 +136,8 @@ def trajectory_text(trajectory: str | None, language: str) -> str:
 def suppression_reason(reason: str, language: str, min_n: int) -> str:
     if reason == SMALL_N:
         return tr("suppressed.small_n", language, min_n=min_n)
-    if reason == DISCLOSURE:
-        return tr("suppressed.disclosure", language)
-    return reason
+    key = f"suppressed.{reason}"  # disclosure, wide_ci, no_ci
+    return tr(key, language) if has(key) else reason
 
 
 def target_text(target: TargetInfo | None, unit: Unit, language: str) -> str:

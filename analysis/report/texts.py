@@ -174,6 +174,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Not distinguishable from the trajectory",
     },
     "trajectory.no_data": {"kk": "Деректер жоқ", "ru": "Нет данных", "en": "No data"},
+    # analysis.status.Progress (Open SDG-style progress towards the final target)
+    "trajectory.target_achieved": {"kk": "Түпкі мақсатқа қол жеткізілді", "ru": "Конечная цель достигнута",
+                                   "en": "Final target achieved"},
+    "trajectory.substantial_progress": {"kk": "Айтарлықтай ілгерілеу", "ru": "Существенный прогресс",
+                                        "en": "Substantial progress"},
+    "trajectory.moderate_progress": {"kk": "Орташа ілгерілеу", "ru": "Умеренный прогресс", "en": "Moderate progress"},
+    "trajectory.limited_progress": {"kk": "Шектеулі ілгерілеу", "ru": "Ограниченный прогресс",
+                                    "en": "Limited progress"},
+    "trajectory.deterioration": {"kk": "Нашарлау", "ru": "Ухудшение", "en": "Deterioration"},
     # ------------------------------------------------------------------ indicator pages
     "ind.value_year": {"kk": "{year} жылғы мәні", "ru": "Значение за {year} год", "en": "Value, {year}"},
     "ind.target_year": {
@@ -230,6 +239,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "kk": "респонденттер саны {min_n} адамға жетпейді",
         "ru": "менее {min_n} респондентов",
         "en": "fewer than {min_n} respondents",
+    },
+    "suppressed.wide_ci": {
+        "kk": "сенімділік аралығы тым кең",
+        "ru": "слишком широкий доверительный интервал",
+        "en": "confidence interval too wide",
+    },
+    "suppressed.no_ci": {
+        "kk": "сенімділік аралығын есептеу мүмкін емес",
+        "ru": "доверительный интервал не может быть рассчитан",
+        "en": "no confidence interval can be computed",
     },
     "suppressed.disclosure": {
         "kk": "респонденттердің жеке басын анықтау қаупі",
