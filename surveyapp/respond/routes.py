@@ -135,9 +135,10 @@ def page(token: str, section: str) -> ResponseReturnValue:
 
     errors: dict[str, str] = {}
     raw: dict[str, Any] = {}
+    new_questions = False
     if request.method == "POST":
         action = request.form.get("action", "next")
-        form = {key: request.form.getlist(key) for key in request.form if key not in {"action", "csrf_token"}}
+        form = {key: request.form.getlist(key) for key in request.form if key not in {"action", "csrf_token", "shown"}}
         if action.startswith("lang:"):
             new_lang = action.split(":", 1)[1]
             result = flow.save_page(response, domain, current_section, form, lang, check=False)
@@ -148,7 +149,16 @@ def page(token: str, section: str) -> ResponseReturnValue:
         check = action in {"next", "submit"}
         result = flow.save_page(response, domain, current_section, form, lang, check=check)
         errors, raw = result.errors, result.raw
-        if not errors:
+        if check and "shown" in request.form:
+            # Follow-up questions that an answer on this page has just switched on were never seen: show the
+            # page again with them, instead of moving on (or of an error on a question nobody saw).
+            shown = set(request.form.get("shown", "").split())
+            now = {item.code for item in routing.relevant_items(domain, response.answers, current_section.code)}
+            appeared = now - shown
+            if appeared:
+                errors = {code: message for code, message in errors.items() if code in shown}
+                new_questions = True
+        if not errors and not new_questions:
             previous, following = flow.neighbours(domain, response.answers, section)
             if action == "back" and previous:
                 response.current_section = previous
@@ -187,6 +197,7 @@ def page(token: str, section: str) -> ResponseReturnValue:
         is_last=position == len(codes),
         resume_code=format_resume_code(response.resume_code or ""),
         first_view=bool(request.args.get("new") or request.args.get("resumed")),
+        new_questions=new_questions,
         choices_for=lambda item: flow.choices_for(item, response.answers, page_codes),
         choice_groups=lambda item, choices: flow.choice_groups(domain, item, choices, lang),
     ), (422 if errors else 200)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -209,3 +210,31 @@ def test_public_safety_can_be_completed_in_russian(app: Flask, client: FlaskClie
     response = only_response(app)
     assert response.status == "submitted"
     assert {"region", "settlement", "sex", "age_group"} <= set(response.design)
+
+
+def test_follow_up_questions_on_the_same_page_are_shown_before_moving_on(
+    app: Flask, client: FlaskClient, example: DomainVersion
+) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    token, _ = page_url(first)
+    second = post_page(client, first, fill(example, "about_you", {}, {"age": 40, "region": "astana"})).location
+    page = client.get(second).get_data(as_text=True)
+    shown = re.search(r'name="shown" value="([^"]*)"', page).group(1)
+    assert "victim_any" in shown.split() and "victim_types" not in shown.split()
+    form = {"shown": [shown], "safe_dark": ["rather_safe"], "victim_any": ["yes"]}
+    again = post_page(client, second, form, action="submit")
+    assert again.status_code == 200  # not submitted: a follow-up appeared
+    body = again.get_data(as_text=True)
+    assert "Ваш ответ открыл новые вопросы" in body and 'name="victim_types"' in body
+    assert only_response(app).status == "in_progress"
+    # Each answer may open the next follow-up (types -> how many times); the page comes back until none is new.
+    form |= {"victim_types": ["theft"], "victims_count": ["1"]}
+    for _ in range(3):
+        shown = re.search(r'name="shown" value="([^"]*)"', body).group(1)
+        done = post_page(client, second, {**form, "shown": [shown]}, action="submit")
+        if done.status_code == 302:
+            break
+        body = done.get_data(as_text=True)
+        assert "Ваш ответ открыл новые вопросы" in body and 'class="error"' not in body
+    assert done.status_code == 302 and done.location.endswith("/done")
+    assert stored_answers(app, token)["victim_types"] == ["theft"]

@@ -242,14 +242,15 @@ class Respondent:
         return {name: values for name, values in form.items() if name.split(".")[0] not in skip}
 
     def complete_page(self, lang: str, overrides: dict[str, Any] | None = None) -> str:
-        """Answer the page shown and go on (follow-up questions appear after the first try); returns the
-        new address. Every state is checked and photographed."""
+        """Answer the page shown and go on; returns the new address. Follow-up questions that an answer
+        switches on come back on the same page (with a notice, not an error) and are answered on the next try.
+        Every state is checked and photographed."""
         _token, section = self.where()
-        for attempt in range(3):
+        for attempt in range(4):
             self.answer(self.form_for_page(overrides))
             last = self.page.locator('button[name="action"][value="submit"]').count() > 0
             status = self.press("submit" if last else "next")
-            if status != 422:
+            if status != 422 and ("/done" in self.page.url or self.where()[1] != section):
                 return self.page.url
             self.audit(lang)
             self.shot(f"{section}-followup{attempt + 1}")
