@@ -14,12 +14,21 @@ from surveyapp.cli.group import CommandGroup
 from surveyapp.demo import statistics
 from surveyapp.demo.load import has_responses, load_margins, load_responses, publish_all
 from surveyapp.extensions import db
-from surveyapp.models import AdminFigure, MarginSet, Role, User
+from surveyapp.models import AdminFigure, ComputationRun, MarginSet, Role, User
 from surveyapp.questionnaire import QuestionnaireError
 from surveyapp.services.admin_figures import import_figures
+from surveyapp.services.indicators import ComputeError, compute
+from surveyapp.services.publication import publish_run
 
 demo_cli = CommandGroup("demo", help="Demo accounts and data for trying the platform.")
 
+# The demo publishes 2024 and leaves 2025 as a draft, so both what ministries see and the publishing step show.
+DEMO_RUNS = (
+    ("public_safety_2024_2028", 2024, True),
+    ("public_safety_2024_2028", 2025, False),
+    ("child_protection_2023_2025", 2024, True),
+    ("child_protection_2023_2025", 2025, False),
+)
 DEMO_ACCOUNTS = (("admin", Role.ADMIN), ("researcher", Role.RESEARCHER), ("ministry", Role.MINISTRY))
 
 
@@ -55,6 +64,18 @@ def init_demo(adults: int, pupils: int, seed: int) -> None:
         count = import_figures(path, root, synthetic=True)
         db.session.commit()
         click.echo(f"Imported {count} synthetic administrative figures from {path}.")
+    if (adults or pupils) and not db.session.scalar(select(func.count()).select_from(ComputationRun)):
+        for code, year, publish in DEMO_RUNS:
+            try:
+                run = compute(code, year)
+            except ComputeError as error:
+                click.echo(f"  {code} {year}: not computed ({error})")
+                continue
+            if publish:
+                publish_run(run, None)
+            db.session.commit()
+            state = "published" if publish else "draft, publish it in the dashboard"
+            click.echo(f"Computed the indicators of {code} {year} ({state}).")
     _init_accounts()
 
 
