@@ -9,9 +9,24 @@ Formulas follow R's ``survey`` package:
   sample size ``p (1 - p) / se^2`` scaled by ``(t(n - 1) / t(df))^2``;
 * ``WILSON``: Wilson's score interval with the effective sample size ``p (1 - p) / se^2`` and the t quantile.
 
-At ``p = 0`` or ``p = 1`` the standard error is zero and the effective sample size is undefined (R returns
-NaN or a degenerate interval); there ``LOGIT``, ``BETA`` and ``WILSON`` all fall back to the exact
-Clopper-Pearson interval on the domain's ``n``, which needs no degrees of freedom and stays inside [0, 1].
+Edge cases are decided on exact quantities (the counts behind ``p`` and the integer df), never on whether a
+rounded standard error came out as exactly 0, so the interval does not depend on the scale of the weights:
+
+* ``p = 0`` or ``p = 1`` (no member of the domain, or every member, is counted; ``p`` is then exactly 0 or 1
+  and the standard error exactly 0): R returns NaN (``n.eff = 0/0``; ``svyglm`` does not converge). ``LOGIT``,
+  ``BETA`` and ``WILSON`` all return the exact Clopper-Pearson interval on the domain's ``n``, which needs no
+  degrees of freedom and stays inside [0, 1]. This is a deliberate difference from R.
+* ``0 < p < 1`` and df <= 0 (the domain lies in one PSU per stratum): NaN, as R (``qt(alpha/2, 0)`` is
+  NaN), whatever the standard error. Such a domain's standard error is 0 up to rounding, and whether the
+  rounding leaves exactly 0 or 1e-17 depends on the weights' scale; it must not pick the interval.
+* ``0 < p < 1``, df > 0 and a zero standard error (every PSU has the domain's composition): the zero-width
+  interval ``[p, p]``, the limit of R's formulas as the variance goes to 0 and what R returns when rounding
+  leaves a tiny positive variance. (With a variance of exactly 0 R's beta interval is
+  ``qbeta(., Inf, Inf) = 0.5`` and its logit interval NaN, artefacts of 0/0.) Tiny positive standard errors
+  go through the formulas, which are continuous there; limits are kept on their side of ``p``.
+
+The design effect plays no part: like R's ``svyciprop``, the effective sample size is ``p (1 - p) / se^2``,
+not ``n / deff`` (whose SRS-without-replacement variance has the factor ``(N - n) / N`` in the weight total N).
 """
 
 from __future__ import annotations
@@ -20,6 +35,9 @@ from enum import StrEnum
 
 import numpy as np
 from scipy import special
+
+# Effective sample sizes above this give a beta interval within 1e-10 of p: treated as the limit [p, p].
+_MAX_BETA_TRIALS = 1e20
 
 
 class CIMethod(StrEnum):
@@ -59,18 +77,26 @@ def proportion(
     if method is CIMethod.WALD:
         return p - t * se, p + t * se
 
-    boundary = (p <= 0.0) | (p >= 1.0) | (se <= 0.0)
+    df = np.asarray(df, dtype=np.float64)
+    # A proportion is exactly 0 or 1 when no domain member, or every one, is counted: both weighted sums are
+    # then the same bincount (or zero), so these comparisons are exact.
+    boundary = (p <= 0.0) | (p >= 1.0)
     exact_low, exact_high = _clopper_pearson(p, n, level)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         n_eff = p * (1.0 - p) / (se * se)
+        # Zero (or underflowing) standard error: the zero-width limit [p, p] where there are degrees of freedom.
+        flat = np.isinf(n_eff) & (df > 0)
         if method is CIMethod.LOGIT:
             logit = np.log(p / (1.0 - p))
             half = t * se / (p * (1.0 - p))
             low, high = special.expit(logit - half), special.expit(logit + half)
         elif method is CIMethod.BETA:
             alpha = 1.0 - level
-            ratio = _t_lower(n - 1.0, alpha) / _t_lower(np.asarray(df, dtype=np.float64), alpha)
-            low, high = _clopper_pearson(p, n_eff * ratio * ratio, level)
+            ratio = _t_lower(n - 1.0, alpha) / _t_lower(df, alpha)
+            trials = n_eff * ratio * ratio
+            # Beyond 1e20 trials the interval is within 1e-10 of p and qbeta loses accuracy; use the limit.
+            flat |= trials > _MAX_BETA_TRIALS
+            low, high = _clopper_pearson(p, np.where(flat, 1.0, trials), level)
         elif method is CIMethod.WILSON:
             z2 = t * t / n_eff
             centre = (p + z2 / 2.0) / (1.0 + z2)
@@ -78,6 +104,11 @@ def proportion(
             low, high = centre - half, centre + half
         else:
             raise ValueError(f"unknown CI method {method!r}")  # unreachable: CIMethod is closed
+    # ``flat`` requires df > 0: without degrees of freedom t is NaN, and so is the interval, whatever the
+    # standard error (rounding decides whether that is exactly 0).
+    low, high = np.where(flat, p, low), np.where(flat, p, high)
+    # With an enormous effective n, qbeta can land a hair on the wrong side of p.
+    low, high = np.minimum(low, p), np.maximum(high, p)  # NaN stays NaN
     return np.where(boundary, exact_low, low), np.where(boundary, exact_high, high)
 
 
@@ -87,7 +118,7 @@ def _t_lower(df: np.ndarray, alpha: float) -> np.ndarray:
 
 
 def _clopper_pearson(p: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """``qbeta`` limits on ``n`` trials with ``n p`` successes (n need not be an integer)."""
+    """``qbeta`` limits on ``n`` trials with ``n p`` successes (n need not be an integer; NaN n gives NaN)."""
     alpha = 1.0 - level
     x = n * p
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -95,4 +126,5 @@ def _clopper_pearson(p: np.ndarray, n: np.ndarray, level: float) -> tuple[np.nda
         high = np.where(
             n - x > 0, special.betaincinv(x + 1.0, np.maximum(n - x, 1e-300), 1.0 - alpha / 2.0), 1.0
         )
-    return low, high
+    undefined = np.isnan(x)
+    return np.where(undefined, np.nan, low), np.where(undefined, np.nan, high)

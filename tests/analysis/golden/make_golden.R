@@ -6,6 +6,7 @@
 #   apistrat.csv, apiclus1.csv          the columns of R's `api` data the tests use (dots -> underscores)
 #   apiclus1_margins.csv                 population margins for the apiclus1 raking example
 #   synthetic.csv, synthetic_margins.csv a seeded two-stage sample (strata x PSUs x households) + margins
+#   edge.csv                             an 8-row sample with two-row domains (beta interval edge cases)
 #   golden.json                          one entry per case: data, design, estimator, R's numbers
 # CI does not run this script; the tests only read its outputs.
 
@@ -287,6 +288,25 @@ for (opt in c("certainty", "adjust")) {
   }
 }
 options(survey.lonely.psu = "fail")
+
+# A tiny sample hypothesis found (tests/analysis/test_properties.py): one stratum, two PSUs, domains of two
+# rows. The beta interval with n = 2 and df = 1, and a domain whose proportion is exactly 1 (R: NaN; we give
+# the Clopper-Pearson interval on n). Its b == "b2" domain lies in one PSU (df = 0, R: NaN, and so do we); that
+# is checked in test_properties.py, as test_golden.py reads R's NaN rows as p = 0 or 1.
+edge <- data.frame(a = rep(c("a0", "a1"), each = 4), b = rep(c("b0", "b1", "b2", "b3"), 2), stratum = 0,
+                   psu = c(0, 1, 0, 1, 1, 1, 0, 0),
+                   w = c(47.458148, 15.935657, 21.454659, 41.471278, 20.755357, 27.704888, 1.864176, 37.798899),
+                   answer = c("no", "yes", "no", "yes", "yes", "yes", "yes", "yes"), stringsAsFactors = FALSE)
+write_plain(edge, "edge.csv")
+dedge <- add_indicator(svydesign(id = ~psu, strata = ~stratum, weights = ~w, data = edge), "p_yes", "answer",
+                       "yes")
+edge_spec <- list(data = "edge.csv", weights = "w", strata = "stratum", cluster = "psu", fpc = NULL)
+edge_yes <- list(variable = "answer", values = list("yes"))
+add_case("edge_prop_yes_by_a_beta", "svyby(~p_yes, ~a, dedge, svyciprop, method='beta')", dedge, edge_spec,
+         kind = "proportion", var = "p_yes", values = edge_yes, ci = "beta", by = "a")
+add_case("edge_prop_yes_subset_b0_beta", "svyciprop(~p_yes, subset(dedge, b=='b0'), method='beta')", dedge,
+         edge_spec, kind = "proportion", var = "p_yes", values = edge_yes, ci = "beta",
+         where = "b == 'b0'", subset_expr = quote(b == "b0"))
 
 # Svyby cross-check: the per-domain subset loop above must equal svyby itself.
 by_check <- svyby(~api00, ~stype, dclus1, svymean)
