@@ -120,3 +120,9 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+def invoke(app: Flask, *args: str) -> tuple[int, str]:
+    """Run a `flask` command against the test app; (exit code, output)."""
+    result = app.test_cli_runner().invoke(args=list(args))
+    return result.exit_code, result.output

@@ -45,6 +45,20 @@ def _programme(code: str) -> Programme:
         abort(404)
 
 
+def _report(plan: Programme, year: int, language: str | None = None) -> ReportData:
+    """What this user may see of the year: published results, or for researchers the latest draft too."""
+    try:
+        return report_data(
+            plan.code,
+            year,
+            language or _language(),
+            current_app.config["QUESTIONNAIRES_DIR"],
+            published_only=not _drafts_allowed(),
+        )
+    except ReportError:
+        abort(404)
+
+
 @bp.get("/")
 @role_required(Role.MINISTRY, Role.RESEARCHER)
 def index() -> ResponseReturnValue:
@@ -57,13 +71,8 @@ def index() -> ResponseReturnValue:
 @role_required(Role.MINISTRY, Role.RESEARCHER)
 def scorecard(programme: str, year: int) -> ResponseReturnValue:
     plan = _programme(programme)
+    data = _report(plan, year)
     drafts = _drafts_allowed()
-    try:
-        data = report_data(
-            plan.code, year, _language(), current_app.config["QUESTIONNAIRES_DIR"], published_only=not drafts
-        )
-    except ReportError:
-        abort(404)
     years = available_years(plan.code, published_only=not drafts)
     return render_template("dashboard/scorecard.html", plan=plan, data=data, years=years, drafts=drafts)
 
@@ -73,12 +82,7 @@ def scorecard(programme: str, year: int) -> ResponseReturnValue:
 def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
     plan = _programme(programme)
     drafts = _drafts_allowed()
-    try:
-        data = report_data(
-            plan.code, year, _language(), current_app.config["QUESTIONNAIRES_DIR"], published_only=not drafts
-        )
-    except ReportError:
-        abort(404)
+    data = _report(plan, year)
     item = next((i for i in data.indicators if i.code == code), None)
     if item is None:
         abort(404)
@@ -143,15 +147,9 @@ def download(programme: str, year: int, language: str, fmt: str) -> ResponseRetu
     plan = _programme(programme)
     if fmt not in FORMATS or language not in ("kk", "ru", "en"):
         abort(404)
-    drafts = _drafts_allowed()
-    try:
-        data = report_data(
-            plan.code, year, language, current_app.config["QUESTIONNAIRES_DIR"], published_only=not drafts
-        )
-    except ReportError:
-        abort(404)
+    data = _report(plan, year, language)
     # One file per computation run and language: a run never changes, so the file can be reused.
-    run = latest_run(plan.code, year, published_only=not drafts)
+    run = latest_run(plan.code, year, published_only=not _drafts_allowed())
     assert run is not None  # report_data found it
     state = "draft" if data.draft else "published"
     stamp = run.computed_at.strftime("%Y%m%dT%H%M%S")

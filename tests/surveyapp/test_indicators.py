@@ -11,18 +11,14 @@ from sqlalchemy import select
 from surveyapp.extensions import db
 from surveyapp.models import AdminFigure, ComputationRun, IndicatorResult, MarginSet
 from surveyapp.services.indicators import results_fingerprint
+from tests.conftest import invoke
 
 PROGRAMME = "public_safety_2024_2028"
 
 
-def cli(app: Flask, *args: str) -> tuple[int, str]:
-    result = app.test_cli_runner().invoke(args=list(args))
-    return result.exit_code, result.output
-
-
 @pytest.fixture
 def demo(app: Flask) -> Flask:
-    code, out = cli(app, "demo", "init", "--adults", "600", "--pupils", "300")
+    code, out = invoke(app, "demo", "init", "--adults", "600", "--pupils", "300")
     assert code == 0, out
     return app
 
@@ -43,7 +39,7 @@ def latest_run(app: Flask) -> int:
 
 
 def test_compute_every_indicator_with_statuses(demo: Flask) -> None:
-    code, out = cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    code, out = invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
     assert code == 0, out
     assert "A5 " in out and "achieved" in out
     rows = national(demo, latest_run(demo))
@@ -82,9 +78,9 @@ def test_compute_every_indicator_with_statuses(demo: Flask) -> None:
 
 
 def test_recomputing_gives_the_same_numbers(demo: Flask) -> None:
-    cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2024")
+    invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2024")
     first = latest_run(demo)
-    cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2024")
+    invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2024")
     second = latest_run(demo)
     with demo.app_context():
         a, b = db.session.get(ComputationRun, first), db.session.get(ComputationRun, second)
@@ -92,7 +88,7 @@ def test_recomputing_gives_the_same_numbers(demo: Flask) -> None:
 
 
 def test_small_cells_follow_the_configured_rule(demo: Flask) -> None:
-    cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025", "--min-n", "100000")
+    invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025", "--min-n", "100000")
     with demo.app_context():
         cells = db.session.scalars(
             select(IndicatorResult).where(
@@ -108,7 +104,7 @@ def test_missing_margins_fall_back_to_design_weights_with_a_warning(demo: Flask)
     with demo.app_context():
         db.session.query(MarginSet).filter_by(population="adults", year=2025).delete()
         db.session.commit()
-    code, out = cli(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    code, out = invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
     assert code == 0, out
     assert "WARNING no population margins for 2025, design weights only" in out
     with demo.app_context():
@@ -124,12 +120,12 @@ def test_missing_margins_fall_back_to_design_weights_with_a_warning(demo: Flask)
     ],
 )
 def test_bad_requests_are_clear(app: Flask, args: list[str], message: str) -> None:
-    code, out = cli(app, "indicators", "compute", *args)
+    code, out = invoke(app, "indicators", "compute", *args)
     assert code != 0 and message in out and "Traceback" not in out
 
 
 def test_nothing_to_compute_is_an_error(app: Flask) -> None:
-    code, out = cli(app, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    code, out = invoke(app, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
     assert code != 0 and "nothing to compute" in out and "Nothing was stored" in out
     with app.app_context():
         assert db.session.query(ComputationRun).count() == 0
@@ -145,7 +141,7 @@ def test_import_admin_turns_counts_into_rates(app: Flask, tmp_path: Path) -> Non
         f"{PROGRAMME},A1,2025,,1400,,\n",
         encoding="utf-8",
     )
-    code, out = cli(app, "indicators", "import-admin", str(path))
+    code, out = invoke(app, "indicators", "import-admin", str(path))
     assert code == 0, out and "Imported 3" in out
     with app.app_context():
         figures = {(f.indicator, f.year, f.region): f.value for f in db.session.scalars(select(AdminFigure))}
@@ -168,7 +164,7 @@ def test_import_admin_turns_counts_into_rates(app: Flask, tmp_path: Path) -> Non
 def test_import_admin_bad_rows(app: Flask, tmp_path: Path, body: str, message: str) -> None:
     path = tmp_path / "stats.csv"
     path.write_text(HEADER + f"{PROGRAMME},A1,2024,,1000,,\n" + body, encoding="utf-8")
-    code, out = cli(app, "indicators", "import-admin", str(path))
+    code, out = invoke(app, "indicators", "import-admin", str(path))
     assert code != 0 and message in out and "Nothing was imported" in out
     with app.app_context():
         assert db.session.query(AdminFigure).count() == 0  # not even the good first row
@@ -177,10 +173,10 @@ def test_import_admin_bad_rows(app: Flask, tmp_path: Path, body: str, message: s
 def test_import_admin_needs_replace_to_change_figures(app: Flask, tmp_path: Path) -> None:
     path = tmp_path / "stats.csv"
     path.write_text(HEADER + f"{PROGRAMME},A1,2025,,1400,,\n", encoding="utf-8")
-    assert cli(app, "indicators", "import-admin", str(path))[0] == 0
+    assert invoke(app, "indicators", "import-admin", str(path))[0] == 0
     path.write_text(HEADER + f"{PROGRAMME},A1,2025,,1500,,\n", encoding="utf-8")
-    code, out = cli(app, "indicators", "import-admin", str(path))
+    code, out = invoke(app, "indicators", "import-admin", str(path))
     assert code != 0 and "--replace" in out
-    assert cli(app, "indicators", "import-admin", str(path), "--replace")[0] == 0
+    assert invoke(app, "indicators", "import-admin", str(path), "--replace")[0] == 0
     with app.app_context():
         assert db.session.scalar(select(AdminFigure.value)) == 1500.0

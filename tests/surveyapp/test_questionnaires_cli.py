@@ -12,13 +12,8 @@ from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, QuestionnaireVersion
-from tests.conftest import AuthActions, make_user
+from tests.conftest import AuthActions, invoke, make_user
 from tests.surveyapp.respond_helpers import QUESTIONNAIRES
-
-
-def run(app: Flask, *args: str) -> tuple[int, str]:
-    result = app.test_cli_runner().invoke(args=list(args))
-    return result.exit_code, result.output
 
 
 @pytest.fixture
@@ -29,7 +24,7 @@ def tree(tmp_path: Path) -> Path:
 
 
 def test_validate_every_shipped_file(app: Flask) -> None:
-    code, out = run(app, "questionnaires", "validate")
+    code, out = invoke(app, "questionnaires", "validate")
     assert code == 0, out
     assert "0 error(s)" in out
 
@@ -37,7 +32,7 @@ def test_validate_every_shipped_file(app: Flask) -> None:
 def test_validate_reports_file_line_and_item(app: Flask, tree: Path) -> None:
     path = tree / "public_safety" / "2024.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("type: scale", "type: scael", 1), encoding="utf-8")
-    code, out = run(app, "questionnaires", "validate", str(path))
+    code, out = invoke(app, "questionnaires", "validate", str(path))
     assert code == 1
     line = next(line for line in out.splitlines() if "scael" in line)
     assert "2024.yaml:" in line and "unknown type 'scael'" in line and "did you mean 'scale'" in line
@@ -46,9 +41,9 @@ def test_validate_reports_file_line_and_item(app: Flask, tree: Path) -> None:
 
 def test_publish_is_idempotent_and_audited(app: Flask) -> None:
     path = str(QUESTIONNAIRES / "public_safety" / "2024.yaml")
-    code, first = run(app, "questionnaires", "publish", path)
+    code, first = invoke(app, "questionnaires", "publish", path)
     assert code == 0 and "public_safety 2024: published" in first
-    code, again = run(app, "questionnaires", "publish", path)
+    code, again = invoke(app, "questionnaires", "publish", path)
     assert code == 0 and "already published, unchanged" in again
     with app.app_context():
         assert db.session.query(QuestionnaireVersion).count() == 1
@@ -58,7 +53,7 @@ def test_publish_is_idempotent_and_audited(app: Flask) -> None:
 
 def test_changed_published_version_is_refused(app: Flask, tree: Path) -> None:
     path = tree / "public_safety" / "2024.yaml"
-    assert run(app, "questionnaires", "publish", str(path))[0] == 0
+    assert invoke(app, "questionnaires", "publish", str(path))[0] == 0
     with app.app_context():
         stored = db.session.scalar(select(QuestionnaireVersion.content))
     text = path.read_text(encoding="utf-8")
@@ -68,7 +63,7 @@ def test_changed_published_version_is_refused(app: Flask, tree: Path) -> None:
         else text.replace("estimated_minutes:", "estimated_minutes: 1 #", 1),
         encoding="utf-8",
     )
-    code, out = run(app, "questionnaires", "publish", str(path))
+    code, out = invoke(app, "questionnaires", "publish", str(path))
     assert code != 0
     assert "immutable" in out and "new version" in out and "Nothing was published" in out
     with app.app_context():
@@ -76,26 +71,26 @@ def test_changed_published_version_is_refused(app: Flask, tree: Path) -> None:
 
 
 def test_diff_between_shipped_versions(app: Flask) -> None:
-    code, out = run(app, "questionnaires", "diff", "public_safety", "2024", "2025")
+    code, out = invoke(app, "questionnaires", "diff", "public_safety", "2024", "2025")
     assert code == 0, out
     assert "Items added" in out and "Items removed" in out and "replaced" in out
 
 
 def test_diff_unknown_version_is_clear(app: Flask) -> None:
-    code, out = run(app, "questionnaires", "diff", "public_safety", "2024", "2031")
+    code, out = invoke(app, "questionnaires", "diff", "public_safety", "2024", "2031")
     assert code != 0 and "public_safety 2031: neither published nor a file" in out
 
 
 def test_list_shows_published_and_files(app: Flask) -> None:
-    run(app, "questionnaires", "publish", str(QUESTIONNAIRES / "parents" / "2024.yaml"))
-    code, out = run(app, "questionnaires", "list")
+    invoke(app, "questionnaires", "publish", str(QUESTIONNAIRES / "parents" / "2024.yaml"))
+    code, out = invoke(app, "questionnaires", "list")
     assert code == 0
     assert any(line.startswith("parents") and "published" in line for line in out.splitlines())
     assert "file only (not published)" in out
 
 
 def test_researcher_pages(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
-    run(app, "questionnaires", "publish", str(QUESTIONNAIRES / "child_protection" / "2024.yaml"))
+    invoke(app, "questionnaires", "publish", str(QUESTIONNAIRES / "child_protection" / "2024.yaml"))
     make_user(app, "saule", "researcher")
     auth.login("saule")
     listing = client.get("/research/questionnaires?lang=en").get_data(as_text=True)

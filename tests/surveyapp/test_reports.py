@@ -14,21 +14,16 @@ from sqlalchemy import select
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, ComputationRun, IndicatorResult
-from tests.conftest import AuthActions, make_user
+from tests.conftest import AuthActions, invoke, make_user
 
 PROGRAMME = "public_safety_2024_2028"
 
 
-def cli(app: Flask, *args: str) -> tuple[int, str]:
-    result = app.test_cli_runner().invoke(args=list(args))
-    return result.exit_code, result.output
-
-
 @pytest.fixture
 def computed(app: Flask) -> Flask:
-    assert cli(app, "demo", "init", "--adults", "500", "--pupils", "200")[0] == 0
+    assert invoke(app, "demo", "init", "--adults", "500", "--pupils", "200")[0] == 0
     for year in ("2024", "2025"):
-        code, out = cli(app, "indicators", "compute", "--programme", PROGRAMME, "--year", year)
+        code, out = invoke(app, "indicators", "compute", "--programme", PROGRAMME, "--year", year)
         assert code == 0, out
     return app
 
@@ -46,7 +41,7 @@ def national(app: Flask, year: int) -> dict[str, float]:
 
 def build(app: Flask, tmp_path: Path, lang: str, fmt: str, *extra: str) -> tuple[int, str, Path]:
     out = tmp_path / f"report_{lang}.{fmt}"
-    code, text = cli(
+    code, text = invoke(
         app,
         "reports",
         "build",
@@ -81,7 +76,7 @@ def test_unpublished_results_need_draft(computed: Flask, tmp_path: Path) -> None
 
 
 def test_xlsx_values_equal_the_stored_results(computed: Flask, tmp_path: Path) -> None:
-    assert cli(computed, "indicators", "publish", "--programme", PROGRAMME, "--year", "2025")[0] == 0
+    assert invoke(computed, "indicators", "publish", "--programme", PROGRAMME, "--year", "2025")[0] == 0
     code, out, path = build(computed, tmp_path, "kk", "xlsx")
     assert code == 0, out
     workbook = load_workbook(path, read_only=True)
