@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from analysis.errors import ProgrammeError
 from analysis.programme import Indicator, load_programme
 from analysis.report import (
+    DISCLOSURE,
     NO_DATA,
+    SMALL_N,
     STATUSES,
     AdminSource,
     BreakdownRow,
@@ -90,6 +92,15 @@ def _label(questionnaires: str, breakdown: str, category: str, language: str) ->
     return category
 
 
+def _reason(suppressed: str) -> str | None:
+    """The renderer's reason code for a withheld cell, or None when the cell is shown."""
+    if not suppressed:
+        return None
+    if suppressed.startswith("suppressed") and "respondents" in suppressed:
+        return SMALL_N
+    return DISCLOSURE
+
+
 def _value(row: IndicatorResult) -> Value:
     return Value(
         estimate=row.estimate,
@@ -158,7 +169,8 @@ def report_data(
         breakdowns: dict[str, list[BreakdownRow]] = defaultdict(list)
         for row in rows[indicator.code]:
             if row.breakdown:
-                hidden = row.suppressed if row.suppressed.startswith("suppressed") else None
+                # Flagged cells (CI too wide) are withheld like suppressed ones: never a bare number in a report.
+                hidden = _reason(row.suppressed)
                 breakdowns[row.breakdown].append(
                     BreakdownRow(
                         category=row.category,

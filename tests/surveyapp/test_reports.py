@@ -145,3 +145,15 @@ def test_dashboard_roles_and_publication(computed: Flask, client: FlaskClient, a
     assert download.status_code == 200 and download.data[:2] == b"PK"
     assert ministry.get(f"/dashboard/{PROGRAMME}/2024").status_code == 200  # the demo published 2024
     assert computed.test_client().get("/dashboard/").status_code == 302  # anonymous: sign in first
+
+
+def test_flagged_cells_are_never_bare_numbers(computed: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    code, out = invoke(
+        computed, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025", "--max-ci-width", "0.01"
+    )
+    assert code == 0, out
+    make_user(computed, "saule", "researcher")
+    auth.login("saule")
+    page = client.get(f"/dashboard/{PROGRAMME}/2025/A5?by=sex&lang=en").get_data(as_text=True)
+    table = page[page.index("<tbody>", page.index('class="chart"')) :]
+    assert "too imprecise" in table and '<td class="num">' not in table.split("</tbody>")[0]
