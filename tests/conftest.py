@@ -15,10 +15,18 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, settings
 
 from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import User
+
+# Property tests draw the same examples on every run (no example database, no time limits that a loaded
+# 2-core machine could break): a submission can never fail on a fresh random draw or a slow moment.
+settings.register_profile(
+    "suite", deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("suite")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
