@@ -238,3 +238,61 @@ def test_follow_up_questions_on_the_same_page_are_shown_before_moving_on(
         assert "Ваш ответ открыл новые вопросы" in body and 'class="error"' not in body
     assert done.status_code == 302 and done.location.endswith("/done")
     assert stored_answers(app, token)["victim_types"] == ["theft"]
+
+
+def test_tampered_and_unknown_inputs_are_refused_without_damage(
+    app: Flask, client: FlaskClient, example: DomainVersion
+) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    token, _ = page_url(first)
+    good = fill(example, "about_you", {}, {"age": 40, "region": "astana", "district": "esil"})
+    assert post_page(client, first, good, action="back").status_code in {200, 302}
+    before = stored_answers(app, token)
+    # An unknown choice code, a field that is not on the page, a value for another page's item.
+    tampered = {**good, "region": ["atlantis"], "is_admin": ["1"], "victim_any": ["yes"]}
+    page = post_page(client, first, tampered)
+    assert page.status_code == 422
+    body = page.get_data(as_text=True)
+    assert 'id="region-error"' in body
+    after = stored_answers(app, token)
+    assert "is_admin" not in after and "victim_any" not in after and after["age"] == before["age"]
+    assert after.get("region") != "atlantis"
+
+
+def test_oversized_text_is_refused(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    first = start(client, "/q/example/2025?lang=kk", lang="kk")
+    token, _ = page_url(first)
+    second = post_page(client, first, fill(example, "about_you", {}, {"region": "astana"})).location
+    form = fill(
+        example,
+        "safety",
+        stored_answers(app, token),
+        {"victim_any": "yes", "victim_types": ["other"], "victim_other": "ә" * 5000},
+    )
+    page = post_page(client, second, form, action="submit")
+    assert page.status_code in {200, 422}
+    assert "victim_other" not in stored_answers(app, token)
+    assert only_response(app).status == "in_progress"
+
+
+def test_respondent_post_without_csrf_token_changes_nothing(
+    app: Flask, client: FlaskClient, example: DomainVersion
+) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    token, _ = page_url(first)
+    before = stored_answers(app, token)
+    response = client.post(first.split("?")[0], data={"action": "next", "age": ["50"], "region": ["astana"]})
+    assert response.status_code == 400
+    assert "Обновите страницу" in response.get_data(as_text=True)
+    assert stored_answers(app, token) == before
+    declined = client.post("/q/example/2025", data={"action": "agree", "lang": "ru"})
+    assert declined.status_code == 400 and count_responses(app) == 1
+
+
+def test_forged_tokens_and_codes(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    assert client.get("/s/forged-token/p/about_you").status_code == 404
+    assert client.get("/i/forged-invitation").status_code == 404
+    token = csrf(client, "/resume?lang=ru")
+    forged = client.post("/resume", data={"code": "'; DROP TABLE response; --", "csrf_token": token})
+    assert forged.status_code == 400 and "Такой код не найден" in forged.get_data(as_text=True)
+    assert count_responses(app) == 0
