@@ -138,7 +138,7 @@ def test_resume_with_code_on_another_device(app: Flask, client: FlaskClient, exa
     code = only_response(app).resume_code
     other = client.application.test_client()
     token = csrf(other, "/resume?lang=kk")
-    wrong = other.post("/resume", data={"code": "XXXX-XXXX", "csrf_token": token})
+    wrong = other.post("/resume", data={"code": "ZZZZ-ZZZZ", "csrf_token": token})
     assert wrong.status_code == 400
     resumed = other.post("/resume", data={"code": f"{code[:4]}-{code[4:].lower()}", "csrf_token": token})
     assert resumed.status_code == 302
