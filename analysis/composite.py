@@ -16,7 +16,7 @@ from analysis import ci
 from analysis._columns import Column
 from analysis.design import Design
 from analysis.errors import EstimationError
-from analysis.estimate import Estimate, _domains
+from analysis.estimate import Estimate, _domains, design_effect
 from analysis.variance import domain_degrees_of_freedom, domain_variance
 
 
@@ -59,14 +59,7 @@ def mean_of_shares(
     df = domain_degrees_of_freedom(design, domain, n_domains)
     n = np.bincount(domain, minlength=d)[:n_domains]
     weight_total = np.bincount(domain, weights=w, minlength=d)[:n_domains]
-    u_mean = np.bincount(domain, weights=wu, minlength=d)[:n_domains] / weight_total
-    centred = u - np.append(u_mean, 0.0)[domain]
-    s2 = np.bincount(domain, weights=w * centred * centred, minlength=d)[:n_domains] / weight_total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s2 = s2 * n / (n - 1.0)
-        srs_variance = s2 * weight_total**2 * (weight_total - n) / (weight_total * n)
-        deff = np.where(weight_total > n, variance / srs_variance, np.nan)
-        n_eff = n / deff
+    deff, n_eff = design_effect(u, wu, w, domain, n_domains, n, weight_total, variance)
     low, high = ci.symmetric(estimate, se, df, level)
     low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
     return [

@@ -209,6 +209,30 @@ def _run(
     return result[0] if by is None else result
 
 
+def design_effect(
+    u: np.ndarray,
+    wu: np.ndarray,
+    wd: np.ndarray,
+    domain: np.ndarray,
+    n_domains: int,
+    n: np.ndarray,
+    weight_total: np.ndarray,
+    variance: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(deff, n_eff) per domain against SRS without replacement, from the influence values ``u``."""
+    d = n_domains + 1
+    # Weighted variance of the influence values within each domain, divisor n - 1 (R's svyvar).
+    u_mean = np.bincount(domain, weights=wu, minlength=d)[:n_domains] / weight_total
+    centred = u - np.append(u_mean, 0.0)[domain]
+    s2 = np.bincount(domain, weights=wd * centred * centred, minlength=d)[:n_domains] / weight_total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s2 = s2 * n / (n - 1.0)
+        srs_variance = s2 * weight_total**2 * (weight_total - n) / (weight_total * n)
+        deff = np.where(weight_total > n, variance / srs_variance, np.nan)
+        n_eff = n / deff
+    return deff, n_eff
+
+
 def _estimate(
     design: Design,
     kind: _Kind,
@@ -250,15 +274,7 @@ def _estimate(
     se = np.sqrt(np.maximum(variance, 0.0))
     df = domain_degrees_of_freedom(design, domain, n_domains)
 
-    # Weighted variance of the influence values within each domain, divisor n - 1 (R's svyvar).
-    u_mean = np.bincount(domain, weights=wu, minlength=d)[:n_domains] / weight_total
-    centred = u - np.append(u_mean, 0.0)[domain]
-    s2 = np.bincount(domain, weights=wd * centred * centred, minlength=d)[:n_domains] / weight_total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s2 = s2 * n / (n - 1.0)
-        srs_variance = s2 * weight_total**2 * (weight_total - n) / (weight_total * n)
-        deff = np.where(weight_total > n, variance / srs_variance, np.nan)
-        n_eff = n / deff
+    deff, n_eff = design_effect(u, wu, wd, domain, n_domains, n, weight_total, variance)
 
     if kind is _Kind.PROPORTION:
         low, high = ci.proportion(estimate, se, df, n, level, method)
