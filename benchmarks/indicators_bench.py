@@ -65,32 +65,11 @@ def drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _row(row: Any, domain: Any, synthetic: Any) -> dict[str, Any]:
-    from surveyapp.models import ResponseStatus
-
-    seconds = (synthetic.submitted_at - synthetic.started_at).total_seconds()
-    return {
-        "version_id": row.id,
-        "version_sha256": row.sha256,
-        "language": synthetic.language,
-        "status": ResponseStatus.SUBMITTED.value,
-        "mode": "synthetic",
-        "answers": synthetic.answers,
-        "page_languages": {section.code: synthetic.language for section in domain.sections},
-        "design": synthetic.design,
-        "paradata": {"synthetic": True, "device": synthetic.device, "total_seconds": round(seconds, 1), "resumes": 0},
-        "quality_flags": ["speeding"] if domain.min_seconds and seconds < domain.min_seconds else [],
-        "started_at": synthetic.started_at,
-        "updated_at": synthetic.submitted_at,
-        "submitted_at": synthetic.submitted_at,
-        "current_section": domain.sections[-1].code,
-    }
-
-
 def _distinct(instrument: str, version: str, population: str, target: int) -> tuple[int, int]:
     """Insert about `target` distinct synthetic responses; returns (version row id, how many)."""
     from sqlalchemy import insert
 
+    from surveyapp.demo.load import response_row
     from surveyapp.demo.population import POLICE_PER_ADULT
     from surveyapp.demo.synthetic import responses
     from surveyapp.extensions import db
@@ -105,7 +84,7 @@ def _distinct(instrument: str, version: str, population: str, target: int) -> tu
     batch: list[dict[str, Any]] = []
     total = 0
     for synthetic in responses(domain, target, SEED, YEAR, False, scale):
-        batch.append(_row(row, domain, synthetic))
+        batch.append(response_row(row, domain, synthetic))
         if len(batch) >= BATCH:
             db.session.execute(insert(Response), batch)
             total += len(batch)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
 from surveyapp.demo.population import POLICE_PER_ADULT, margin_cells, police_margin_cells
-from surveyapp.demo.synthetic import responses
+from surveyapp.demo.synthetic import SyntheticResponse, responses
 from surveyapp.extensions import db
-from surveyapp.models import Response, ResponseStatus
+from surveyapp.models import QuestionnaireVersion, Response, ResponseStatus
 from surveyapp.questionnaire import load_tree
+from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
 from surveyapp.services.margins import import_margins
 from surveyapp.services.publishing import publish
 from surveyapp.services.versions import domain_of, published
@@ -37,6 +39,27 @@ def publish_all(root: Path) -> int:
     return created
 
 
+def response_row(row: QuestionnaireVersion, domain: DomainVersion, synthetic: SyntheticResponse) -> dict[str, Any]:
+    """The `response` table row of one synthetic respondent (marked synthetic in mode and paradata)."""
+    seconds = (synthetic.submitted_at - synthetic.started_at).total_seconds()
+    return {
+        "version_id": row.id,
+        "version_sha256": row.sha256,
+        "language": synthetic.language,
+        "status": ResponseStatus.SUBMITTED.value,
+        "mode": "synthetic",
+        "answers": synthetic.answers,
+        "page_languages": {section.code: synthetic.language for section in domain.sections},
+        "design": synthetic.design,
+        "paradata": {"synthetic": True, "device": synthetic.device, "total_seconds": round(seconds, 1), "resumes": 0},
+        "quality_flags": ["speeding"] if domain.min_seconds and seconds < domain.min_seconds else [],
+        "started_at": synthetic.started_at,
+        "updated_at": synthetic.submitted_at,
+        "submitted_at": synthetic.submitted_at,
+        "current_section": domain.sections[-1].code,
+    }
+
+
 def load_responses(adults_per_year: int, pupils_per_year: int, seed: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     for instrument, version, year, population in DEMO_SURVEYS:
@@ -50,30 +73,7 @@ def load_responses(adults_per_year: int, pupils_per_year: int, seed: int) -> dic
         batch: list[dict[str, object]] = []
         total = 0
         for synthetic in responses(domain, target, seed, year, pupils, scale):
-            seconds = (synthetic.submitted_at - synthetic.started_at).total_seconds()
-            batch.append(
-                {
-                    "version_id": row.id,
-                    "version_sha256": row.sha256,
-                    "language": synthetic.language,
-                    "status": ResponseStatus.SUBMITTED.value,
-                    "mode": "synthetic",
-                    "answers": synthetic.answers,
-                    "page_languages": {section.code: synthetic.language for section in domain.sections},
-                    "design": synthetic.design,
-                    "paradata": {
-                        "synthetic": True,
-                        "device": synthetic.device,
-                        "total_seconds": round(seconds, 1),
-                        "resumes": 0,
-                    },
-                    "quality_flags": ["speeding"] if domain.min_seconds and seconds < domain.min_seconds else [],
-                    "started_at": synthetic.started_at,
-                    "updated_at": synthetic.submitted_at,
-                    "submitted_at": synthetic.submitted_at,
-                    "current_section": domain.sections[-1].code,
-                }
-            )
+            batch.append(response_row(row, domain, synthetic))
             if len(batch) >= BATCH:
                 db.session.execute(insert(Response), batch)
                 total += len(batch)
