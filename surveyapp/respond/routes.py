@@ -16,7 +16,7 @@ from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import flow
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
-from surveyapp.services.versions import domain_of, published
+from surveyapp.services.versions import cached_domain, domain_of, published
 
 bp = Blueprint("respond", __name__)
 
@@ -105,7 +105,8 @@ def _response_for(token: str) -> tuple[Response, DomainVersion]:
     response = db.session.scalar(select(Response).where(Response.access_token_hash == digest(token)))
     if response is None:
         abort(404)
-    return response, domain_of(response.version)
+    # The response carries the sha256 of its version: once parsed, the version needs no query of its own.
+    return response, cached_domain(response.version_sha256) or domain_of(response.version)
 
 
 @bp.get("/s/<token>")
@@ -172,16 +173,16 @@ def page(token: str, section: str) -> ResponseReturnValue:
                 flow.submit(response, domain)
                 db.session.commit()
                 return redirect(url_for("respond.done", token=token))
-        db.session.commit()
     else:
         flow.note_page_view(response, section)
-        db.session.commit()
 
+    # The page is rendered before the commit: after it the response's attributes would be expired and read
+    # back in a new transaction (three more round trips to the database for the same values).
     sections = flow.visible(domain, response.answers)
     codes = [s.code for s in sections]
     page_codes = {item.code for item in current_section.items}
     position = codes.index(section) + 1 if section in codes else 1
-    return render_template(
+    html = render_template(
         "respond/page.html",
         response=response,
         domain=domain,
@@ -200,7 +201,9 @@ def page(token: str, section: str) -> ResponseReturnValue:
         new_questions=new_questions,
         choices_for=lambda item: flow.choices_for(item, response.answers, page_codes),
         choice_groups=lambda item, choices: flow.choice_groups(domain, item, choices, lang),
-    ), (422 if errors else 200)
+    )
+    db.session.commit()
+    return html, (422 if errors else 200)
 
 
 def _page_language(response: Response, domain: DomainVersion) -> str:
