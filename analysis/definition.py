@@ -8,9 +8,9 @@ rule. A rename (``renamed_from:``, same meaning) is followed automatically.
 Checking a definition against a questionnaire needs the questionnaire's items, but ``analysis`` must not import
 ``surveyapp``. So :func:`validate_definition` takes plain data, a *catalogue*: a mapping of item code ->
 :class:`ItemInfo` (type, choice codes, special choice codes, declared rename/replacement), with matrix rows as
-``"matrix.row"`` entries of type ``"matrix_row"``. The caller builds it, for example::
+``"matrix.row"`` entries of type ``"matrix_row"``. The caller (a test, the web app; never this package) builds
+it from a version loaded with the web app's ``surveyapp.questionnaire.load_version``, for example::
 
-    from surveyapp.questionnaire import load_version          # in the caller (a test, the web app), not here
     catalogue = catalogue_from_version(load_version("questionnaires/public_safety/2025.yaml"))
     problems = validate_definition(indicator.definition, "public_safety", "2025", catalogue)
 
