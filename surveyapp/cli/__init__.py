@@ -8,7 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from surveyapp.cli.demo import demo_cli
     from surveyapp.cli.indicators import indicators_cli, margins_cli
-    from surveyapp.cli.invitations import invitations_cli
+    from surveyapp.cli.invitations import invitations_cli, responses_cli
     from surveyapp.cli.questionnaires import questionnaires_cli
     from surveyapp.cli.reports import reports_cli
     from surveyapp.cli.translate import translate_cli
@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
         users_cli,
         questionnaires_cli,
         invitations_cli,
+        responses_cli,
         margins_cli,
         indicators_cli,
         reports_cli,

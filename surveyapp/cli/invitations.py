@@ -11,6 +11,7 @@ from flask import current_app
 from surveyapp import audit
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
+from surveyapp.services.expiry import expire_partials
 from surveyapp.services.invitations import SampleError, create_invitations, invitation_variables, read_sample
 from surveyapp.services.versions import domain_of, published
 
@@ -72,3 +73,16 @@ def create(instrument: str, version: str, sample_path: Path, out_path: Path, bas
     click.echo(f"{len(created)} invitations for {instrument} {version} written to {out_path}")
     if current_app.config.get("APP_ENV") != "production":
         click.echo("Keep the links file safe: each link opens one person's questionnaire.")
+
+
+responses_cli = CommandGroup("responses", help="Respondents' answers: housekeeping.")
+
+
+@responses_cli.command("expire")
+def expire_command() -> None:
+    """Close unfinished responses older than PARTIAL_EXPIRY_DAYS since their last page (run it daily)."""
+    count = expire_partials()
+    if count:
+        audit.record("responses_expire", "response", "", {"count": count})
+    db.session.commit()
+    click.echo(f"{count} unfinished response(s) expired.")

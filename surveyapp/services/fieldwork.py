@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import Invitation, QuestionnaireVersion, Response, ResponseStatus
+from surveyapp.models.base import utcnow
 from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
 
 
@@ -51,6 +52,16 @@ def fieldwork(row: QuestionnaireVersion, domain: DomainVersion) -> Fieldwork:
             select(Response.status, func.count()).where(Response.version_id == row.id).group_by(Response.status)
         ).all()
     )
+    overdue = (
+        db.session.scalar(
+            select(func.count()).where(
+                Response.version_id == row.id,
+                Response.status == ResponseStatus.IN_PROGRESS.value,
+                Response.expires_at < utcnow(),
+            )
+        )
+        or 0
+    )
     submitted_rows = db.session.execute(
         select(Response.submitted_at, Response.language, Response.design, Response.quality_flags).where(
             Response.version_id == row.id, Response.status == ResponseStatus.SUBMITTED.value
@@ -79,8 +90,9 @@ def fieldwork(row: QuestionnaireVersion, domain: DomainVersion) -> Fieldwork:
         invitations=invitations,
         started=sum(statuses.values()),
         submitted=submitted,
-        in_progress=statuses.get(ResponseStatus.IN_PROGRESS.value, 0),
-        expired=statuses.get(ResponseStatus.EXPIRED.value, 0),
+        in_progress=statuses.get(ResponseStatus.IN_PROGRESS.value, 0) - overdue,
+        # Counted as of now, whether or not `flask responses expire` has closed them yet.
+        expired=statuses.get(ResponseStatus.EXPIRED.value, 0) + overdue,
         per_day=sorted(per_day.items()),
         per_region=sorted(per_region.items(), key=lambda kv: (-kv[1], kv[0])),
         per_language=sorted(per_language.items()),

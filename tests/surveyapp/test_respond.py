@@ -296,3 +296,18 @@ def test_forged_tokens_and_codes(app: Flask, client: FlaskClient, example: Domai
     forged = client.post("/resume", data={"code": "'; DROP TABLE response; --", "csrf_token": token})
     assert forged.status_code == 400 and "Такой код не найден" in forged.get_data(as_text=True)
     assert count_responses(app) == 0
+
+
+def test_expire_command_closes_overdue_partials(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+    start(client, "/q/example/2025?lang=ru", lang="ru")
+    start(app.test_client(), "/q/example/2025?lang=kk", lang="kk")
+    with app.app_context():
+        first = db.session.query(Response).order_by(Response.id).first()
+        first.expires_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["responses", "expire"])
+    assert result.exit_code == 0 and "1 unfinished response(s) expired." in result.output
+    with app.app_context():
+        statuses = sorted(r.status for r in db.session.query(Response))
+        closed = db.session.query(Response).filter_by(status="expired").one()
+        assert statuses == ["expired", "in_progress"] and closed.resume_code is None

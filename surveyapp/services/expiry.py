@@ -1,0 +1,19 @@
+"""Unfinished responses past their expiry: closed for good, so nobody can reopen them with an old code."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from surveyapp.extensions import db
+from surveyapp.models import Response, ResponseStatus
+from surveyapp.models.base import utcnow
+
+
+def expire_partials() -> int:
+    """Mark every in-progress response whose expiry has passed as expired; returns how many."""
+    result = db.session.execute(
+        update(Response)
+        .where(Response.status == ResponseStatus.IN_PROGRESS.value, Response.expires_at < utcnow())
+        .values(status=ResponseStatus.EXPIRED.value, resume_code=None, invitation_id=None)
+    )
+    return int(result.rowcount or 0)
