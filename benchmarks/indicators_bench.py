@@ -67,33 +67,13 @@ def drop_database(name: str) -> None:
 
 def _distinct(instrument: str, version: str, population: str, target: int) -> tuple[int, int]:
     """Insert about `target` distinct synthetic responses; returns (version row id, how many)."""
-    from sqlalchemy import insert
-
-    from surveyapp.demo.load import response_row
-    from surveyapp.demo.population import POLICE_PER_ADULT
-    from surveyapp.demo.synthetic import responses
-    from surveyapp.extensions import db
-    from surveyapp.models import Response
-    from surveyapp.services.versions import domain_of, published
+    from surveyapp.demo.load import insert_synthetic
+    from surveyapp.services.versions import published
 
     row = published(instrument, version)
     assert row is not None, f"{instrument} {version} is not published"
-    domain = domain_of(row)
-    scale = POLICE_PER_ADULT if population == "police_employees" else None
     # The police sample is drawn in proportion to the staff population: ask the generator for enough.
-    batch: list[dict[str, Any]] = []
-    total = 0
-    for synthetic in responses(domain, target, SEED, YEAR, False, scale):
-        batch.append(response_row(row, domain, synthetic))
-        if len(batch) >= BATCH:
-            db.session.execute(insert(Response), batch)
-            total += len(batch)
-            batch = []
-    if batch:
-        db.session.execute(insert(Response), batch)
-        total += len(batch)
-    db.session.commit()
-    return row.id, total
+    return row.id, insert_synthetic(row, population, target, SEED, YEAR, BATCH)
 
 
 def _multiply(version_id: int, distinct: int, wanted: int) -> int:

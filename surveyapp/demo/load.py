@@ -60,29 +60,35 @@ def response_row(row: QuestionnaireVersion, domain: DomainVersion, synthetic: Sy
     }
 
 
+def insert_synthetic(
+    row: QuestionnaireVersion, population: str, target: int, seed: int, year: int, batch_size: int = BATCH
+) -> int:
+    """About `target` synthetic respondents of `population` answering `row`, inserted in batches; how many."""
+    domain = domain_of(row)
+    scale = POLICE_PER_ADULT if population == "police_employees" else None
+    batch: list[dict[str, Any]] = []
+    total = 0
+    for synthetic in responses(domain, target, seed, year, population == "pupils", scale):
+        batch.append(response_row(row, domain, synthetic))
+        if len(batch) >= batch_size:
+            db.session.execute(insert(Response), batch)
+            total += len(batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(Response), batch)
+        total += len(batch)
+    db.session.commit()
+    return total
+
+
 def load_responses(adults_per_year: int, pupils_per_year: int, seed: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     for instrument, version, year, population in DEMO_SURVEYS:
-        pupils = population == "pupils"
         row = published(instrument, version)
         if row is None:
             continue
-        domain = domain_of(row)
         target = {"adults": adults_per_year, "pupils": pupils_per_year}.get(population, adults_per_year // 5)
-        scale = POLICE_PER_ADULT if population == "police_employees" else None
-        batch: list[dict[str, object]] = []
-        total = 0
-        for synthetic in responses(domain, target, seed, year, pupils, scale):
-            batch.append(response_row(row, domain, synthetic))
-            if len(batch) >= BATCH:
-                db.session.execute(insert(Response), batch)
-                total += len(batch)
-                batch = []
-        if batch:
-            db.session.execute(insert(Response), batch)
-            total += len(batch)
-        db.session.commit()
-        counts[f"{instrument}/{version} in {year}"] = total
+        counts[f"{instrument}/{version} in {year}"] = insert_synthetic(row, population, target, seed, year)
     return counts
 
 
