@@ -11,13 +11,14 @@ from typing import Any
 from flask import current_app
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, InvitationStatus, QuestionnaireVersion, Response, ResponseStatus
+from surveyapp.models import Invitation, InvitationStatus, Response, ResponseStatus
 from surveyapp.models.base import utcnow
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.design_values import design_from_answers
 from surveyapp.questionnaire.model import Choice, Item, Section
 from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
 from surveyapp.services.secrets import digest, new_resume_code, new_token
+from surveyapp.services.versions import PublishedVersion
 
 RESPONDENT_LANGUAGES = ("kk", "ru")
 _PHONE = re.compile(r"Mobi|Android|iPhone|iPod|Windows Phone", re.IGNORECASE)
@@ -46,13 +47,13 @@ class Started:
 
 
 def start(
-    row: QuestionnaireVersion,
-    domain: DomainVersion,
+    version: PublishedVersion,
     language: str,
     user_agent: str,
     link_params: Mapping[str, str],
     invitation: Invitation | None = None,
 ) -> Started:
+    domain = version.domain
     design: dict[str, Any] = {}
     for variable in domain.design_variables:
         if variable.source == "invitation" and invitation is not None and variable.name in invitation.sample:
@@ -67,8 +68,8 @@ def start(
     token, code = new_token(), new_resume_code()
     now = utcnow()
     response = Response(
-        version_id=row.id,
-        version_sha256=row.sha256,
+        version_id=version.id,
+        version_sha256=version.sha256,
         language=language,
         status=ResponseStatus.IN_PROGRESS.value,
         answers={},

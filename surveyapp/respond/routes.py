@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, InvitationStatus, QuestionnaireVersion, Response, ResponseStatus
+from surveyapp.models import Invitation, InvitationStatus, Response, ResponseStatus
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item
 from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import flow
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
-from surveyapp.services.versions import cached_domain, domain_of, published
+from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
 
 bp = Blueprint("respond", __name__)
 
@@ -46,9 +46,8 @@ def _language(domain: DomainVersion | None = None) -> str:
     return lang
 
 
-def _consent_page(
-    row: QuestionnaireVersion, domain: DomainVersion, invitation: Invitation | None
-) -> ResponseReturnValue:
+def _consent_page(version: PublishedVersion, invitation: Invitation | None) -> ResponseReturnValue:
+    domain = version.domain
     lang = _language(domain)
     error = None
     if request.method == "POST":
@@ -69,24 +68,23 @@ def _consent_page(
             error = _("Please confirm that your parent or guardian has agreed.")
         elif action == "agree":
             link_params = {k: v for k, v in request.args.items() if k != "lang"}
-            started = flow.start(row, domain, lang, request.headers.get("User-Agent", ""), link_params, invitation)
+            started = flow.start(version, lang, request.headers.get("User-Agent", ""), link_params, invitation)
             first = flow.visible(domain, {})[0].code
             db.session.commit()
             return redirect(url_for("respond.page", token=started.token, section=first, new=1))
         else:
             error = _("Choose whether you agree to take part.")
     status = 400 if error else 200
-    return render_template(
-        "respond/start.html", row=row, domain=domain, lang=lang, error=error, invitation=invitation
-    ), status
+    return render_template("respond/start.html", domain=domain, lang=lang, error=error, invitation=invitation), status
 
 
 @bp.route("/q/<instrument>/<version>", methods=["GET", "POST"])
 def open_link(instrument: str, version: str) -> ResponseReturnValue:
-    row = published(instrument, version)
-    if row is None:
+    # No query here: the consent page is the most visited page of all, and a published version never changes.
+    found = published_version(instrument, version)
+    if found is None:
         abort(404)
-    return _consent_page(row, domain_of(row), None)
+    return _consent_page(found, None)
 
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
@@ -94,11 +92,11 @@ def invitation_link(token: str) -> ResponseReturnValue:
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == digest(token)))
     if invitation is None:
         abort(404)
-    domain = domain_of(invitation.version)
+    version = PublishedVersion.of(invitation.version)
     if invitation.status != InvitationStatus.SENT.value:
-        lang = _language(domain)
-        return render_template("respond/link_used.html", domain=domain, lang=lang), 410
-    return _consent_page(invitation.version, domain, invitation)
+        lang = _language(version.domain)
+        return render_template("respond/link_used.html", domain=version.domain, lang=lang), 410
+    return _consent_page(version, invitation)
 
 
 def _response_for(token: str) -> tuple[Response, DomainVersion]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 
+from flask import current_app
 from sqlalchemy import select
 
 from surveyapp.extensions import db
@@ -48,3 +50,42 @@ def published(instrument: str, version: str) -> QuestionnaireVersion | None:
         .join(Instrument)
         .where(Instrument.code == instrument, QuestionnaireVersion.version == version)
     )
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """What the respondent's pages need of a published version, without its database row."""
+
+    id: int
+    sha256: str
+    domain: DomainVersion
+
+    @classmethod
+    def of(cls, row: QuestionnaireVersion) -> PublishedVersion:
+        return cls(id=row.id, sha256=row.sha256, domain=domain_of(row))
+
+
+_PUBLISHED_KEY = "surveyapp.published_versions"
+_PUBLISHED_MAX = 256
+
+
+def published_version(instrument: str, version: str) -> PublishedVersion | None:
+    """The published version behind an open link, from this process's memory after the first look-up.
+
+    A published version is never changed nor deleted (publishing refuses different content under the same
+    number), so a hit stays right for the life of the process; a miss is not remembered, because the version
+    may be published a minute later. The memory belongs to the app object: a new app (a test, a restarted
+    worker) starts empty, which also covers a database rebuilt under a restarted server.
+    """
+    cache: dict[tuple[str, str], PublishedVersion] = current_app.extensions.setdefault(_PUBLISHED_KEY, {})
+    hit = cache.get((instrument, version))
+    if hit is not None:
+        return hit
+    row = published(instrument, version)
+    if row is None:
+        return None
+    found = PublishedVersion.of(row)
+    if len(cache) >= _PUBLISHED_MAX:
+        cache.clear()
+    cache[(instrument, version)] = found
+    return found
