@@ -1,12 +1,16 @@
 -- wrk script of benchmarks/load_bench.py (not meant to be run alone).
 --
---   wrk -t N -c N -s benchmarks/load_bench.lua http://127.0.0.1:PORT -- MODE CONSENT_PATH ANSWERS LOG_DIR
+--   wrk -t N -c N -s benchmarks/load_bench.lua http://127.0.0.1:PORT -- MODE CONSENT_PATH ANSWERS LOG_DIR \
+--       [SESSION_COOKIE CSRF SHOWN SECTION TOKEN_DIR]
 --
 -- MODE "views": every request is a GET of the consent page.
 -- MODE "submit": every connection walks the respondent's path again and again, like a browser would:
 --   GET consent (read the CSRF token) -> POST action=agree (302 to the first page) -> GET that page
 --   -> POST the page with action=submit and ANSWERS (302 to /done) -> GET /done.
 -- A flow that meets anything unexpected is counted as an error of its step and starts again.
+-- MODE "post": only the final POST of the page (action=submit with ANSWERS), each on a response of its own
+--   that load_bench.py started beforehand (consent given, page viewed): the thread's tokens are read from
+--   TOKEN_DIR/tokens-<thread>.txt, the session cookie and CSRF token come as arguments.
 --
 -- wrk keeps one Lua state per thread, shared by that thread's connections, and calls response() of one
 -- connection and request() of another in any order; the benchmark therefore runs exactly one connection per
@@ -41,6 +45,16 @@ function init(args)
   cookie = "lang=ru"
   csrf, page_path, shown, token = nil, nil, "", nil
   sent_at, flow_started = 0, 0
+  if mode == "post" then
+    cookie = "lang=ru; session=" .. args[5]
+    csrf, shown, section = args[6], args[7], args[8]
+    tokens = {}
+    for line in io.lines(args[9] .. "/tokens-" .. id .. ".txt") do
+      tokens[#tokens + 1] = line
+    end
+    next_token = 1
+    step = "submit"
+  end
 end
 
 local function url_encode(s)
@@ -52,6 +66,11 @@ end
 function request()
   sent_at = now_ms()
   local headers = { Cookie = cookie }
+  if mode == "post" then
+    token = tokens[next_token]
+    page_path = "/s/" .. token .. "/p/" .. section
+    flow_started = sent_at
+  end
   if mode == "views" or step == "consent" then
     flow_started = sent_at
     return wrk.format("GET", consent_path, headers)
@@ -74,6 +93,14 @@ end
 
 local function fail(status)
   log:write("E ", step, " ", tostring(status), "\n")
+  if mode == "post" then
+    next_token = next_token + 1 -- never the same response twice: a retry is not what is measured
+    if next_token > #tokens then
+      log:write("X\n")
+      wrk.thread:stop()
+    end
+    return
+  end
   step = "consent"
 end
 
@@ -140,6 +167,14 @@ function response(status, headers, body)
     log:write("A ", token, "\n") -- accepted
     ok("submit", elapsed)
     step = "done"
+    if mode == "post" then
+      step = "submit"
+      next_token = next_token + 1
+      if next_token > #tokens then
+        log:write("X\n") -- this thread ran out of prepared responses
+        wrk.thread:stop()
+      end
+    end
   else
     if status ~= 200 then
       return fail(status)

@@ -12,9 +12,13 @@ For each database the script
      among them a 3-row matrix and a 20-region list) in a temporary questionnaires tree with ``_lists``;
   3. starts ``gunicorn wsgi:app`` (APP_ENV=production, a generated SECRET_KEY, bound to 127.0.0.1 only);
   4. runs wrk (benchmarks/load_bench.lua), every run bounded by --duration seconds and --connections:
-     a short warm-up, then "views" (GET of the consent page only) and "submit" (complete single-page
-     submissions, each five requests as a browser makes them: GET consent, POST agree, GET the page,
-     POST the page, GET /done);
+     a short warm-up, then
+     - "views": GET of the consent page only (page views);
+     - "submit": the whole respondent's path, five requests per respondent as a browser makes them: GET
+       consent, POST agree, GET the page, POST the page (the submission), GET /done;
+     - "post": complete single-page submissions alone: the POST of the whole page with action=submit, each
+       on a response of its own that was started beforehand (consent given and page viewed, through the
+       app's own code in a separate process, so the run measures the submissions and nothing else);
   5. checks in the database that the submitted responses are exactly the submissions wrk saw accepted
      (302 to /done): none lost, none duplicated; a final POST still in flight when wrk stopped is reported
      apart (it may or may not have been stored, and the client never learnt which).
@@ -194,6 +198,55 @@ def prepare(url: str, folder: Path, app_dir: Path) -> None:
     subprocess.run([sys.executable, "-c", code, str(path)], cwd=app_dir, env=env, check=True)
 
 
+PREPARE_CODE = """\
+import json, re, sys
+from surveyapp import create_app
+from surveyapp.extensions import db
+from surveyapp.questionnaire import routing
+from surveyapp.respond import flow
+from surveyapp.services.versions import published_version
+instrument, version_number, consent_path, count, out = sys.argv[1:6]
+app = create_app()
+# A session and its CSRF token, as the consent page hands them to a browser (the same secret as gunicorn's).
+page = app.test_client().get(consent_path)
+session = next(c.split(";")[0].split("=", 1)[1] for c in page.headers.getlist("Set-Cookie") if c.startswith("session="))
+csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+with app.app_context():
+    version = published_version(instrument, version_number)
+    section = version.domain.sections[0].code
+    shown = " ".join(item.code for item in routing.relevant_items(version.domain, {}, section))
+    tokens = []
+    for i in range(int(count)):
+        started = flow.start(version, "ru", "Mozilla/5.0 (load_bench)", {}, None)
+        flow.note_page_view(started.response, section)
+        tokens.append(started.token)
+        if i % 1000 == 999:
+            db.session.commit()
+    db.session.commit()
+json.dump({"session": session, "csrf": csrf, "shown": shown, "section": section, "tokens": tokens}, open(out, "w"))
+"""
+
+
+@dataclass
+class Prepared:
+    session: str
+    csrf: str
+    shown: str
+    section: str
+    tokens: list[str]
+
+
+def prepare_started(url: str, secret: str, count: int, folder: Path, app_dir: Path) -> Prepared:
+    """``count`` responses started as the consent POST and the page GET start them, for the "post" run."""
+    import json
+
+    out = folder / "prepared.json"
+    env = dict(os.environ, DATABASE_URL=url, APP_ENV="production", SECRET_KEY=secret)
+    args = [INSTRUMENT, VERSION, CONSENT_PATH, str(count), str(out)]
+    subprocess.run([sys.executable, "-c", PREPARE_CODE, *args], cwd=app_dir, env=env, check=True)
+    return Prepared(**json.loads(out.read_text()))
+
+
 @dataclass
 class Stored:
     max_id: int
@@ -228,8 +281,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, port: int, args: argparse.Namespace, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = dict(os.environ, DATABASE_URL=url, APP_ENV="production", SECRET_KEY=secrets.token_hex(32))
+def gunicorn(
+    url: str, port: int, secret: str, args: argparse.Namespace, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    env = dict(os.environ, DATABASE_URL=url, APP_ENV="production", SECRET_KEY=secret)
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "--workers", str(args.workers),
@@ -281,6 +336,7 @@ class Run:
     codes: dict[str, int] = field(default_factory=dict)
     accepted: list[str] = field(default_factory=list)
     in_flight: list[str] = field(default_factory=list)
+    exhausted: int = 0  # threads that ran out of prepared responses ("post")
 
     @property
     def rps(self) -> float:
@@ -305,15 +361,21 @@ def percentile(values: list[float], p: float) -> float:
 STEPS = ("consent", "agree", "page", "submit", "done", "flow")
 
 
-def wrk(port: int, mode: str, seconds: int, connections: int) -> Run:
+def wrk(port: int, mode: str, seconds: int, connections: int, prepared: Prepared | None = None) -> Run:
     with tempfile.TemporaryDirectory(prefix="wrk_") as logs:
         command = [
             "wrk", "--threads", str(connections), "--connections", str(connections), "--duration", f"{seconds}s",
             "--timeout", "10s", "--script", str(LUA), f"http://127.0.0.1:{port}",
             "--", mode, CONSENT_PATH, urlencode(ANSWERS), logs,
         ]  # fmt: skip
+        if prepared is not None:
+            for thread in range(connections):  # every thread its own responses, never shared
+                tokens = prepared.tokens[thread::connections]
+                Path(logs, f"tokens-{thread + 1}.txt").write_text("".join(t + "\n" for t in tokens))
+            command += [prepared.session, prepared.csrf, prepared.shown, prepared.section, logs]
         output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
         lines = [line.split() for log in sorted(Path(logs).glob("thread-*.log")) for line in log.open()]
+        lines = [line for line in lines if line]
     run = Run(mode, connections)
     for line in output.splitlines():
         key, _, rest = line.partition(" ")
@@ -345,6 +407,8 @@ def wrk(port: int, mode: str, seconds: int, connections: int) -> Run:
             answered.add(rest[0])
         elif kind == "A":
             run.accepted.append(rest[0])
+        elif kind == "X":
+            run.exhausted += 1
     run.in_flight = sorted(sent - answered)
     for name in STEPS:
         values = sorted(times[name])
@@ -381,12 +445,23 @@ def check(run: Run, before: Stored, after: Stored) -> dict[str, Any]:
     }
 
 
+MODES = {
+    "views": "page views (GET consent page)",
+    "submit": "respondent's whole path, 5 requests each",
+    "post": "complete single-page submissions (POST)",
+}
+
+
 def print_run(database: str, run: Run, verdict: dict[str, Any] | None) -> None:
-    print(f"\n== {database}: {run.mode}, {run.connections} connections, {run.seconds:.1f} s ==")
+    print(f"\n== {database}: {run.mode}: {MODES[run.mode]}; {run.connections} connections, {run.seconds:.1f} s ==")
     print(f"requests {run.requests}, {run.rps:.0f} requests/s, all requests p50 {run.p50:.1f} ms, "
           f"p99 {run.p99:.1f} ms, max {run.max:.1f} ms")  # fmt: skip
     if run.mode == "submit":
+        print(f"respondents through the whole path {run.submissions}, {run.submissions / run.seconds:.1f} per second")
+    if run.mode == "post":
         print(f"complete submissions {run.submissions}, {run.submissions / run.seconds:.1f} submissions/s")
+    if run.exhausted:
+        print(f"WARNING: {run.exhausted} thread(s) ran out of prepared responses before the end: raise --prepare")
     print(f"{'step':<26}{'count':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
     labels = {
         "consent": "GET consent page",
@@ -394,7 +469,7 @@ def print_run(database: str, run: Run, verdict: dict[str, Any] | None) -> None:
         "page": "GET question page",
         "submit": "POST page (submit)",
         "done": "GET done",
-        "flow": "whole submission (5 req)",
+        "flow": "whole path (5 req)",
     }
     for name, (count, p50, p99, top, errors) in run.steps.items():
         if count or errors:
@@ -408,7 +483,10 @@ def print_run(database: str, run: Run, verdict: dict[str, Any] | None) -> None:
             f" lost {verdict['lost']}, unexplained {verdict['unexplained']}, duplicated {verdict['duplicates']}"
             f" -> {'OK' if verdict['ok'] else 'MISMATCH'}"
         )
-        print(f"responses created {verdict['created']} (agree answered 302: {verdict['started']})")
+        if run.mode == "submit":
+            print(f"responses created {verdict['created']} (agree answered 302: {verdict['started']})")
+        else:
+            print(f"responses started beforehand {verdict['created']}, of them submitted {verdict['stored']}")
 
 
 def bench(database: str, args: argparse.Namespace, folder: Path) -> list[tuple[Run, dict[str, Any] | None]]:
@@ -417,20 +495,28 @@ def bench(database: str, args: argparse.Namespace, folder: Path) -> list[tuple[R
     prepare(url, folder / database, args.app_dir)
     results: list[tuple[Run, dict[str, Any] | None]] = []
     port = free_port()
+    secret = secrets.token_hex(32)
     try:
-        with gunicorn(url, port, args, folder / f"gunicorn-{database}.log"):
+        with gunicorn(url, port, secret, args, folder / f"gunicorn-{database}.log"):
             wrk(port, "submit", args.warmup, args.connections)  # warm-up: imports, caches, connection pools
             time.sleep(1)
-            run = wrk(port, "views", args.duration, args.connections)
-            print_run(database, run, None)
-            results.append((run, None))
-            before = stored_since(url, 0)
-            run = wrk(port, "submit", args.duration, args.connections)
-            time.sleep(2)  # let a final POST still in flight when wrk stopped finish on the server
-            after = stored_since(url, before.max_id)
-            verdict = check(run, before, after)
-            print_run(database, run, verdict)
-            results.append((run, verdict))
+            for mode in args.modes:
+                if mode == "views":
+                    run = wrk(port, "views", args.duration, args.connections)
+                    print_run(database, run, None)
+                    results.append((run, None))
+                    continue
+                before = stored_since(url, 0)
+                prepared = None
+                if mode == "post":
+                    prepared = prepare_started(url, secret, args.prepare, folder / database, args.app_dir)
+                    time.sleep(1)
+                run = wrk(port, mode, args.duration, args.connections, prepared)
+                time.sleep(2)  # let a final POST still in flight when wrk stopped finish on the server
+                after = stored_since(url, before.max_id)
+                verdict = check(run, before, after)
+                print_run(database, run, verdict)
+                results.append((run, verdict))
     finally:
         if database == "postgres" and not args.keep:
             drop_postgres(args.database)
@@ -440,7 +526,11 @@ def bench(database: str, args: argparse.Namespace, folder: Path) -> list[tuple[R
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", nargs="+", choices=["postgres", "sqlite"], default=["postgres", "sqlite"])
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES), help="runs, in this order")
     parser.add_argument("--duration", type=int, default=20, help="seconds per measured run")
+    parser.add_argument(
+        "--prepare", type=int, default=30000, help="responses started beforehand for the post run (1,500/s for 20 s)"
+    )
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up (not reported)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent wrk connections (= threads)")
     parser.add_argument("--workers", type=int, default=2)
