@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from surveyapp.extensions import db
-from surveyapp.models import Response
+from surveyapp.models import QuestionnaireVersion, Response
 from surveyapp.models.base import utcnow
 from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
 from tests.surveyapp.respond_helpers import (
@@ -311,3 +312,35 @@ def test_expire_command_closes_overdue_partials(app: Flask, client: FlaskClient,
         statuses = sorted(r.status for r in db.session.query(Response))
         closed = db.session.query(Response).filter_by(status="expired").one()
         assert statuses == ["expired", "in_progress"] and closed.resume_code is None
+
+
+def _statements(app: Flask) -> list[str]:
+    seen: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_consent_page_needs_no_query_once_the_version_is_known(
+    app: Flask, client: FlaskClient, example: DomainVersion
+) -> None:
+    assert client.get("/q/example/2025?lang=ru").status_code == 200
+    statements = _statements(app)
+    for lang in ("ru", "kk"):
+        page = client.get(f"/q/example/2025?lang={lang}")
+        assert page.status_code == 200 and 'name="csrf_token"' in page.get_data(as_text=True)
+    assert statements == []
+    # ...and starting from the remembered version stores the response under the right version and hash.
+    start(client, "/q/example/2025", lang="ru")
+    stored = only_response(app)
+    assert stored.version_sha256 == example.sha256
+    with app.app_context():
+        row = db.session.get(QuestionnaireVersion, stored.version_id)
+        assert row is not None and (row.version, row.sha256) == ("2025", example.sha256)
+
+
+def test_a_version_published_after_a_404_is_found(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    path = readme_example(tmp_path)
+    assert client.get("/q/example/2025").status_code == 404  # a miss is not remembered
+    publish_file(app, path)
+    assert client.get("/q/example/2025").status_code == 200
