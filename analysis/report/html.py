@@ -170,6 +170,7 @@ TEMPLATE = """<!DOCTYPE html>
 {% if status_rules %}<p>{{ status_rules }}</p>{% else %}<ul class="legend">
 {% for s in legend %}<li><span class="status st-{{ s.status }}">{{ s.label }}</span> – {{ s.rule }}</li>{% endfor %}
 </ul>{% endif %}
+{% if trajectory_rule %}<p>{{ trajectory_rule }}</p>{% endif %}
 <h3>{{ t['meth.suppression'] }}</h3>
 <p>{{ suppression_rule }}</p>
 {% if admin_sources %}<h3>{{ t['meth.admin_sources'] }}</h3>
@@ -265,6 +266,8 @@ def html_text(report: ReportData, progress: Progress | None = None) -> str:
                       for ind in report.indicators if ind.is_survey],
         "precision_note": tr("meth.precision_note", lang, level=level),
         "status_rules": meth.status_rules,
+        "trajectory_rule": tr("meth.trajectory_rule", lang) if any(i.status.trajectory for i in report.indicators)
+        else None,
         "suppression_rule": tr("meth.suppression_rule", lang, min_n=meth.min_cell_n, cell=tr("suppressed.cell", lang)),
         "admin_sources": meth.admin_sources,
         "notes": meth.notes,

@@ -430,6 +430,8 @@ def methodology(flow: Flow, report: ReportData) -> None:
             style_ = fmt.STATUS_STYLES[status]
             flow.paragraph(f"{style_.symbol} {fmt.status_text(status, lang)} – {tr(f'status_rule.{status}', lang)}.",
                            8.5)
+    if any(ind.status.trajectory for ind in report.indicators):
+        flow.paragraph(tr("meth.trajectory_rule", lang), 8.5)
 
     flow.heading(tr("meth.suppression", lang), 10)
     flow.paragraph(tr("meth.suppression_rule", lang, min_n=meth.min_cell_n, cell=tr("suppressed.cell", lang)), 8.5)

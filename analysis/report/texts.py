@@ -364,6 +364,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Правила определения статуса",
         "en": "Status rules",
     },
+    "meth.trajectory_rule": {
+        "kk": "Түпкі мақсатқа қарай ілгерілеу деректер бар алғашқы жылдан бері (базалық жылға қатысты мақсатта — "
+              "базалық жылдан бері) байқалған орташа жылдық өзгеріс қарқынын бағдарламаның соңғы нысаналы мәніне "
+              "мерзімінде жету үшін қажетті қарқынмен салыстырады (Open SDG қолданатын Канада статистика "
+              "басқармасының өлшемі): айтарлықтай ілгерілеу – қажетті қарқынның 95 %-ы және одан көп, орташа – "
+              "60 %-дан бастап, шектеулі – 60 %-дан аз, нашарлау – индикатор мақсаттан алыстайды; түпкі мақсатқа "
+              "қол жеткізілді – соңғы мән оған жетті. Мақсаты жоқ индикатор үшін – жылына 1,5 % және 0,5 % "
+              "өсу шектері. Нүктелік бағалаулар пайдаланылады: жылдық мәртебемен бірге оқыңыз.",
+        "ru": "Продвижение к конечной цели сравнивает наблюдаемый среднегодовой темп изменения с первого года с "
+              "данными (для цели относительно базового года – с базового года) с темпом, необходимым, чтобы в срок "
+              "достичь последнего целевого значения программы (мера Статистического управления Канады, принятая "
+              "Open SDG): существенный прогресс – 95 % необходимого темпа и более, умеренный – от 60 %, "
+              "ограниченный – менее 60 %, ухудшение – индикатор удаляется от цели; конечная цель достигнута – "
+              "последнее значение уже её достигло. Для индикатора без цели – пороги роста 1,5 % и 0,5 % в год. "
+              "Используются точечные оценки: читайте вместе с годовым статусом.",
+        "en": "Progress toward the final target compares the average yearly change observed since the first year "
+              "with data (for a target set against a base year, since that year) with the yearly change needed "
+              "to reach the programme's last target on time (Statistics Canada's measure, as used by Open SDG): "
+              "substantial progress at 95 % of the needed pace or more, moderate from 60 %, limited below 60 %, "
+              "deterioration when the indicator moves away from the target; final target achieved when the latest "
+              "value already meets it. Without a target, growth of 1.5 % and 0.5 % a year are the cut points. "
+              "It uses point estimates: read it together with the yearly status.",
+    },
     "meth.suppression": {"kk": "Шағын ұяшықтарды жасыру", "ru": "Скрытие малых ячеек", "en": "Small-cell suppression"},
     "meth.suppression_rule": {
         "kk": "Респонденттер саны {min_n} адамға жетпейтін топтар бойынша бағалаулар жарияланбайды (кестелерде "

@@ -282,6 +282,8 @@ def methodology(ws: Worksheet, report: ReportData) -> None:
     else:
         for status, style_ in fmt.STATUS_STYLES.items():
             text(f"{style_.symbol} {fmt.status_text(status, lang)} – {tr(f'status_rule.{status}', lang)}")
+    if any(ind.status.trajectory for ind in report.indicators):
+        text(tr("meth.trajectory_rule", lang))
     row += 1
     text(tr("meth.suppression", lang), BOLD)
     text(tr("meth.suppression_rule", lang, min_n=meth.min_cell_n, cell=tr("suppressed.cell", lang)))

@@ -5,12 +5,13 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from analysis.errors import ProgrammeError
 from analysis.programme import Programme, load_programme, load_programmes
-from analysis.report import IndicatorReport, ReportData, build
+from analysis.report import IndicatorReport, ReportData, build, fmt
 from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.extensions import db
@@ -178,6 +179,12 @@ def status_label(status: str) -> str:
         "no_data": _("no data or no target this year"),
     }
     return labels.get(status, status)
+
+
+@bp.app_template_global()
+def trajectory_label(trajectory: str) -> str:
+    # The reports' own wording (analysis/report/texts.py), so the dashboard and the PDF never differ.
+    return fmt.trajectory_text(trajectory, str(get_locale()))
 
 
 @bp.app_template_global()

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from analysis.errors import ProgrammeError
-from analysis.programme import Indicator, load_programme
+from analysis.errors import DataError, ProgrammeError
+from analysis.programme import Indicator, Kind, absolute_target, load_programme
 from analysis.report import (
     DISCLOSURE,
     NO_DATA,
@@ -29,6 +29,7 @@ from analysis.report import (
     Value,
     WeightingInfo,
 )
+from analysis.status import trajectory_status
 from surveyapp.extensions import db
 from surveyapp.models import (
     AdminFigure,
@@ -113,14 +114,60 @@ def _value(row: IndicatorResult) -> Value:
     )
 
 
-def _status(row: IndicatorResult | None) -> StatusInfo:
+def _status(row: IndicatorResult | None, trajectory: str | None = None) -> StatusInfo:
     if row is None:
-        return StatusInfo(NO_DATA, note="not computed")
+        return StatusInfo(NO_DATA, trajectory=trajectory, note="not computed")
     note = (row.details or {}).get("note") or None
     if row.status in STATUSES:
-        return StatusInfo(row.status, note=note)
+        return StatusInfo(row.status, trajectory=trajectory, note=note)
     # no_target / no_base / no_status: the value is shown, but there is nothing to compare it with this year.
-    return StatusInfo(NO_DATA, note=note or row.status)
+    return StatusInfo(NO_DATA, trajectory=trajectory, note=note or row.status)
+
+
+def _trajectory(
+    indicator: Indicator, history: dict[int, IndicatorResult], admin: dict[int, float]
+) -> str | None:
+    """Progress toward the programme's final target over the years known so far (analysis.status).
+
+    The years are those computed (``history``) and, for a target set against a base year, that base year's
+    imported administrative figure (``admin``, by year), where the series then starts. None (nothing printed)
+    with fewer than two years, or when the final target cannot be made a value of the indicator because its
+    base is unknown: a trajectory against a guessed target would be a number the ministry cannot defend.
+    """
+    observed = {year: row.estimate for year, row in history.items() if row.estimate is not None}
+    target = indicator.final_target if indicator.targets else None
+    absolute = None
+    if target is not None:
+        base_year = target.year - 1 if target.kind is Kind.CHANGE_VS_PREVIOUS else target.base_year
+        if base_year is not None and base_year not in observed and base_year in admin and base_year < target.year:
+            observed[base_year] = admin[base_year]
+        try:
+            absolute = absolute_target(target, observed.get(base_year) if base_year is not None else None)
+        except ProgrammeError:
+            return None
+    if len(observed) < 2:
+        return None
+    try:
+        result = trajectory_status(
+            observed,
+            indicator.direction,
+            target=absolute,
+            target_year=target.year if target is not None else None,
+            kind=target.kind if target is not None else Kind.LEVEL,
+        )
+    except DataError:
+        return None  # e.g. a zero value: growth rates need positive values
+    return result.status.value
+
+
+def _admin_figures(programme: str, year: int) -> dict[str, dict[int, float]]:
+    """National administrative figures up to ``year``, by indicator and year (base years included)."""
+    figures: dict[str, dict[int, float]] = defaultdict(dict)
+    national = (AdminFigure.programme == programme, AdminFigure.region == "", AdminFigure.year <= year)
+    rows = db.session.scalars(select(AdminFigure).where(*national))
+    for figure in rows:
+        figures[figure.indicator][figure.year] = figure.value
+    return figures
 
 
 def _target(indicator: Indicator, year: int, row: IndicatorResult | None) -> TargetInfo | None:
@@ -163,6 +210,7 @@ def report_data(
     for row in run.results:
         rows[row.indicator].append(row)
     history = _history(programme.code, year, published_only)
+    admin = _admin_figures(programme.code, year)
     indicators = []
     for indicator in programme.indicators:
         national = next((r for r in rows[indicator.code] if not r.breakdown), None)
@@ -207,7 +255,9 @@ def report_data(
                 direction=indicator.direction,
                 source=indicator.source,
                 national=_value(national) if national else Value(None),
-                status=_status(national),
+                status=_status(
+                    national, _trajectory(indicator, history.get(indicator.code, {}), admin.get(indicator.code, {}))
+                ),
                 target=_target(indicator, year, national),
                 history=tuple(points),
                 breakdowns={k: tuple(v) for k, v in breakdowns.items()},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,8 +13,13 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from analysis.programme import absolute_target, load_programme
+from analysis.report.fmt import trajectory_text
+from analysis.report.texts import tr
+from analysis.status import trajectory_status
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, ComputationRun, IndicatorResult
+from surveyapp.models import AdminFigure, AuditEvent, ComputationRun, IndicatorResult
+from surveyapp.services.reports import report_data
 from tests.conftest import AuthActions, invoke, make_user
 
 PROGRAMME = "public_safety_2024_2028"
@@ -157,3 +163,71 @@ def test_flagged_cells_are_never_bare_numbers(computed: Flask, client: FlaskClie
     page = client.get(f"/dashboard/{PROGRAMME}/2025/A5?by=sex&lang=en").get_data(as_text=True)
     table = page[page.index("<tbody>", page.index('class="chart"')) :]
     assert "too imprecise" in table and '<td class="num">' not in table.split("</tbody>")[0]
+
+
+def _reports(app: Flask, year: int, lang: str = "ru") -> dict[str, Any]:
+    with app.app_context():
+        data = report_data(PROGRAMME, year, lang, app.config["QUESTIONNAIRES_DIR"], published_only=False)
+        return {item.code: item for item in data.indicators}
+
+
+def test_trajectory_toward_the_final_target(computed: Flask) -> None:
+    programme = load_programme(PROGRAMME)
+    first, latest = national(computed, 2024), national(computed, 2025)
+    items = _reports(computed, 2025)
+    checked = []
+    for indicator in programme.indicators:
+        final = indicator.final_target
+        if indicator.code not in first or indicator.code not in latest or final.kind.value != "level":
+            continue
+        expected = trajectory_status(
+            {2024: first[indicator.code], 2025: latest[indicator.code]},
+            indicator.direction,
+            target=final.value,
+            target_year=final.year,
+        )
+        assert items[indicator.code].status.trajectory == expected.status.value, indicator.code
+        checked.append(indicator.code)
+    assert {"A5", "A9", "A10", "A11"} <= set(checked)
+    # One year computed: no trajectory for them (two points are the least a growth rate needs).
+    only_2024 = _reports(computed, 2024)
+    assert all(only_2024[code].status.trajectory is None for code in checked)
+
+
+def test_trajectory_of_a_change_target_starts_at_its_base_year(computed: Flask) -> None:
+    a1 = load_programme(PROGRAMME).indicator("A1")
+    final = a1.final_target
+    assert final.kind.value == "change_vs_base" and final.base_year == 2022
+    with computed.app_context():
+        base = db.session.scalar(
+            select(AdminFigure.value).where(
+                AdminFigure.indicator == "A1", AdminFigure.year == 2022, AdminFigure.region == ""
+            )
+        )
+    assert base is not None  # the demo imports the 2022 base figure
+    expected = trajectory_status(
+        {2022: base, 2024: national(computed, 2024)["A1"], 2025: national(computed, 2025)["A1"]},
+        a1.direction,
+        target=absolute_target(final, base),
+        target_year=final.year,
+        kind=final.kind,
+    )
+    assert _reports(computed, 2025)["A1"].status.trajectory == expected.status.value
+
+
+def test_trajectory_is_shown_on_the_dashboard_and_in_the_workbook(
+    computed: Flask, client: FlaskClient, auth: AuthActions, tmp_path: Path
+) -> None:
+    trajectory = _reports(computed, 2025)["A5"].status.trajectory
+    assert trajectory is not None
+    make_user(computed, "saule", "researcher")
+    auth.login("saule")
+    page = client.get(f"/dashboard/{PROGRAMME}/2025/A5?lang=ru").get_data(as_text=True)
+    assert "Продвижение к конечной цели" in page
+    assert trajectory_text(trajectory, "ru") in page
+    code, out, path = build(computed, tmp_path, "kk", "xlsx", "--draft")
+    assert code == 0, out
+    workbook = load_workbook(path, read_only=True)
+    cells = {cell for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert trajectory_text(trajectory, "kk") in cells
+    assert tr("meth.trajectory_rule", "kk") in cells  # the rule is explained in the methodology
