@@ -1,7 +1,8 @@
-"""``flask questionnaires``: validate, diff, publish and list questionnaire versions."""
+"""``flask questionnaires``: validate, diff, publish, list, and XLSForm export and import."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -24,10 +25,15 @@ from surveyapp.questionnaire import (
     QuestionnaireVersion as DomainVersion,
 )
 from surveyapp.questionnaire.loader import expand_paths
+from surveyapp.questionnaire.model import POPULATIONS
+from surveyapp.questionnaire.xlsform import choice_rows, left_out, survey_rows, write_xlsform
+from surveyapp.questionnaire.xlsform_import import import_xlsform
 from surveyapp.services.publishing import publish
 from surveyapp.services.versions import domain_of, published
 
-questionnaires_cli = CommandGroup("questionnaires", help="Validate, compare, publish and list questionnaire versions.")
+questionnaires_cli = CommandGroup(
+    "questionnaires", help="Validate, compare, publish and list questionnaire versions; XLSForm export and import."
+)
 
 
 def _root() -> Path:
@@ -52,7 +58,7 @@ def validate(paths: tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
-def _version_for_diff(instrument: str, version: str) -> DomainVersion:
+def _version_for(instrument: str, version: str) -> DomainVersion:
     row = published(instrument, version)
     if row is not None:
         return domain_of(row)
@@ -74,7 +80,7 @@ def _version_for_diff(instrument: str, version: str) -> DomainVersion:
 def diff(instrument: str, old: str, new: str, lang: str) -> None:
     """What changed from version OLD to NEW of INSTRUMENT: added, removed, reworded, recoded items."""
     try:
-        before, after = _version_for_diff(instrument, old), _version_for_diff(instrument, new)
+        before, after = _version_for(instrument, old), _version_for(instrument, new)
     except InvalidQuestionnaireError as error:
         raise click.ClickException(str(error)) from None
     click.echo(diff_versions(before, after).format_text(lang))
@@ -133,3 +139,67 @@ def list_command() -> None:
         key = (path.parent.name, path.stem)
         if key not in seen:
             click.echo(f"{key[0]:<24} {key[1]:<8} file only (not published): {path}")
+
+
+@questionnaires_cli.command("export-xlsform")
+@click.argument("instrument")
+@click.argument("version")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="the .xlsx to write")
+def export_xlsform(instrument: str, version: str, out: Path) -> None:
+    """INSTRUMENT VERSION (as published, else its file) as an XLSForm workbook for KoboToolbox, ODK or SurveyCTO."""
+    try:
+        domain = _version_for(instrument, version)
+    except InvalidQuestionnaireError as error:
+        raise click.ClickException(str(error)) from None
+    write_xlsform(domain, out)
+    click.echo(f"Wrote {out}: {len(survey_rows(domain))} survey rows, {len(choice_rows(domain))} choices.")
+    for what in left_out(domain):
+        click.echo(f"Not in the workbook (XLSForm has no place for it): {what}")
+
+
+_INSTRUMENT = re.compile(r"^[a-z][a-z0-9_]*$")
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@questionnaires_cli.command("import-xlsform")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--instrument", required=True, help="snake_case code of the instrument, e.g. public_safety")
+@click.option("--version", "version", required=True, help='version number, e.g. "2026"')
+@click.option("--population", type=click.Choice(POPULATIONS), default="adults", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="default: <questionnaires>/<instrument>/<version>.yaml")  # fmt: skip
+@click.option("--force", is_flag=True, help="overwrite an existing file")
+def import_xlsform_command(
+    workbook: Path, instrument: str, version: str, population: str, out: Path | None, force: bool
+) -> None:
+    """An XLSForm WORKBOOK (e.g. from KoboToolbox) as a questionnaire YAML draft, then validated."""
+    if not _INSTRUMENT.match(instrument):
+        raise click.ClickException(f"instrument {instrument!r} is not a snake_case code such as public_safety")
+    if not _VERSION.match(version):
+        raise click.ClickException(f"version {version!r}: use letters, digits, '.', '_' or '-', e.g. 2026")
+    if not workbook.is_file():
+        raise click.ClickException(f"no such file: {workbook}")
+    target = out or _root() / instrument / f"{version}.yaml"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} exists; give --out another path, or --force to overwrite it")
+    try:
+        imported = import_xlsform(workbook, instrument, version, population)
+    except QuestionnaireError as error:
+        raise click.ClickException(str(error)) from None
+    for problem in imported.problems:
+        click.echo(str(problem), err=True)
+    if imported.errors:
+        raise click.ClickException(
+            f"nothing was written: {len(imported.errors)} row(s) above cannot be carried over; fix the workbook"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(imported.yaml_text, encoding="utf-8")
+    problems = validate_paths([target])
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(1 for p in problems if p.is_error)
+    if errors:
+        raise click.ClickException(
+            f"wrote {target} as a draft: {errors} error(s) above to fix before it can be published"
+        )
+    click.echo(f"Wrote {target}: valid. Review it, then: flask questionnaires publish {target}")

@@ -109,3 +109,41 @@ def test_ministry_cannot_see_questionnaire_pages(app: Flask, client: FlaskClient
     make_user(app, "dana", "ministry")
     auth.login("dana")
     assert client.get("/research/questionnaires").status_code == 403
+
+
+def test_xlsform_export_then_import(app: Flask, tmp_path: Path) -> None:
+    assert invoke(app, "questionnaires", "publish", str(QUESTIONNAIRES / "public_safety" / "2025.yaml"))[0] == 0
+    workbook = tmp_path / "public_safety_2025.xlsx"
+    code, out = invoke(app, "questionnaires", "export-xlsform", "public_safety", "2025", "--out", str(workbook))
+    assert code == 0, out
+    assert f"Wrote {workbook}:" in out and "survey rows" in out
+    assert "Not in the workbook (XLSForm has no place for it): design variables from the invitation" in out
+    from pyxform.xls2xform import convert
+
+    assert "<h:html" in convert(str(workbook)).xform
+
+    draft = tmp_path / "drafts" / "public_safety_copy" / "2026.yaml"
+    args = ["questionnaires", "import-xlsform", str(workbook), "--instrument", "public_safety_copy", "--version",
+            "2026", "--out", str(draft)]  # fmt: skip
+    code, out = invoke(app, *args)
+    # Written as a draft: the title in Russian is what XLSForm could not carry, and validation says so.
+    assert code == 1 and draft.exists()
+    assert "title has no Russian (ru) text" in out and "as a draft: 1 error(s)" in out
+    assert "Traceback" not in out
+    code, out = invoke(app, *args)
+    assert code == 1 and "exists; give --out another path, or --force" in out
+    assert invoke(app, *args, "--force")[0] == 1  # overwritten, still the same one error to fix
+
+
+def test_xlsform_import_refuses_bad_input_without_writing(app: Flask, tmp_path: Path) -> None:
+    not_a_workbook = tmp_path / "form.xlsx"
+    not_a_workbook.write_text("hello", encoding="utf-8")
+    out_path = tmp_path / "x" / "1.yaml"
+    code, out = invoke(app, "questionnaires", "import-xlsform", str(not_a_workbook), "--instrument", "x",
+                       "--version", "1", "--out", str(out_path))  # fmt: skip
+    assert code == 1 and "not a readable .xlsx workbook" in out and not out_path.exists()
+    code, out = invoke(app, "questionnaires", "import-xlsform", str(not_a_workbook), "--instrument", "../etc",
+                       "--version", "1")  # fmt: skip
+    assert code == 1 and "is not a snake_case code" in out
+    code, out = invoke(app, "questionnaires", "export-xlsform", "public_safety", "1999", "--out", str(tmp_path / "a"))
+    assert code == 1 and "neither published nor a file" in out

@@ -229,5 +229,6 @@ def test_trajectory_is_shown_on_the_dashboard_and_in_the_workbook(
     assert code == 0, out
     workbook = load_workbook(path, read_only=True)
     cells = {cell for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row}
+    workbook.close()
     assert trajectory_text(trajectory, "kk") in cells
     assert tr("meth.trajectory_rule", "kk") in cells  # the rule is explained in the methodology

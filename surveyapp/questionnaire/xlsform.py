@@ -1,0 +1,137 @@
+"""A questionnaire version as an XLSForm workbook (survey, choices, settings), for KoboToolbox, ODK or SurveyCTO.
+
+The rows of each item come from its question type (question_types.py) and the expressions from
+expression.py, so the web form and the workbook ask the same questions under the same rules. Each section is a
+field-list group (one screen, as it is one page here). XLSForm has no consent screen: the consent text becomes
+a required ``acknowledge`` question before the first section, so a form cannot be sent without it, as a
+response cannot be started here without agreeing. What XLSForm cannot hold (design variables, helplines, the
+speeding threshold, the parental-consent mode) is left out, and :func:`left_out` says what, in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Final
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .model import ChoiceList, QuestionnaireVersion
+from .question_types import XLSFORM_LANGUAGE, question_type
+
+CONSENT_NAME: Final = "consent_given"
+_FIRST_COLUMNS: Final = ("type", "name")
+_CHOICE_COLUMNS: Final = ("list_name", "name")
+
+
+def _labels(prefix: str, texts: dict[str, str]) -> dict[str, str]:
+    return {f"{prefix}::{XLSFORM_LANGUAGE[lang]}": value for lang, value in texts.items() if value}
+
+
+def survey_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    if version.consent is not None:
+        consent_name = CONSENT_NAME
+        while any(item.code == consent_name for item in version.items):
+            consent_name = "_" + consent_name
+        rows.append(
+            {"type": "acknowledge", "name": consent_name, "required": "yes"}
+            | _labels("label", version.consent.text.as_dict())
+        )
+    for section in version.sections:
+        group = {"type": "begin_group", "name": section.code, "appearance": "field-list"}
+        group |= _labels("label", section.title.as_dict())
+        if section.relevant is not None:
+            group["relevant"] = section.relevant.to_xlsform()
+        rows.append(group)
+        for item in section.items:
+            rows.extend(question_type(item).xlsform_rows(item))
+        rows.append({"type": "end_group", "name": section.code})
+    return rows
+
+
+def _lists(version: QuestionnaireVersion) -> list[ChoiceList]:
+    seen: dict[str, ChoiceList] = {}
+    for item in version.items:
+        if item.choices is not None and item.choices.name not in seen:
+            seen[item.choices.name] = item.choices
+    return list(seen.values())
+
+
+def choice_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for choices in _lists(version):
+        for choice in choices.choices:
+            row = {"list_name": choices.name, "name": choice.code} | _labels("label", choice.label.as_dict())
+            if choice.parent is not None:
+                row["parent"] = choice.parent  # what choice_filter "parent=${item}" reads
+            # Extra choice columns are allowed in XLSForm (platforms keep them); these two carry what the
+            # analysis needs, the scale values and the special answers, and let an import restore them.
+            if choice.value is not None:
+                row["numeric_value"] = _number(choice.value)
+            if choice.special is not None:
+                row["special"] = choice.special
+            rows.append(row)
+    return rows
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def settings_row(version: QuestionnaireVersion) -> dict[str, str]:
+    default = version.languages[0]
+    return {
+        "form_title": version.title.get(default),
+        "form_id": f"{version.instrument}_{version.version}",
+        "version": version.version,
+        "default_language": XLSFORM_LANGUAGE[default],
+    }
+
+
+def left_out(version: QuestionnaireVersion) -> list[str]:
+    """What the workbook cannot carry, in words for the person exporting it."""
+    missing = []
+    outside = [v.name for v in version.design_variables if v.source != "item"]
+    if outside:
+        missing.append(
+            f"design variables from the invitation or the link ({', '.join(outside)}): "
+            "pre-fill them on the platform (hidden fields)"
+        )
+    if version.helplines:
+        missing.append("the thank-you page's helplines: add them to the platform's end-of-form message")
+    if version.min_seconds:
+        missing.append(f"the speeding threshold ({version.min_seconds} s): flag with the platform's own duration")
+    if version.consent is not None and version.consent.mode == "child_assent":
+        missing.append(f"the parental-consent mode ({version.consent.parental_consent}): organise it in the field")
+    return missing
+
+
+def _columns(rows: Iterable[dict[str, str]], first: tuple[str, ...]) -> list[str]:
+    columns = list(first)
+    for row in rows:
+        columns += [key for key in row if key not in columns]
+    return columns
+
+
+def write_xlsform(version: QuestionnaireVersion, path: Path) -> None:
+    workbook = Workbook()
+    sheets = [
+        ("survey", survey_rows(version), _FIRST_COLUMNS),
+        ("choices", choice_rows(version), _CHOICE_COLUMNS),
+        ("settings", [settings_row(version)], ()),
+    ]
+    for index, (title, rows, first) in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        assert sheet is not None
+        sheet.title = title
+        columns = _columns(rows, first)
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([row.get(column, "") for column in columns])
+        sheet.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)

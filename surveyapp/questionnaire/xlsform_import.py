@@ -1,0 +1,563 @@
+"""An XLSForm workbook (KoboToolbox, ODK, SurveyCTO, or our own export) as a questionnaire YAML file.
+
+The result is a draft for a researcher: what XLSForm does not say (population, design variables, the other
+languages of the title) is left for them to add, and the questionnaire's own validation then says what is
+missing, with the line. What cannot be carried over (repeats, GPS, media, functions our expression language
+does not have) is an error naming the sheet and row, so nothing is dropped silently.
+
+Groups: a top-level group is a section (a page); a group inside it whose questions are all ``select_one`` of
+one list named ``<group>_<row>`` is a matrix (how :mod:`xlsform` exports one); any other inner group is
+flattened into its section, with a warning. Questions outside any group form a section of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .errors import ExpressionError, QuestionnaireError
+from .expression import Expression
+from .problem import Problem, Severity
+from .question_types import XLSFORM_LANGUAGE
+
+_CODES: Final = {name.lower(): code for code, name in XLSFORM_LANGUAGE.items()} | {
+    "kazakh": "kk",
+    "russian": "ru",
+    "english": "en",
+    "қазақша": "kk",
+    "казахский": "kk",
+    "русский": "ru",
+    **{code: code for code in XLSFORM_LANGUAGE},
+}
+_SIMPLE_TYPES: Final = {
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "text": "text",
+    "string": "text",
+    "date": "date",
+    "note": "note",
+    "calculate": "calculate",
+}
+_METADATA: Final = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "audit",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "email",
+    "start-geopoint",
+    "background-audio",
+}
+_UNSUPPORTED_HINT: Final = (
+    "not a question type of this platform; remove the row or ask it differently "
+    "(types: select_one, select_multiple, integer, decimal, text, date, note, calculate, acknowledge for consent)"
+)
+_CONSENT_NAMES: Final = ("consent_given", "_consent_given", "consent")
+_BOUND: Final = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
+_DATE_BOUND: Final = re.compile(r"^\.\s*(>=|<=)\s*(?:today\(\)|date\('(\d{4}-\d{2}-\d{2})'\))$")
+_LENGTH: Final = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
+_COUNT: Final = re.compile(r"^count-selected\(\s*\.\s*\)\s*(>=|<=)\s*(\d+)$")
+_EXCLUSIVE: Final = re.compile(
+    r"^not\(\s*selected\(\s*\.\s*,\s*'([^']+)'\s*\)\s*and\s*count-selected\(\s*\.\s*\)\s*>\s*1\s*\)$"
+)
+_REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+_EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
+_FILTER: Final = re.compile(r"^parent\s*=\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    values: dict[str, str]
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+
+@dataclass
+class Imported:
+    """The YAML text and what the import noticed (errors mean the file still needs work before it loads)."""
+
+    yaml_text: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+class _Importer:
+    def __init__(self, path: Path, instrument: str, version: str | None, population: str) -> None:
+        self.path = path
+        self.instrument = instrument
+        self.version = version
+        self.population = population
+        self.problems: list[Problem] = []
+        self.languages: list[str] = []
+        self.bad_columns: set[tuple[str, str]] = set()
+        self.default_language = "kk"
+
+    # --- reporting -------------------------------------------------------------------------------------
+    def problem(
+        self,
+        row: Row | None,
+        message: str,
+        hint: str = "",
+        item: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        sheet = row.sheet if row else "settings"
+        self.problems.append(Problem(f"{self.path}:{sheet}", row.number if row else 1, item, message, hint, severity))
+
+    # --- reading ---------------------------------------------------------------------------------------
+    def sheets(self) -> dict[str, list[Row]]:
+        try:
+            workbook = load_workbook(self.path, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+            raise QuestionnaireError(f"{self.path}: not a readable .xlsx workbook ({error})") from None
+        sheets: dict[str, list[Row]] = {}
+        for sheet in workbook.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None:
+                continue
+            names = [str(h).strip() if h is not None else "" for h in header]
+            found = []
+            for number, values in enumerate(rows, start=2):
+                cells = {
+                    name: str(value).strip()
+                    for name, value in zip(names, values, strict=False)
+                    if name and value is not None and str(value).strip()
+                }
+                if cells:
+                    found.append(Row(sheet.title.strip().lower(), number, cells))
+            sheets[sheet.title.strip().lower()] = found
+        workbook.close()
+        if "survey" not in sheets:
+            raise QuestionnaireError(f"{self.path}: no 'survey' sheet; is this an XLSForm?")
+        return sheets
+
+    def texts(self, row: Row, prefix: str) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for key, value in row.values.items():
+            if key == prefix:
+                lang: str | None = self.default_language
+            elif key.startswith(prefix + "::"):
+                suffix = key[len(prefix) + 2 :].strip()
+                code = re.search(r"\(([A-Za-z]{2})\)\s*$", suffix)
+                lang = _CODES.get(code.group(1).lower() if code else suffix.lower())
+                if lang is None:
+                    if (row.sheet, key) not in self.bad_columns:
+                        self.bad_columns.add((row.sheet, key))
+                        self.problem(
+                            row,
+                            f"column {key!r}: language {suffix!r} is not kk, ru or en",
+                            "name the column like label::Kazakh (kk), label::Russian (ru)",
+                        )
+                    continue
+            else:
+                continue
+            result[lang] = value
+            if lang not in self.languages:
+                self.languages.append(lang)
+        return result
+
+    # --- expressions -----------------------------------------------------------------------------------
+    def expression(self, row: Row, column: str, text: str, matrix_rows: dict[str, str]) -> str | None:
+        def name(match: re.Match[str]) -> str:
+            return matrix_rows.get(match.group(1), match.group(1))
+
+        def emptiness(match: re.Match[str]) -> str:
+            target = match.group(1)
+            return f"answered({target})" if match.group(2) == "!=" else f"not answered({target})"
+
+        converted = _EMPTY_TEST.sub(emptiness, text)
+        converted = _REF.sub(name, converted)
+        converted = re.sub(r"\bcount-selected\(", "count_selected(", converted)
+        converted = re.sub(r"\btrue\(\)", "true", converted)
+        converted = re.sub(r"\bfalse\(\)", "false", converted)
+        converted = re.sub(r"\bdiv\b", "/", converted)
+        try:
+            Expression.parse(converted)
+        except ExpressionError as error:
+            self.problem(
+                row,
+                f"{column} {text!r} cannot be carried over: {error.message}",
+                "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered()",
+                row.get("name") or None,
+            )
+            return None
+        return converted
+
+    def constraint(self, row: Row, kind: str, matrix_rows: dict[str, str]) -> tuple[dict[str, Any], set[str]]:
+        """Type bounds (min, max, max_length, min/max_choices, exclusive choices) and the rest as a rule."""
+        text = row.get("constraint")
+        if not text:
+            return {}, set()
+        keys: dict[str, Any] = {}
+        exclusive: set[str] = set()
+        rest = []
+        for part in _split_and(text):
+            bare = _unwrap(part)
+            if kind in {"integer", "decimal"} and (match := _BOUND.match(bare)):
+                number = float(match.group(2))
+                keys["min" if match.group(1) == ">=" else "max"] = int(number) if number.is_integer() else number
+            elif kind == "date" and (match := _DATE_BOUND.match(bare)):
+                keys["min" if match.group(1) == ">=" else "max"] = match.group(2) or "today"
+            elif kind in {"text", "long_text"} and (match := _LENGTH.match(bare)):
+                keys["max_length"] = int(match.group(1))
+            elif kind == "multiple_choice" and (match := _COUNT.match(bare)):
+                keys["min_choices" if match.group(1) == ">=" else "max_choices"] = int(match.group(2))
+            elif kind == "multiple_choice" and (match := _EXCLUSIVE.match(bare)):
+                exclusive.add(match.group(1))
+            else:
+                rest.append(bare)
+        if rest:
+            rule = self.expression(row, "constraint", " and ".join(f"({r})" for r in rest), matrix_rows)
+            if rule is not None:
+                keys["constraint"] = rule[1:-1] if len(rest) == 1 else rule
+        return keys, exclusive
+
+    # --- building --------------------------------------------------------------------------------------
+    def run(self) -> Imported:
+        sheets = self.sheets()
+        settings = sheets.get("settings", [])
+        setting = settings[0] if settings else Row("settings", 2, {})
+        default = setting.get("default_language")
+        if default:
+            code = re.search(r"\(([A-Za-z]{2})\)\s*$", default)
+            self.default_language = _CODES.get(code.group(1).lower() if code else default.lower(), "kk")
+        version = self.version or setting.get("version") or "1"
+
+        lists: dict[str, list[Row]] = {}
+        for row in sheets.get("choices", []):
+            list_name = row.get("list_name") or row.get("list name")
+            if not list_name:
+                self.problem(row, "choice without list_name", "fill the list_name column")
+                continue
+            lists.setdefault(list_name, []).append(row)
+
+        survey = sheets["survey"]
+        matrix_rows = _matrix_rows(survey, lists)
+        consent: dict[str, str] | None = None
+        sections: list[dict[str, Any]] = []
+        used_lists: dict[str, str] = {}  # list name -> "scale" when any item needs values
+        exclusive: dict[str, set[str]] = {}
+        current: dict[str, Any] | None = None
+        inner: tuple[Row, list[Row]] | None = None
+        depth = 0
+
+        def loose_section() -> dict[str, Any]:
+            code = "main" if not any(s["code"] == "main" for s in sections) else f"main_{len(sections) + 1}"
+            title = setting.get("form_title") or self.instrument
+            return {"code": code, "title": {self.default_language: title}, "items": []}
+
+        def add_item(item: dict[str, Any] | None) -> None:
+            nonlocal current
+            if item is None:
+                return
+            if current is None:
+                current = loose_section()
+                sections.append(current)
+            current["items"].append(item)
+
+        for row in survey:
+            kind, _, argument = row.get("type").partition(" ")
+            kind = kind.strip().lower()
+            argument = argument.strip()
+            name = row.get("name")
+            if kind in {"begin_group", "begin", "begin group"}:
+                depth += 1
+                if depth == 1:
+                    current = {"code": name, "title": self.texts(row, "label"), "items": []}
+                    if row.get("relevant"):
+                        rule = self.expression(row, "relevant", row.get("relevant"), matrix_rows)
+                        if rule:
+                            current["relevant"] = rule
+                    sections.append(current)
+                elif depth == 2:
+                    inner = (row, [])
+                else:
+                    self.problem(row, f"group {name!r} is nested three deep", "keep groups at most two deep")
+                continue
+            if kind in {"end_group", "end", "end group"}:
+                if depth == 2 and inner is not None:
+                    for item in self.inner_group(inner[0], inner[1], lists, used_lists, exclusive, matrix_rows):
+                        add_item(item)
+                    inner = None
+                elif depth == 1:
+                    current = None
+                depth = max(0, depth - 1)
+                continue
+            if kind in {"begin_repeat", "end_repeat"}:
+                self.problem(row, "repeat groups are not supported", "ask about each person or event separately")
+                continue
+            if kind == "acknowledge" and consent is None and depth == 0 and name in _CONSENT_NAMES:
+                consent = self.texts(row, "label")
+                continue
+            if inner is not None:
+                inner[1].append(row)
+                continue
+            add_item(self.item(row, kind, argument, lists, used_lists, exclusive, matrix_rows))
+
+        choice_lists = {
+            name: self.choice_list(name, lists[name], used_lists[name] == "values", exclusive.get(name, set()))
+            for name in used_lists
+            if name in lists
+        }
+        document: dict[str, Any] = {
+            "instrument": self.instrument,
+            "version": version,
+            "title": {self.default_language: setting.get("form_title") or self.instrument},
+            "population": self.population,
+            "languages": [lang for lang in ("kk", "ru", "en") if lang in self.languages] or ["kk", "ru"],
+        }
+        if consent:
+            # Pupils give assent; whether parents opt out or sign in advance is the researcher's decision, left
+            # unset so that validation asks for it.
+            document["consent"] = {"mode": "child_assent" if self.population == "pupils" else "adult", "text": consent}
+        document["choice_lists"] = choice_lists
+        document["sections"] = sections
+        header = (
+            f"# Imported from {self.path.name} (XLSForm). A draft: check it, add what XLSForm does not say\n"
+            "# (title in every language, population, consent, design_variables, quality, helplines), then:\n"
+            "#   flask questionnaires validate <this file>\n"
+        )
+        text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)
+        return Imported(text, self.problems)
+
+    def item(
+        self,
+        row: Row,
+        kind: str,
+        argument: str,
+        lists: dict[str, list[Row]],
+        used: dict[str, str],
+        exclusive: dict[str, set[str]],
+        matrix_rows: dict[str, str],
+    ) -> dict[str, Any] | None:
+        name = row.get("name")
+        if kind in _METADATA:
+            self.problem(
+                row,
+                f"metadata {kind!r} is not imported",
+                "start/end times and the device class are kept as paradata of every response",
+                name or None,
+                Severity.WARNING,
+            )
+            return None
+        if not name:
+            self.problem(row, f"a {kind or 'row'} without a name", "fill the name column")
+            return None
+        item: dict[str, Any] = {"code": name}
+        appearance = row.get("appearance").lower()
+        if kind in {"select_one", "select1", "select_multiple"}:
+            if not argument or argument.startswith("from_file") or argument not in lists:
+                self.problem(
+                    row,
+                    f"type {row.get('type')!r}: no list {argument!r} on the choices sheet",
+                    "add the list to the choices sheet",
+                    name,
+                )
+                return None
+            values = all(r.get("numeric_value") or r.get("special") for r in lists[argument])
+            if kind == "select_multiple":
+                qtype = "multiple_choice"
+            elif "likert" in appearance and values:
+                qtype = "scale"
+            else:
+                qtype = "single_choice"
+            used[argument] = "values" if qtype == "scale" or used.get(argument) == "values" else "plain"
+            item["type"] = qtype
+        elif kind == "text" and "multiline" in appearance:
+            qtype = item["type"] = "long_text"
+        elif kind in _SIMPLE_TYPES:
+            qtype = item["type"] = _SIMPLE_TYPES[kind]
+        else:
+            self.problem(row, f"type {row.get('type')!r} cannot be imported", _UNSUPPORTED_HINT, name)
+            return None
+        label = self.texts(row, "label")
+        if label:
+            item["label"] = label
+        hint = self.texts(row, "hint")
+        if hint:
+            item["hint"] = hint
+        if row.get("required").lower() in {"yes", "true", "1", "true()"}:
+            item["required"] = True
+        if row.get("relevant"):
+            rule = self.expression(row, "relevant", row.get("relevant"), matrix_rows)
+            if rule:
+                item["relevant"] = rule
+        if qtype in {"single_choice", "scale", "multiple_choice"}:
+            item["choices"] = argument
+        if row.get("choice_filter"):
+            match = _FILTER.match(row.get("choice_filter"))
+            if match:
+                item["choice_filter"] = match.group(1)
+            else:
+                self.problem(
+                    row,
+                    f"choice_filter {row.get('choice_filter')!r} cannot be imported",
+                    "only parent=${item} filters are supported (a `parent` column on the choices sheet)",
+                    name,
+                )
+        bounds, exclusive_codes = self.constraint(row, qtype, matrix_rows)
+        item.update(bounds)
+        if exclusive_codes:
+            exclusive.setdefault(argument, set()).update(exclusive_codes)
+        message = self.texts(row, "constraint_message")
+        if message and "constraint" in item:
+            item["constraint_message"] = message
+        if qtype == "calculate" and row.get("calculation"):
+            rule = self.expression(row, "calculation", row.get("calculation"), matrix_rows)
+            if rule:
+                item["calculation"] = rule
+        return item
+
+    def inner_group(
+        self,
+        group: Row,
+        rows: list[Row],
+        lists: dict[str, list[Row]],
+        used: dict[str, str],
+        exclusive: dict[str, set[str]],
+        matrix_rows: dict[str, str],
+    ) -> list[dict[str, Any] | None]:
+        code = group.get("name")
+        kinds = {row.get("type").split()[0].lower() if row.get("type") else "" for row in rows}
+        list_names = {row.get("type").partition(" ")[2].strip() for row in rows}
+        prefix = f"{code}_"
+        if (
+            rows
+            and kinds == {"select_one"}
+            and len(list_names) == 1
+            and all(row.get("name").startswith(prefix) for row in rows)
+            and (list_name := next(iter(list_names))) in lists
+        ):
+            item: dict[str, Any] = {"code": code, "type": "matrix", "label": self.texts(group, "label")}
+            hint = self.texts(group, "hint")
+            if hint:
+                item["hint"] = hint
+            if all(row.get("required").lower() in {"yes", "true", "1", "true()"} for row in rows):
+                item["required"] = True
+            if group.get("relevant"):
+                rule = self.expression(group, "relevant", group.get("relevant"), matrix_rows)
+                if rule:
+                    item["relevant"] = rule
+            item["choices"] = list_name
+            item["rows"] = [{"code": row.get("name")[len(prefix) :], "label": self.texts(row, "label")} for row in rows]
+            used[list_name] = "values"
+            return [item]
+        self.problem(
+            group,
+            f"group {code!r} inside a group is flattened: its questions join the page",
+            f"nothing is lost but the group's label; a matrix is a group of select_one of one list named {code}_<row>",
+            code,
+            Severity.WARNING,
+        )
+        items = []
+        for row in rows:
+            kind, _, argument = row.get("type").partition(" ")
+            items.append(self.item(row, kind.strip().lower(), argument.strip(), lists, used, exclusive, matrix_rows))
+        return items
+
+    def choice_list(self, name: str, rows: list[Row], values: bool, exclusive: set[str]) -> list[dict[str, Any]]:
+        choices = []
+        for row in rows:
+            choice: dict[str, Any] = {"code": row.get("name"), "label": self.texts(row, "label")}
+            if row.get("numeric_value"):
+                try:
+                    number = float(row.get("numeric_value"))
+                except ValueError:
+                    self.problem(row, f"numeric_value {row.get('numeric_value')!r} is not a number", "write a number")
+                else:
+                    choice["value"] = int(number) if number.is_integer() else number
+            if row.get("special"):
+                choice["special"] = row.get("special")
+            if row.get("parent"):
+                choice["parent"] = row.get("parent")
+            if choice["code"] in exclusive and "special" not in choice:
+                choice["exclusive"] = True
+            if values and "value" not in choice and "special" not in choice:
+                self.problem(
+                    row,
+                    f"choice {choice['code']!r} of list {name!r} has no numeric_value",
+                    "a scale or matrix needs a number for every choice but the special ones",
+                )
+            choices.append(choice)
+        return choices
+
+
+def _matrix_rows(survey: list[Row], lists: dict[str, list[Row]]) -> dict[str, str]:
+    """``group_row`` -> ``group.row`` for the select_one questions of inner groups that will become matrices."""
+    result: dict[str, str] = {}
+    depth = 0
+    group = ""
+    for row in survey:
+        kind = row.get("type").split()[0].lower() if row.get("type") else ""
+        if kind in {"begin_group", "begin"}:
+            depth += 1
+            if depth == 2:
+                group = row.get("name")
+        elif kind in {"end_group", "end"}:
+            depth -= 1
+        elif depth == 2 and kind == "select_one" and row.get("name").startswith(f"{group}_"):
+            result[row.get("name")] = f"{group}.{row.get('name')[len(group) + 1 :]}"
+    return result
+
+
+def _split_and(text: str) -> list[str]:
+    """Split at the top-level ``and`` (outside parentheses and quotes)."""
+    parts, depth, quote, start = [], 0, "", 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and text.startswith(" and ", i):
+            parts.append(text[start:i])
+            start = i + 5
+            i += 4
+        i += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _unwrap(text: str) -> str:
+    """Drop parentheses around the whole text, as the export writes a rule next to type bounds."""
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def import_xlsform(path: Path, instrument: str, version: str | None = None, population: str = "adults") -> Imported:
+    """The workbook at ``path`` as questionnaire YAML text, with the problems found on the way."""
+    return _Importer(path, instrument, version, population).run()
