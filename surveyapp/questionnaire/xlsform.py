@@ -115,7 +115,7 @@ def _columns(rows: Iterable[dict[str, str]], first: tuple[str, ...]) -> list[str
     return columns
 
 
-def write_xlsform(version: QuestionnaireVersion, path: Path) -> None:
+def xlsform_workbook(version: QuestionnaireVersion) -> Workbook:
     workbook = Workbook()
     sheets = [
         ("survey", survey_rows(version), _FIRST_COLUMNS),
@@ -133,5 +133,9 @@ def write_xlsform(version: QuestionnaireVersion, path: Path) -> None:
         for row in rows:
             sheet.append([row.get(column, "") for column in columns])
         sheet.freeze_panes = "A2"
+    return workbook
+
+
+def write_xlsform(version: QuestionnaireVersion, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    xlsform_workbook(version).save(path)

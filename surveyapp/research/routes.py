@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from surveyapp.questionnaire import QuestionnaireError, diff_versions, load_vers
 from surveyapp.questionnaire.history import version_sort_key
 from surveyapp.questionnaire.loader import expand_paths
 from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.xlsform import xlsform_workbook
 from surveyapp.services.fieldwork import fieldwork
 from surveyapp.services.versions import domain_of, published
 
@@ -78,6 +80,21 @@ def questionnaires() -> ResponseReturnValue:
 def preview(instrument: str, version: str) -> ResponseReturnValue:
     domain, row = _domain(instrument, version)
     return render_template("research/preview.html", domain=domain, row=row)
+
+
+@bp.get("/questionnaires/<instrument>/<version>/xlsform")
+@role_required(Role.RESEARCHER)
+def xlsform(instrument: str, version: str) -> ResponseReturnValue:
+    domain, _row = _domain(instrument, version)
+    buffer = io.BytesIO()
+    xlsform_workbook(domain).save(buffer)
+    buffer.seek(0)
+    return send_file(
+        buffer,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"{domain.instrument}_{domain.version}.xlsx",
+    )
 
 
 @bp.get("/questionnaires/<instrument>/diff")

@@ -103,12 +103,20 @@ def test_researcher_pages(app: Flask, client: FlaskClient, auth: AuthActions) ->
     diff = client.get("/research/questionnaires/child_protection/diff?from=2024&to=2025")
     assert diff.status_code == 200 and "Summary:" in diff.get_data(as_text=True)
     assert client.get("/research/questionnaires/child_protection/2099").status_code == 404
+    assert "/research/questionnaires/child_protection/2024/xlsform" in preview
+    download = client.get("/research/questionnaires/child_protection/2024/xlsform")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    assert "child_protection_2024.xlsx" in download.headers["Content-Disposition"]
+    from pyxform.xls2xform import convert
+
+    assert "Сәлем!" in convert(download.data, file_type=".xlsx").xform
 
 
 def test_ministry_cannot_see_questionnaire_pages(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
     make_user(app, "dana", "ministry")
     auth.login("dana")
     assert client.get("/research/questionnaires").status_code == 403
+    assert client.get("/research/questionnaires/child_protection/2024/xlsform").status_code == 403
 
 
 def test_xlsform_export_then_import(app: Flask, tmp_path: Path) -> None:
