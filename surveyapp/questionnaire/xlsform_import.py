@@ -138,9 +138,9 @@ class _Importer:
             found = []
             for number, values in enumerate(rows, start=2):
                 cells = {
-                    name: str(value).strip()
+                    name: _cell(value)
                     for name, value in zip(names, values, strict=False)
-                    if name and value is not None and str(value).strip()
+                    if name and value is not None and _cell(value)
                 }
                 if cells:
                     found.append(Row(sheet.title.strip().lower(), number, cells))
@@ -365,6 +365,15 @@ class _Importer:
         item: dict[str, Any] = {"code": name}
         appearance = row.get("appearance").lower()
         if kind in {"select_one", "select1", "select_multiple"}:
+            if argument.endswith(" or_other"):
+                self.problem(
+                    row,
+                    f"type {row.get('type')!r}: or_other is not supported",
+                    f"add a choice 'other' to {argument.split()[0]!r} and a text question with "
+                    f"relevant: selected(${{{name}}}, 'other')",
+                    name,
+                )
+                return None
             if not argument or argument.startswith("from_file") or argument not in lists:
                 self.problem(
                     row,
@@ -517,6 +526,13 @@ def _matrix_rows(survey: list[Row], lists: dict[str, list[Row]]) -> dict[str, st
         elif depth == 2 and kind == "select_one" and row.get("name").startswith(f"{group}_"):
             result[row.get("name")] = f"{group}.{row.get('name')[len(group) + 1 :]}"
     return result
+
+
+def _cell(value: object) -> str:
+    # A choice named 1 in Excel comes back as the number 1.0: keep it as the "1" that was typed.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _split_and(text: str) -> list[str]:

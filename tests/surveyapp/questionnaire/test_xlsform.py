@@ -196,13 +196,29 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
             ["end_repeat", "children"],
             ["integer", "age", "Age", "string-length(${name}) > 3"],
             ["select_one nolist", "q", "Q"],
+            ["select_one yesno or_other", "r", "R"],
         ],
+        [["list_name", "name", "label"], ["yesno", 1.0, "Yes"], ["yesno", 2, "No"]],
     )
     problems = [str(p) for p in import_xlsform(path, "bad", "1").errors]
     assert problems[0].startswith(f"{path}:survey:3: [where] type 'geopoint' cannot be imported")
     assert problems[1].startswith(f"{path}:survey:4: repeat groups are not supported")
     assert problems[3].startswith(f"{path}:survey:6: [age] relevant 'string-length(${{name}}) > 3' cannot be")
     assert problems[4].startswith(f"{path}:survey:7: [q] type 'select_one nolist': no list 'nolist'")
+    assert problems[5] == (
+        f"{path}:survey:8: [r] type 'select_one yesno or_other': or_other is not supported (fix: add a choice "
+        "'other' to 'yesno' and a text question with relevant: selected(${r}, 'other'))"
+    )
+
+
+def test_numeric_choice_names_stay_as_typed(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "numbers.xlsx",
+        [["type", "name", "label"], ["select_one yesno", "q", "Q"]],
+        [["list_name", "name", "label"], ["yesno", 1.0, "Yes"], ["yesno", 2, "No"]],
+    )
+    document = yaml.safe_load(import_xlsform(path, "numbers", "1").yaml_text)
+    assert [c["code"] for c in document["choice_lists"]["yesno"]] == ["1", "2"]
 
 
 def test_not_a_workbook_is_a_clear_error(tmp_path: Path) -> None:
