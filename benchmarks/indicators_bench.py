@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import own_database
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 PROGRAMME = "public_safety_2024_2028"
 YEAR = 2025
 SEED = 2026
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 BATCH = 5000
 TARGET_SECONDS = 60.0
 TARGET_MEMORY_GB = 4.0
@@ -50,19 +50,6 @@ COLUMNS = (
     "version_id, version_sha256, language, status, mode, answers, page_languages, design, paradata, "
     "quality_flags, started_at, updated_at, submitted_at, current_section"
 )
-
-
-def recreate_database(name: str) -> None:
-    if name in {"test", "postgres", "template0", "template1"}:
-        raise SystemExit(f"refusing to drop database {name!r}: give the benchmark a database of its own")
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _distinct(instrument: str, version: str, population: str, target: int) -> tuple[int, int]:
@@ -212,7 +199,7 @@ def main() -> int:
 
 def report_preparation(url: str, database: str, adults: int, police: int, distinct: int) -> None:
     started = time.perf_counter()
-    recreate_database(database)
+    own_database.recreate(database)
     with tempfile.TemporaryDirectory() as folder:
         info = prepare(url, adults, police, distinct, Path(folder))
     preparation = time.perf_counter() - started
@@ -258,7 +245,7 @@ def timed_runs(url: str, args: argparse.Namespace) -> int:
         if args.keep:
             print(f"Kept database {args.database} ({url})")
         else:
-            drop_database(args.database)
+            own_database.drop(args.database)
     return 0
 
 

@@ -50,9 +50,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import own_database
+
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().with_name("load_bench.lua")
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 INSTRUMENT, VERSION = "load_bench", "2025"
 CONSENT_PATH = f"/q/{INSTRUMENT}/{VERSION}?lang=ru"
 
@@ -154,24 +155,6 @@ ANSWERS = {
 
 
 # --- the database -----------------------------------------------------------------------------------------
-
-
-def recreate_postgres(name: str) -> str:
-    import psycopg
-
-    if name in {"test", "postgres", "template0", "template1"}:
-        raise SystemExit(f"refusing to drop database {name!r}: give the benchmark a database of its own")
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_postgres(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def prepare(url: str, folder: Path, app_dir: Path) -> None:
@@ -491,7 +474,7 @@ def print_run(database: str, run: Run, verdict: dict[str, Any] | None) -> None:
 
 def bench(database: str, args: argparse.Namespace, folder: Path) -> list[tuple[Run, dict[str, Any] | None]]:
     sqlite = f"sqlite:///{folder / 'load.sqlite3'}"
-    url = recreate_postgres(args.database) if database == "postgres" else sqlite
+    url = own_database.recreate(args.database) if database == "postgres" else sqlite
     prepare(url, folder / database, args.app_dir)
     results: list[tuple[Run, dict[str, Any] | None]] = []
     port = free_port()
@@ -519,7 +502,7 @@ def bench(database: str, args: argparse.Namespace, folder: Path) -> list[tuple[R
                 results.append((run, verdict))
     finally:
         if database == "postgres" and not args.keep:
-            drop_postgres(args.database)
+            own_database.drop(args.database)
     return results
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import indicators_bench as bench  # the sibling benchmark: its preparation and timing
+import own_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +55,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.database}"
-    bench.recreate_database(args.database)
+    own_database.recreate(args.database)
     try:
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
@@ -101,7 +102,7 @@ def main() -> int:
             )
     finally:
         if not args.keep:
-            bench.drop_database(args.database)
+            own_database.drop(args.database)
     return 0
 
 

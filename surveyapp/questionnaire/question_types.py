@@ -43,7 +43,7 @@ class TypeIssue:
     key: str | None = None
 
 
-def _texts(prefix: str, text: LocalizedText | None) -> dict[str, str]:
+def xlsform_texts(prefix: str, text: LocalizedText | None) -> dict[str, str]:
     if text is None:
         return {}
     return {f"{prefix}::{XLSFORM_LANGUAGE[lang]}": value for lang, value in text.as_dict().items()}
@@ -99,7 +99,7 @@ class QuestionType:
 
     def xlsform_rows(self, item: Item) -> list[dict[str, str]]:
         row: dict[str, str] = {"type": self.xlsform_type, "name": item.code}
-        row |= _texts("label", item.label) | _texts("hint", item.hint)
+        row |= xlsform_texts("label", item.label) | xlsform_texts("hint", item.hint)
         if item.required:
             row["required"] = "yes"
         if item.relevant:
@@ -107,7 +107,7 @@ class QuestionType:
         constraint = self.xlsform_constraint(item)
         if constraint:
             row["constraint"] = constraint
-            row |= _texts("constraint_message", item.constraint_message)
+            row |= xlsform_texts("constraint_message", item.constraint_message)
         if item.choice_filter:
             row["choice_filter"] = "parent=${" + item.choice_filter + "}"
         if item.calculation:
@@ -323,14 +323,14 @@ class Matrix(QuestionType):
 
     def xlsform_rows(self, item: Item) -> list[dict[str, str]]:
         group: dict[str, str] = {"type": "begin_group", "name": item.code, "appearance": "field-list"}
-        group |= _texts("label", item.label) | _texts("hint", item.hint)
+        group |= xlsform_texts("label", item.label) | xlsform_texts("hint", item.hint)
         if item.relevant:
             group["relevant"] = item.relevant.to_xlsform()
         list_name = item.choices.name if item.choices else ""
         rows = [group]
         for row in item.rows:
             line: dict[str, str] = {"type": f"select_one {list_name}", "name": f"{item.code}_{row.code}"}
-            line |= _texts("label", row.label)
+            line |= xlsform_texts("label", row.label)
             if item.required:
                 line["required"] = "yes"
             rows.append(line)

@@ -18,15 +18,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .model import ChoiceList, QuestionnaireVersion
-from .question_types import XLSFORM_LANGUAGE, question_type
+from .question_types import XLSFORM_LANGUAGE, question_type, xlsform_texts
 
 CONSENT_NAME: Final = "consent_given"
 _FIRST_COLUMNS: Final = ("type", "name")
 _CHOICE_COLUMNS: Final = ("list_name", "name")
-
-
-def _labels(prefix: str, texts: dict[str, str]) -> dict[str, str]:
-    return {f"{prefix}::{XLSFORM_LANGUAGE[lang]}": value for lang, value in texts.items() if value}
 
 
 def survey_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
@@ -37,11 +33,11 @@ def survey_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
             consent_name = "_" + consent_name
         rows.append(
             {"type": "acknowledge", "name": consent_name, "required": "yes"}
-            | _labels("label", version.consent.text.as_dict())
+            | xlsform_texts("label", version.consent.text)
         )
     for section in version.sections:
         group = {"type": "begin_group", "name": section.code, "appearance": "field-list"}
-        group |= _labels("label", section.title.as_dict())
+        group |= xlsform_texts("label", section.title)
         if section.relevant is not None:
             group["relevant"] = section.relevant.to_xlsform()
         rows.append(group)
@@ -63,7 +59,7 @@ def choice_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for choices in _lists(version):
         for choice in choices.choices:
-            row = {"list_name": choices.name, "name": choice.code} | _labels("label", choice.label.as_dict())
+            row = {"list_name": choices.name, "name": choice.code} | xlsform_texts("label", choice.label)
             if choice.parent is not None:
                 row["parent"] = choice.parent  # what choice_filter "parent=${item}" reads
             # Extra choice columns are allowed in XLSForm (platforms keep them); these two carry what the

@@ -59,27 +59,23 @@ def test_without_the_ping_the_dead_connection_reaches_the_caller(engine: Engine)
         connection.execute(text("SELECT 1"))
 
 
-def test_a_connection_returned_a_moment_ago_is_not_pinged(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def _pings_over_three_uses(engine: Engine, idle_seconds: float, monkeypatch: pytest.MonkeyPatch) -> list[object]:
     pings: list[object] = []
     real_ping = engine.dialect.do_ping
     monkeypatch.setattr(engine.dialect, "do_ping", lambda conn: pings.append(conn) or real_ping(conn))
-
-    database.ping_after_idle(engine, idle_seconds=60.0)
+    database.ping_after_idle(engine, idle_seconds=idle_seconds)
     for _ in range(3):
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    assert pings == []
+    return pings
+
+
+def test_a_connection_returned_a_moment_ago_is_not_pinged(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _pings_over_three_uses(engine, 60.0, monkeypatch) == []
 
 
 def test_an_idle_connection_is_pinged(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    pings: list[object] = []
-    real_ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda conn: pings.append(conn) or real_ping(conn))
-
-    database.ping_after_idle(engine, idle_seconds=0.0)
-    for _ in range(3):
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+    pings = _pings_over_three_uses(engine, 0.0, monkeypatch)
     assert len(pings) == 2  # not the brand-new connection, then every reuse
 
 
