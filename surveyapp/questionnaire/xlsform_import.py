@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import ExpressionError, QuestionnaireError
-from .expression import Expression
+from .expression import FUNCTIONS, Expression
 from .problem import Problem, Severity
 from .question_types import XLSFORM_LANGUAGE
 
@@ -74,6 +74,8 @@ _EXCLUSIVE: Final = re.compile(
 )
 _REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
+_REWRITE_HINT: Final = "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered()"
+_CALL: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_:-]*)\s*\(")
 _FILTER: Final = re.compile(r"^parent\s*=\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
@@ -85,6 +87,20 @@ class Row:
 
     def get(self, key: str) -> str:
         return self.values.get(key, "")
+
+    @property
+    def kind(self) -> str:
+        """``select_one`` of ``select_one regions``."""
+        return self.get("type").partition(" ")[0].strip().lower()
+
+    @property
+    def argument(self) -> str:
+        """``regions`` of ``select_one regions``."""
+        return self.get("type").partition(" ")[2].strip()
+
+    @property
+    def required(self) -> bool:
+        return self.get("required").lower() in {"yes", "true", "1", "true()"}
 
 
 @dataclass
@@ -190,13 +206,23 @@ class _Importer:
         converted = re.sub(r"\btrue\(\)", "true", converted)
         converted = re.sub(r"\bfalse\(\)", "false", converted)
         converted = re.sub(r"\bdiv\b", "/", converted)
+        unknown = sorted({f for f in _CALL.findall(converted) if f not in FUNCTIONS and f not in {"not", "and", "or"}})
+        if unknown:
+            self.problem(
+                row,
+                f"{column} {text!r} cannot be carried over: {', '.join(f + '()' for f in unknown)} has no "
+                "equivalent here",
+                _REWRITE_HINT,
+                row.get("name") or None,
+            )
+            return None
         try:
             Expression.parse(converted)
         except ExpressionError as error:
             self.problem(
                 row,
                 f"{column} {text!r} cannot be carried over: {error.message}",
-                "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered()",
+                _REWRITE_HINT,
                 row.get("name") or None,
             )
             return None
@@ -275,10 +301,7 @@ class _Importer:
             current["items"].append(item)
 
         for row in survey:
-            kind, _, argument = row.get("type").partition(" ")
-            kind = kind.strip().lower()
-            argument = argument.strip()
-            name = row.get("name")
+            kind, argument, name = row.kind, row.argument, row.get("name")
             if kind in {"begin_group", "begin", "begin group"}:
                 depth += 1
                 if depth == 1:
@@ -404,7 +427,7 @@ class _Importer:
         hint = self.texts(row, "hint")
         if hint:
             item["hint"] = hint
-        if row.get("required").lower() in {"yes", "true", "1", "true()"}:
+        if row.required:
             item["required"] = True
         if row.get("relevant"):
             rule = self.expression(row, "relevant", row.get("relevant"), matrix_rows)
@@ -446,8 +469,8 @@ class _Importer:
         matrix_rows: dict[str, str],
     ) -> list[dict[str, Any] | None]:
         code = group.get("name")
-        kinds = {row.get("type").split()[0].lower() if row.get("type") else "" for row in rows}
-        list_names = {row.get("type").partition(" ")[2].strip() for row in rows}
+        kinds = {row.kind for row in rows}
+        list_names = {row.argument for row in rows}
         prefix = f"{code}_"
         if (
             rows
@@ -460,7 +483,7 @@ class _Importer:
             hint = self.texts(group, "hint")
             if hint:
                 item["hint"] = hint
-            if all(row.get("required").lower() in {"yes", "true", "1", "true()"} for row in rows):
+            if all(row.required for row in rows):
                 item["required"] = True
             if group.get("relevant"):
                 rule = self.expression(group, "relevant", group.get("relevant"), matrix_rows)
@@ -479,8 +502,7 @@ class _Importer:
         )
         items = []
         for row in rows:
-            kind, _, argument = row.get("type").partition(" ")
-            items.append(self.item(row, kind.strip().lower(), argument.strip(), lists, used, exclusive, matrix_rows))
+            items.append(self.item(row, row.kind, row.argument, lists, used, exclusive, matrix_rows))
         return items
 
     def choice_list(self, name: str, rows: list[Row], values: bool, exclusive: set[str]) -> list[dict[str, Any]]:
@@ -516,7 +538,7 @@ def _matrix_rows(survey: list[Row], lists: dict[str, list[Row]]) -> dict[str, st
     depth = 0
     group = ""
     for row in survey:
-        kind = row.get("type").split()[0].lower() if row.get("type") else ""
+        kind = row.kind
         if kind in {"begin_group", "begin"}:
             depth += 1
             if depth == 2:
