@@ -101,7 +101,7 @@ def prepare(url: str, adults: int, police: int, distinct: int, folder: Path) -> 
     from surveyapp.demo.load import load_margins, publish_all
     from surveyapp.extensions import db
     from surveyapp.factory import build_app
-    from surveyapp.models import Response
+    from surveyapp.models import SurveyResponse
     from surveyapp.services.admin_figures import import_figures
 
     app = build_app()
@@ -133,8 +133,10 @@ def prepare(url: str, adults: int, police: int, distinct: int, folder: Path) -> 
         info["multiply"] = time.perf_counter() - started
         counts = db.session.execute(
             select(
-                Response.version_id, func.count(), func.count(func.distinct(Response.design["psu"].as_string()))
-            ).group_by(Response.version_id)
+                SurveyResponse.version_id,
+                func.count(),
+                func.count(func.distinct(SurveyResponse.design["psu"].as_string())),
+            ).group_by(SurveyResponse.version_id)
         ).all()
         by_id = {v: k for k, v in versions.items()}
         info["stored"] = {by_id[v]: (n, psus) for v, n, psus in counts}

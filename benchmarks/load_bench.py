@@ -170,7 +170,7 @@ def prepare(url: str, folder: Path, app_dir: Path) -> None:
         "from surveyapp import create_app\n"
         "from surveyapp.extensions import db\n"
         "from surveyapp.questionnaire import load_version\n"
-        "from surveyapp.services.publishing import publish\n"
+        "from surveyapp.services.publish_versions import publish\n"
         "app = create_app()\n"
         "with app.app_context():\n"
         "    db.create_all()\n"

@@ -18,7 +18,7 @@ from surveyapp.models import AdminFigure, ComputationRun, MarginSet, Role, User
 from surveyapp.questionnaire import QuestionnaireError
 from surveyapp.services.admin_figures import import_figures
 from surveyapp.services.indicators import ComputeError, compute
-from surveyapp.services.publication import publish_run
+from surveyapp.services.publish_results import publish_run
 
 demo_cli = CommandGroup("demo", help="Demo accounts and data for trying the platform.")
 

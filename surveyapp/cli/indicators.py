@@ -14,7 +14,7 @@ from surveyapp.models import ComputationRun
 from surveyapp.services.admin_figures import import_figures
 from surveyapp.services.indicators import ComputeError, compute
 from surveyapp.services.margins import import_margins
-from surveyapp.services.publication import publish_run
+from surveyapp.services.publish_results import publish_run
 from surveyapp.services.reports import latest_run
 from surveyapp.services.tabular import ImportFileError
 

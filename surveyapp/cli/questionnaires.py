@@ -11,24 +11,22 @@ from sqlalchemy import select
 
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
-from surveyapp.models import Instrument, QuestionnaireVersion
+from surveyapp.models import Instrument, StoredVersion
 from surveyapp.questionnaire import (
     InvalidQuestionnaireError,
     QuestionnaireError,
+    QuestionnaireVersion,
     diff_versions,
     instrument_versions,
     load_version,
     validate_paths,
     version_path,
 )
-from surveyapp.questionnaire import (
-    QuestionnaireVersion as DomainVersion,
-)
 from surveyapp.questionnaire.loader import expand_paths
 from surveyapp.questionnaire.model import POPULATIONS
 from surveyapp.questionnaire.xlsform import choice_rows, left_out, survey_rows, write_xlsform
 from surveyapp.questionnaire.xlsform_import import import_xlsform
-from surveyapp.services.publishing import publish
+from surveyapp.services.publish_versions import publish
 from surveyapp.services.versions import domain_of, published
 
 questionnaires_cli = CommandGroup(
@@ -58,7 +56,7 @@ def validate(paths: tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
-def _version_for(instrument: str, version: str) -> DomainVersion:
+def _version_for(instrument: str, version: str) -> QuestionnaireVersion:
     row = published(instrument, version)
     if row is not None:
         return domain_of(row)
@@ -123,12 +121,12 @@ def list_command() -> None:
     rows = db.session.execute(
         select(
             Instrument.code,
-            QuestionnaireVersion.version,
-            QuestionnaireVersion.sha256,
-            QuestionnaireVersion.published_at,
+            StoredVersion.version,
+            StoredVersion.sha256,
+            StoredVersion.published_at,
         )
-        .join(QuestionnaireVersion.instrument)
-        .order_by(Instrument.code, QuestionnaireVersion.version)
+        .join(StoredVersion.instrument)
+        .order_by(Instrument.code, StoredVersion.version)
     ).all()
     seen = set()
     for code, version, sha, when in rows:

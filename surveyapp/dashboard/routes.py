@@ -16,7 +16,7 @@ from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.extensions import db
 from surveyapp.models import Role
-from surveyapp.services.publication import publish_run
+from surveyapp.services.publish_results import publish_run
 from surveyapp.services.reports import ReportError, available_years, latest_run, report_data
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -11,11 +11,11 @@ from sqlalchemy import func, insert, select
 from surveyapp.demo.population import POLICE_PER_ADULT, margin_cells, police_margin_cells
 from surveyapp.demo.synthetic import SyntheticResponse, responses
 from surveyapp.extensions import db
-from surveyapp.models import QuestionnaireVersion, Response, ResponseStatus
+from surveyapp.models import ResponseStatus, StoredVersion, SurveyResponse
 from surveyapp.questionnaire import load_tree
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.services.margins import import_margins
-from surveyapp.services.publishing import publish
+from surveyapp.services.publish_versions import publish
 from surveyapp.services.versions import domain_of, published
 
 # (instrument, version, fieldwork year, population) of the demo surveys; the staff survey kept its 2024
@@ -39,7 +39,7 @@ def publish_all(root: Path) -> int:
     return created
 
 
-def response_row(row: QuestionnaireVersion, domain: DomainVersion, synthetic: SyntheticResponse) -> dict[str, Any]:
+def response_row(row: StoredVersion, domain: QuestionnaireVersion, synthetic: SyntheticResponse) -> dict[str, Any]:
     """The `response` table row of one synthetic respondent (marked synthetic in mode and paradata)."""
     seconds = (synthetic.submitted_at - synthetic.started_at).total_seconds()
     return {
@@ -61,7 +61,7 @@ def response_row(row: QuestionnaireVersion, domain: DomainVersion, synthetic: Sy
 
 
 def insert_synthetic(
-    row: QuestionnaireVersion, population: str, target: int, seed: int, year: int, batch_size: int = BATCH
+    row: StoredVersion, population: str, target: int, seed: int, year: int, batch_size: int = BATCH
 ) -> int:
     """About `target` synthetic respondents of `population` answering `row`, inserted in batches; how many."""
     domain = domain_of(row)
@@ -71,11 +71,11 @@ def insert_synthetic(
     for synthetic in responses(domain, target, seed, year, population == "pupils", scale):
         batch.append(response_row(row, domain, synthetic))
         if len(batch) >= batch_size:
-            db.session.execute(insert(Response), batch)
+            db.session.execute(insert(SurveyResponse), batch)
             total += len(batch)
             batch = []
     if batch:
-        db.session.execute(insert(Response), batch)
+        db.session.execute(insert(SurveyResponse), batch)
         total += len(batch)
     db.session.commit()
     return total
@@ -117,4 +117,4 @@ def load_margins(folder: Path, questionnaires: Path) -> list[str]:
 
 
 def has_responses() -> bool:
-    return bool(db.session.scalar(select(func.count()).select_from(Response)))
+    return bool(db.session.scalar(select(func.count()).select_from(SurveyResponse)))

@@ -3,8 +3,8 @@
 from surveyapp.models.audit import AuditEvent
 from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet
 from surveyapp.models.invitation import Invitation, InvitationStatus
-from surveyapp.models.questionnaire import Instrument, QuestionnaireVersion
-from surveyapp.models.response import Response, ResponseStatus
+from surveyapp.models.questionnaire import Instrument, StoredVersion
+from surveyapp.models.response import ResponseStatus, SurveyResponse
 from surveyapp.models.user import LoginThrottle, Role, User
 
 __all__ = [
@@ -17,9 +17,9 @@ __all__ = [
     "InvitationStatus",
     "LoginThrottle",
     "MarginSet",
-    "QuestionnaireVersion",
-    "Response",
     "ResponseStatus",
     "Role",
+    "StoredVersion",
+    "SurveyResponse",
     "User",
 ]

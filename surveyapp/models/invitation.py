@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.extensions import db
 from surveyapp.models.base import utcnow
-from surveyapp.models.questionnaire import QuestionnaireVersion
+from surveyapp.models.questionnaire import StoredVersion
 
 
 class InvitationStatus(enum.StrEnum):
@@ -39,4 +39,4 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    version: Mapped[QuestionnaireVersion] = relationship()
+    version: Mapped[StoredVersion] = relationship()

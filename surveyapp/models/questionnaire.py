@@ -21,12 +21,12 @@ class Instrument(db.Model):  # type: ignore[name-defined,misc]
     population: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    versions: Mapped[list[QuestionnaireVersion]] = relationship(
-        back_populates="instrument", order_by="QuestionnaireVersion.version"
+    versions: Mapped[list[StoredVersion]] = relationship(
+        back_populates="instrument", order_by="StoredVersion.version"
     )
 
 
-class QuestionnaireVersion(db.Model):  # type: ignore[name-defined,misc]
+class StoredVersion(db.Model):  # type: ignore[name-defined,misc]
     """A published version: content and sha256 never change once stored."""
 
     __tablename__ = "questionnaire_version"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.extensions import db
 from surveyapp.models.base import utcnow
-from surveyapp.models.questionnaire import QuestionnaireVersion
+from surveyapp.models.questionnaire import StoredVersion
 
 
 class ResponseStatus(enum.StrEnum):
@@ -20,7 +20,7 @@ class ResponseStatus(enum.StrEnum):
     EXPIRED = "expired"
 
 
-class Response(db.Model):  # type: ignore[name-defined,misc]
+class SurveyResponse(db.Model):  # type: ignore[name-defined,misc]
     """No IP address, user agent, email or cookie identifier is ever stored here."""
 
     __tablename__ = "response"
@@ -50,4 +50,4 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
     # responses; cleared at submission, after which nothing links the answers to the sampled person.
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
 
-    version: Mapped[QuestionnaireVersion] = relationship()
+    version: Mapped[StoredVersion] = relationship()

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from surveyapp.access import role_required
 from surveyapp.extensions import db
-from surveyapp.models import Instrument, QuestionnaireVersion, Role
+from surveyapp.models import Instrument, Role, StoredVersion
 from surveyapp.questionnaire import QuestionnaireError, diff_versions, load_version, version_path
 from surveyapp.questionnaire.history import version_sort_key
 from surveyapp.questionnaire.loader import expand_paths
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.questionnaire.xlsform import xlsform_workbook
 from surveyapp.services.fieldwork import fieldwork
 from surveyapp.services.versions import domain_of, published
@@ -22,7 +22,7 @@ bp = Blueprint("research", __name__, url_prefix="/research")
 
 
 @bp.app_template_global()
-def region_label(domain: DomainVersion, code: str) -> str:
+def region_label(domain: QuestionnaireVersion, code: str) -> str:
     """The region's name in the interface language, from the version's own list."""
     from flask_babel import get_locale
 
@@ -42,7 +42,7 @@ def _root() -> Path:
     return Path(current_app.config["QUESTIONNAIRES_DIR"])
 
 
-def _domain(instrument: str, version: str) -> tuple[DomainVersion, QuestionnaireVersion | None]:
+def _domain(instrument: str, version: str) -> tuple[QuestionnaireVersion, StoredVersion | None]:
     """The published content when there is one; otherwise the draft file (shown as such)."""
     row = published(instrument, version)
     if row is not None:
@@ -60,9 +60,9 @@ def _domain(instrument: str, version: str) -> tuple[DomainVersion, Questionnaire
 @role_required(Role.RESEARCHER)
 def questionnaires() -> ResponseReturnValue:
     rows = db.session.scalars(
-        select(QuestionnaireVersion).join(QuestionnaireVersion.instrument).order_by(Instrument.code)
+        select(StoredVersion).join(StoredVersion.instrument).order_by(Instrument.code)
     ).all()
-    catalogue: dict[str, dict[str, QuestionnaireVersion | None]] = {}
+    catalogue: dict[str, dict[str, StoredVersion | None]] = {}
     for row in rows:
         catalogue.setdefault(row.instrument.code, {})[row.version] = row
     root = _root()

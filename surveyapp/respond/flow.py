@@ -11,12 +11,11 @@ from typing import Any
 from flask import current_app
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, InvitationStatus, Response, ResponseStatus
+from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, SurveyResponse
 from surveyapp.models.base import utcnow
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.design_values import design_from_answers
-from surveyapp.questionnaire.model import Choice, Item, Section
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import Choice, Item, QuestionnaireVersion, Section
 from surveyapp.services.secrets import digest, new_resume_code, new_token
 from surveyapp.services.versions import PublishedVersion
 
@@ -41,7 +40,7 @@ def device_class(user_agent: str) -> str:
 
 @dataclass
 class Started:
-    response: Response
+    response: SurveyResponse
     token: str
     resume_code: str
 
@@ -67,7 +66,7 @@ def start(
         invitation.used_at = utcnow()
     token, code = new_token(), new_resume_code()
     now = utcnow()
-    response = Response(
+    response = SurveyResponse(
         version_id=version.id,
         version_sha256=version.sha256,
         language=language,
@@ -94,18 +93,18 @@ def start(
     return Started(response, token, code)
 
 
-def is_expired(response: Response) -> bool:
+def is_expired(response: SurveyResponse) -> bool:
     expires = aware(response.expires_at)
     return response.status == ResponseStatus.EXPIRED.value or (
         response.status == ResponseStatus.IN_PROGRESS.value and expires is not None and expires < utcnow()
     )
 
 
-def visible(domain: DomainVersion, answers: Mapping[str, Any]) -> list[Section]:
+def visible(domain: QuestionnaireVersion, answers: Mapping[str, Any]) -> list[Section]:
     return routing.visible_sections(domain, answers)
 
 
-def neighbours(domain: DomainVersion, answers: Mapping[str, Any], code: str) -> tuple[str | None, str | None]:
+def neighbours(domain: QuestionnaireVersion, answers: Mapping[str, Any], code: str) -> tuple[str | None, str | None]:
     codes = [s.code for s in visible(domain, answers)]
     if code not in codes:
         return (codes[-1] if codes else None), None
@@ -120,8 +119,8 @@ class PageResult:
 
 
 def save_page(
-    response: Response,
-    domain: DomainVersion,
+    response: SurveyResponse,
+    domain: QuestionnaireVersion,
     section: Section,
     form: Mapping[str, list[str]],
     language: str,
@@ -146,13 +145,13 @@ def save_page(
     return PageResult(errors=dict(page.errors) if check else {}, raw=dict(form))
 
 
-def note_page_view(response: Response, section_code: str) -> None:
+def note_page_view(response: SurveyResponse, section_code: str) -> None:
     paradata = dict(response.paradata)
     paradata["viewing"] = [section_code, utcnow().isoformat()]
     response.paradata = paradata
 
 
-def _count_time(response: Response, section_code: str) -> None:
+def _count_time(response: SurveyResponse, section_code: str) -> None:
     paradata = dict(response.paradata)
     viewing = paradata.pop("viewing", None)
     if viewing and viewing[0] == section_code:
@@ -164,7 +163,7 @@ def _count_time(response: Response, section_code: str) -> None:
     response.paradata = paradata
 
 
-def submit(response: Response, domain: DomainVersion) -> None:
+def submit(response: SurveyResponse, domain: QuestionnaireVersion) -> None:
     """Close the response for good: design variables from answers, quality flags, no more resuming."""
     if response.status == ResponseStatus.SUBMITTED.value:
         return
@@ -206,7 +205,7 @@ def choices_for(item: Item, answers: Mapping[str, Any], page_codes: set[str]) ->
 
 
 def choice_groups(
-    domain: DomainVersion, item: Item, choices: list[Choice], language: str
+    domain: QuestionnaireVersion, item: Item, choices: list[Choice], language: str
 ) -> list[tuple[str, str, list[Choice]]]:
     """(parent code, parent label, choices) in the parent list's order, for a cascading select."""
     parent_list = domain.item(item.choice_filter).choices if item.choice_filter else None
@@ -222,7 +221,7 @@ def choice_groups(
     return result
 
 
-def straightlined(domain: DomainVersion, answers: Mapping[str, Any]) -> bool:
+def straightlined(domain: QuestionnaireVersion, answers: Mapping[str, Any]) -> bool:
     """A matrix of three or more rows answered with one and the same substantive choice."""
     for item in domain.items:
         if item.type != "matrix" or len(item.rows) < 3:
@@ -237,7 +236,7 @@ def straightlined(domain: DomainVersion, answers: Mapping[str, Any]) -> bool:
     return False
 
 
-def resume(response: Response) -> str:
+def resume(response: SurveyResponse) -> str:
     """A fresh link token (the old link stops working); the resume code stays the same."""
     token = new_token()
     response.access_token_hash = digest(token)

@@ -9,10 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, InvitationStatus, Response, ResponseStatus
+from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, SurveyResponse
 from surveyapp.questionnaire import routing
-from surveyapp.questionnaire.model import Item
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import flow
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
@@ -34,7 +33,7 @@ def respondent_helpers() -> dict[str, Any]:
     return {"url_with_language": url_with_language, "item_template": item_template}
 
 
-def _language(domain: DomainVersion | None = None) -> str:
+def _language(domain: QuestionnaireVersion | None = None) -> str:
     """The respondent's language for this request, which also drives the interface strings."""
     languages = [lang for lang in (domain.languages if domain else flow.RESPONDENT_LANGUAGES)]
     allowed = [lang for lang in flow.RESPONDENT_LANGUAGES if lang in languages] or list(flow.RESPONDENT_LANGUAGES)
@@ -99,8 +98,8 @@ def invitation_link(token: str) -> ResponseReturnValue:
     return _consent_page(version, invitation)
 
 
-def _response_for(token: str) -> tuple[Response, DomainVersion]:
-    response = db.session.scalar(select(Response).where(Response.access_token_hash == digest(token)))
+def _response_for(token: str) -> tuple[SurveyResponse, QuestionnaireVersion]:
+    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.access_token_hash == digest(token)))
     if response is None:
         abort(404)
     # The response carries the sha256 of its version: once parsed, the version needs no query of its own.
@@ -204,7 +203,7 @@ def page(token: str, section: str) -> ResponseReturnValue:
     return html, (422 if errors else 200)
 
 
-def _page_language(response: Response, domain: DomainVersion) -> str:
+def _page_language(response: SurveyResponse, domain: QuestionnaireVersion) -> str:
     requested = request.args.get("lang")
     if requested in flow.RESPONDENT_LANGUAGES and requested in domain.languages and requested != response.language:
         response.language = requested
@@ -227,7 +226,7 @@ def resume() -> ResponseReturnValue:
     error = None
     if request.method == "POST":
         code = normalise_resume_code(request.form.get("code", ""))
-        response = db.session.scalar(select(Response).where(Response.resume_code == code)) if code else None
+        response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.resume_code == code)) if code else None
         if response is None:
             error = _("This code is not known. Check it and try again: it has 8 letters and digits.")
         elif flow.is_expired(response):

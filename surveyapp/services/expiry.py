@@ -5,15 +5,15 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from surveyapp.extensions import db
-from surveyapp.models import Response, ResponseStatus
+from surveyapp.models import ResponseStatus, SurveyResponse
 from surveyapp.models.base import utcnow
 
 
 def expire_partials() -> int:
     """Mark every in-progress response whose expiry has passed as expired; returns how many."""
     result = db.session.execute(
-        update(Response)
-        .where(Response.status == ResponseStatus.IN_PROGRESS.value, Response.expires_at < utcnow())
+        update(SurveyResponse)
+        .where(SurveyResponse.status == ResponseStatus.IN_PROGRESS.value, SurveyResponse.expires_at < utcnow())
         .values(status=ResponseStatus.EXPIRED.value, resume_code=None, invitation_id=None)
     )
     return int(result.rowcount or 0)

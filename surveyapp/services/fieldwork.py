@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, QuestionnaireVersion, Response, ResponseStatus
+from surveyapp.models import Invitation, ResponseStatus, StoredVersion, SurveyResponse
 from surveyapp.models.base import utcnow
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import QuestionnaireVersion
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Fieldwork:
         return done / self.invited if self.invited else None
 
 
-def fieldwork(row: QuestionnaireVersion, domain: DomainVersion) -> Fieldwork:
+def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
     invitations = dict(
         db.session.execute(
             select(Invitation.status, func.count()).where(Invitation.version_id == row.id).group_by(Invitation.status)
@@ -49,23 +49,25 @@ def fieldwork(row: QuestionnaireVersion, domain: DomainVersion) -> Fieldwork:
     )
     statuses = dict(
         db.session.execute(
-            select(Response.status, func.count()).where(Response.version_id == row.id).group_by(Response.status)
+            select(SurveyResponse.status, func.count())
+            .where(SurveyResponse.version_id == row.id)
+            .group_by(SurveyResponse.status)
         ).all()
     )
     overdue = (
         db.session.scalar(
             select(func.count()).where(
-                Response.version_id == row.id,
-                Response.status == ResponseStatus.IN_PROGRESS.value,
-                Response.expires_at < utcnow(),
+                SurveyResponse.version_id == row.id,
+                SurveyResponse.status == ResponseStatus.IN_PROGRESS.value,
+                SurveyResponse.expires_at < utcnow(),
             )
         )
         or 0
     )
     submitted_rows = db.session.execute(
-        select(Response.submitted_at, Response.language, Response.design, Response.quality_flags).where(
-            Response.version_id == row.id, Response.status == ResponseStatus.SUBMITTED.value
-        )
+        select(
+            SurveyResponse.submitted_at, SurveyResponse.language, SurveyResponse.design, SurveyResponse.quality_flags
+        ).where(SurveyResponse.version_id == row.id, SurveyResponse.status == ResponseStatus.SUBMITTED.value)
     ).all()
     per_day: Counter[date] = Counter()
     per_region: Counter[str] = Counter()
@@ -79,9 +81,9 @@ def fieldwork(row: QuestionnaireVersion, domain: DomainVersion) -> Fieldwork:
             flagged[flag] += 1
     breakoff = dict(
         db.session.execute(
-            select(Response.current_section, func.count())
-            .where(Response.version_id == row.id, Response.status != ResponseStatus.SUBMITTED.value)
-            .group_by(Response.current_section)
+            select(SurveyResponse.current_section, func.count())
+            .where(SurveyResponse.version_id == row.id, SurveyResponse.status != ResponseStatus.SUBMITTED.value)
+            .group_by(SurveyResponse.current_section)
         ).all()
     )
     order = [section.code for section in domain.sections]

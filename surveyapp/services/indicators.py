@@ -30,9 +30,9 @@ from surveyapp.models import (
     IndicatorResult,
     Instrument,
     MarginSet,
-    QuestionnaireVersion,
-    Response,
     ResponseStatus,
+    StoredVersion,
+    SurveyResponse,
     User,
 )
 from surveyapp.services.margins import DIMENSIONS, margin_variables, raking_margins
@@ -53,7 +53,7 @@ class SurveyData:
     frame: pd.DataFrame
     design: Design
     catalogues: dict[str, dict[str, ItemInfo]]  # version row id (as str) -> items
-    versions: list[QuestionnaireVersion]
+    versions: list[StoredVersion]
     margin_set: MarginSet | None
     excluded: dict[str, int] = field(default_factory=dict)
 
@@ -76,7 +76,7 @@ def _text(column: Any) -> Any:
 
 
 def _version_frame(
-    version: QuestionnaireVersion, codes: list[str], catalogue: dict[str, ItemInfo], start: datetime, end: datetime
+    version: StoredVersion, codes: list[str], catalogue: dict[str, ItemInfo], start: datetime, end: datetime
 ) -> pd.DataFrame:
     """The version's responses of the period, one column per needed item (under the version's own code).
 
@@ -108,25 +108,25 @@ def _version_frame(
 def _generic_frame(version_id: int, items: dict[str, tuple[str, str | None]], start: datetime, end: datetime) -> Any:
     """Any database: the JSON paths through SQLAlchemy, one row object per response."""
     answers = {
-        name: _text(Response.answers[(head, row)] if row is not None else Response.answers[head])
+        name: _text(SurveyResponse.answers[(head, row)] if row is not None else SurveyResponse.answers[head])
         for name, (head, row) in items.items()
     }
-    design = {d: _text(Response.design[d]) for d in (*DIMENSIONS, "stratum", "psu")}
+    design = {d: _text(SurveyResponse.design[d]) for d in (*DIMENSIONS, "stratum", "psu")}
     query = (
         select(
-            Response.id.label("response_id"),
-            Response.quality_flags.label("flags"),
-            Response.design["base_weight"].as_float().label("base_weight"),
+            SurveyResponse.id.label("response_id"),
+            SurveyResponse.quality_flags.label("flags"),
+            SurveyResponse.design["base_weight"].as_float().label("base_weight"),
             *(expression.label(f"d:{name}") for name, expression in design.items()),
             *(expression.label(f"i:{name}") for name, expression in answers.items()),
         )
         .where(
-            Response.version_id == version_id,
-            Response.status == ResponseStatus.SUBMITTED.value,
-            Response.submitted_at >= start,
-            Response.submitted_at < end,
+            SurveyResponse.version_id == version_id,
+            SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+            SurveyResponse.submitted_at >= start,
+            SurveyResponse.submitted_at < end,
         )
-        .order_by(Response.id)
+        .order_by(SurveyResponse.id)
     )
     result = db.session.execute(query)
     frame = pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
@@ -234,7 +234,7 @@ def load_survey_data(
         for measure in indicator.definition.measures:
             wanted.setdefault(measure.instrument, set()).update(measure.versions)
     versions = list(
-        db.session.scalars(select(QuestionnaireVersion).join(Instrument).where(Instrument.code.in_(list(wanted))))
+        db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted))))
     )
     versions = [v for v in versions if v.version in wanted[v.instrument.code]]
     if not versions:

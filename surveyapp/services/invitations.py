@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, QuestionnaireVersion
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.models import Invitation, StoredVersion
+from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.services.secrets import digest, new_token
 
 NUMERIC_VARIABLES = {"base_weight"}
@@ -27,7 +27,7 @@ class CreatedInvitation:
     token: str
 
 
-def invitation_variables(domain: DomainVersion) -> list[str]:
+def invitation_variables(domain: QuestionnaireVersion) -> list[str]:
     return [v.name for v in domain.design_variables if v.source == "invitation"]
 
 
@@ -69,7 +69,7 @@ def read_sample(path: Path, variables: Iterable[str]) -> list[dict[str, str]]:
 
 
 def create_invitations(
-    version: QuestionnaireVersion, domain: DomainVersion, rows: list[dict[str, str]], batch: str = ""
+    version: StoredVersion, domain: QuestionnaireVersion, rows: list[dict[str, str]], batch: str = ""
 ) -> list[CreatedInvitation]:
     """Store one invitation per row (only the declared design variables) and return the secret tokens."""
     variables = invitation_variables(domain)

@@ -36,9 +36,9 @@ from surveyapp.models import (
     ComputationRun,
     IndicatorResult,
     Instrument,
-    QuestionnaireVersion,
-    Response,
     ResponseStatus,
+    StoredVersion,
+    SurveyResponse,
 )
 from surveyapp.questionnaire.shared_lists import read_shared_lists
 
@@ -124,9 +124,7 @@ def _status(row: IndicatorResult | None, trajectory: str | None = None) -> Statu
     return StatusInfo(NO_DATA, trajectory=trajectory, note=note or row.status)
 
 
-def _trajectory(
-    indicator: Indicator, history: dict[int, IndicatorResult], admin: dict[int, float]
-) -> str | None:
+def _trajectory(indicator: Indicator, history: dict[int, IndicatorResult], admin: dict[int, float]) -> str | None:
     """Progress toward the programme's final target over the years known so far (analysis.status).
 
     The years are those computed (``history``) and, for a target set against a base year, that base year's
@@ -305,23 +303,29 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
         for key, sha in info.get("versions", {}).items():
             instrument, version = key.split("/", 1)
             row = db.session.scalar(
-                select(QuestionnaireVersion)
+                select(StoredVersion)
                 .join(Instrument)
-                .where(Instrument.code == instrument, QuestionnaireVersion.version == version)
+                .where(Instrument.code == instrument, StoredVersion.version == version)
             )
             first = last = None
             count = 0
             modes: set[str] = set()
             if row is not None:
                 first, last, count = db.session.execute(
-                    select(func.min(Response.submitted_at), func.max(Response.submitted_at), func.count()).where(
-                        Response.version_id == row.id,
-                        Response.status == ResponseStatus.SUBMITTED.value,
-                        Response.submitted_at >= start,
-                        Response.submitted_at < end,
+                    select(
+                        func.min(SurveyResponse.submitted_at), func.max(SurveyResponse.submitted_at), func.count()
+                    ).where(
+                        SurveyResponse.version_id == row.id,
+                        SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                        SurveyResponse.submitted_at >= start,
+                        SurveyResponse.submitted_at < end,
                     )
                 ).one()
-                modes = set(db.session.scalars(select(Response.mode).where(Response.version_id == row.id).distinct()))
+                modes = set(
+                    db.session.scalars(
+                        select(SurveyResponse.mode).where(SurveyResponse.version_id == row.id).distinct()
+                    )
+                )
             synthetic |= "synthetic" in modes
             samples.append(
                 InstrumentSample(

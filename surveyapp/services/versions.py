@@ -10,13 +10,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import Instrument, QuestionnaireVersion
+from surveyapp.models import Instrument, StoredVersion
 from surveyapp.questionnaire import load_canonical
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import QuestionnaireVersion
 
 
 @lru_cache(maxsize=64)
-def _domain(sha256: str, content: str) -> DomainVersion:
+def _domain(sha256: str, content: str) -> QuestionnaireVersion:
     # Keyed by the hash: a published content never changes, so the parsed object can be shared.
     return load_canonical(content)
 
@@ -24,12 +24,12 @@ def _domain(sha256: str, content: str) -> DomainVersion:
 # The same objects by the hash of their content alone, for callers that know the hash but have not loaded the
 # content (a response carries the sha256 of its version): only a hash that the parsed content really has is
 # entered, so a hit is exactly the content the hash names.
-_BY_SHA256: dict[str, DomainVersion] = {}
+_BY_SHA256: dict[str, QuestionnaireVersion] = {}
 _BY_SHA256_MAX = 64
 _lock = threading.Lock()
 
 
-def domain_of(row: QuestionnaireVersion) -> DomainVersion:
+def domain_of(row: StoredVersion) -> QuestionnaireVersion:
     domain = _domain(row.sha256, row.content)
     if domain.sha256 == row.sha256 and _BY_SHA256.get(row.sha256) is not domain:
         with _lock:
@@ -39,16 +39,16 @@ def domain_of(row: QuestionnaireVersion) -> DomainVersion:
     return domain
 
 
-def cached_domain(sha256: str) -> DomainVersion | None:
+def cached_domain(sha256: str) -> QuestionnaireVersion | None:
     """The parsed version whose content has this sha256, if this process has parsed it already (no query)."""
     return _BY_SHA256.get(sha256)
 
 
-def published(instrument: str, version: str) -> QuestionnaireVersion | None:
+def published(instrument: str, version: str) -> StoredVersion | None:
     return db.session.scalar(
-        select(QuestionnaireVersion)
+        select(StoredVersion)
         .join(Instrument)
-        .where(Instrument.code == instrument, QuestionnaireVersion.version == version)
+        .where(Instrument.code == instrument, StoredVersion.version == version)
     )
 
 
@@ -58,10 +58,10 @@ class PublishedVersion:
 
     id: int
     sha256: str
-    domain: DomainVersion
+    domain: QuestionnaireVersion
 
     @classmethod
-    def of(cls, row: QuestionnaireVersion) -> PublishedVersion:
+    def of(cls, row: StoredVersion) -> PublishedVersion:
         return cls(id=row.id, sha256=row.sha256, domain=domain_of(row))
 
 

@@ -12,11 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
-from surveyapp.models import Response
+from surveyapp.models import SurveyResponse
 from surveyapp.questionnaire import load_version, relevant_items
-from surveyapp.questionnaire.model import Item
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
-from surveyapp.services.publishing import publish
+from surveyapp.questionnaire.model import Item, QuestionnaireVersion
+from surveyapp.services.publish_versions import publish
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRES = ROOT / "questionnaires"
@@ -36,7 +35,7 @@ def readme_example(tmp_path: Path) -> Path:
     return path
 
 
-def publish_file(app: Flask, path: Path) -> DomainVersion:
+def publish_file(app: Flask, path: Path) -> QuestionnaireVersion:
     domain = load_version(path)
     with app.app_context():
         publish(domain)
@@ -44,7 +43,7 @@ def publish_file(app: Flask, path: Path) -> DomainVersion:
     return domain
 
 
-def _value(domain: DomainVersion, item: Item, answers: dict[str, Any], index: int) -> Any:
+def _value(domain: QuestionnaireVersion, item: Item, answers: dict[str, Any], index: int) -> Any:
     if item.choices is not None:
         choices = [c for c in item.choices.choices if not c.special]
         if item.choice_filter:
@@ -67,7 +66,7 @@ def _value(domain: DomainVersion, item: Item, answers: dict[str, Any], index: in
 
 
 def fill(
-    domain: DomainVersion,
+    domain: QuestionnaireVersion,
     section: str,
     answers: dict[str, Any],
     overrides: dict[str, Any] | None = None,
@@ -125,7 +124,11 @@ def post_page(client: FlaskClient, location: str, form: dict[str, list[str]], ac
 
 
 def complete(
-    client: FlaskClient, app: Flask, domain: DomainVersion, location: str, overrides: dict[str, Any] | None = None
+    client: FlaskClient,
+    app: Flask,
+    domain: QuestionnaireVersion,
+    location: str,
+    overrides: dict[str, Any] | None = None,
 ) -> str:
     """Answer every page until the thank-you page; returns its address."""
     answers: dict[str, Any] = {}
@@ -148,12 +151,12 @@ def stored_answers(app: Flask, token: str) -> dict[str, Any]:
     from surveyapp.services.secrets import digest
 
     with app.app_context():
-        response = db.session.query(Response).filter_by(access_token_hash=digest(token)).one()
+        response = db.session.query(SurveyResponse).filter_by(access_token_hash=digest(token)).one()
         return dict(response.answers)
 
 
-def only_response(app: Flask) -> Response:
+def only_response(app: Flask) -> SurveyResponse:
     with app.app_context():
-        [response] = db.session.query(Response).all()
+        [response] = db.session.query(SurveyResponse).all()
         db.session.expunge(response)
         return response

@@ -9,7 +9,7 @@ from flask import Flask
 from surveyapp.demo.population import margin_cells, strata_counts
 from surveyapp.demo.synthetic import responses
 from surveyapp.extensions import db
-from surveyapp.models import QuestionnaireVersion, Response
+from surveyapp.models import StoredVersion, SurveyResponse
 from surveyapp.questionnaire import load_version, relevant_items, validate_answer
 from tests.surveyapp.respond_helpers import QUESTIONNAIRES
 
@@ -66,11 +66,11 @@ def test_demo_init_loads_synthetic_responses(app: Flask) -> None:
     assert "public_safety/2024 in 2024:" in result.output and "synthetic" in result.output
     assert "synthetic administrative figures" in result.output and "police_employees 2025" in result.output
     with app.app_context():
-        assert db.session.query(QuestionnaireVersion).count() >= 7
-        rows = db.session.query(Response).all()
+        assert db.session.query(StoredVersion).count() >= 7
+        rows = db.session.query(SurveyResponse).all()
         assert rows and all(r.mode == "synthetic" and r.paradata["synthetic"] is True for r in rows)
         count = len(rows)
     again = app.test_cli_runner().invoke(args=["demo", "init", "--adults", "120", "--pupils", "60"])
     assert again.exit_code == 0
     with app.app_context():
-        assert db.session.query(Response).count() == count  # nothing is added twice
+        assert db.session.query(SurveyResponse).count() == count  # nothing is added twice

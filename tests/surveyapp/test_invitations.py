@@ -11,13 +11,13 @@ from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
 from surveyapp.models import Invitation
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import QuestionnaireVersion
 from tests.conftest import AuthActions, make_user
 from tests.surveyapp.respond_helpers import complete, csrf, only_response, publish_file, readme_example, start
 
 
 @pytest.fixture
-def example(app: Flask, tmp_path: Path) -> DomainVersion:
+def example(app: Flask, tmp_path: Path) -> QuestionnaireVersion:
     return publish_file(app, readme_example(tmp_path))
 
 
@@ -50,7 +50,7 @@ def create(app: Flask, sample: Path, out: Path) -> tuple[int, str]:
 
 
 def test_invitation_links_carry_the_sample_and_work_once(
-    app: Flask, client: FlaskClient, example: DomainVersion, tmp_path: Path
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion, tmp_path: Path
 ) -> None:
     sample = write_sample(
         tmp_path / "sample.csv",
@@ -85,7 +85,7 @@ def test_invitation_links_carry_the_sample_and_work_once(
 
 
 def test_declined_invitation_is_counted(
-    app: Flask, client: FlaskClient, example: DomainVersion, tmp_path: Path
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion, tmp_path: Path
 ) -> None:
     sample = write_sample(tmp_path / "sample.csv", [{"stratum": "s1"}])
     create(app, sample, tmp_path / "links.csv")
@@ -106,7 +106,9 @@ def test_declined_invitation_is_counted(
         ("stratum\ns1,extra\n", "sample.csv:2: more values than columns"),
     ],
 )
-def test_bad_sample_files(app: Flask, example: DomainVersion, tmp_path: Path, content: str, message: str) -> None:
+def test_bad_sample_files(
+    app: Flask, example: QuestionnaireVersion, tmp_path: Path, content: str, message: str
+) -> None:
     sample = tmp_path / "sample.csv"
     sample.write_text(content, encoding="utf-8")
     code, out = create(app, sample, tmp_path / "links.csv")
@@ -116,7 +118,7 @@ def test_bad_sample_files(app: Flask, example: DomainVersion, tmp_path: Path, co
         assert db.session.query(Invitation).count() == 0
 
 
-def test_unpublished_version_and_existing_output(app: Flask, example: DomainVersion, tmp_path: Path) -> None:
+def test_unpublished_version_and_existing_output(app: Flask, example: QuestionnaireVersion, tmp_path: Path) -> None:
     sample = write_sample(tmp_path / "sample.csv", [{"stratum": "s1"}])
     result = app.test_cli_runner().invoke(
         args=[
@@ -140,7 +142,7 @@ def test_unpublished_version_and_existing_output(app: Flask, example: DomainVers
 
 
 def test_fieldwork_page(
-    app: Flask, client: FlaskClient, auth: AuthActions, example: DomainVersion, tmp_path: Path
+    app: Flask, client: FlaskClient, auth: AuthActions, example: QuestionnaireVersion, tmp_path: Path
 ) -> None:
     sample = write_sample(tmp_path / "sample.csv", [{"stratum": "s1"}, {"stratum": "s2"}, {"stratum": "s3"}])
     create(app, sample, tmp_path / "links.csv")

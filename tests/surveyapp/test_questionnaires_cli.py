@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, QuestionnaireVersion
+from surveyapp.models import AuditEvent, StoredVersion
 from tests.conftest import AuthActions, invoke, make_user
 from tests.surveyapp.respond_helpers import QUESTIONNAIRES
 
@@ -46,7 +46,7 @@ def test_publish_is_idempotent_and_audited(app: Flask) -> None:
     code, again = invoke(app, "questionnaires", "publish", path)
     assert code == 0 and "already published, unchanged" in again
     with app.app_context():
-        assert db.session.query(QuestionnaireVersion).count() == 1
+        assert db.session.query(StoredVersion).count() == 1
         [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "publish")).all()
         assert event.object_id == "public_safety/2024"
 
@@ -55,7 +55,7 @@ def test_changed_published_version_is_refused(app: Flask, tree: Path) -> None:
     path = tree / "public_safety" / "2024.yaml"
     assert invoke(app, "questionnaires", "publish", str(path))[0] == 0
     with app.app_context():
-        stored = db.session.scalar(select(QuestionnaireVersion.content))
+        stored = db.session.scalar(select(StoredVersion.content))
     text = path.read_text(encoding="utf-8")
     path.write_text(
         text.replace("estimated_minutes: 15", "estimated_minutes: 16", 1)
@@ -67,7 +67,7 @@ def test_changed_published_version_is_refused(app: Flask, tree: Path) -> None:
     assert code != 0
     assert "immutable" in out and "new version" in out and "Nothing was published" in out
     with app.app_context():
-        assert db.session.scalar(select(QuestionnaireVersion.content)) == stored
+        assert db.session.scalar(select(StoredVersion.content)) == stored
 
 
 def test_diff_between_shipped_versions(app: Flask) -> None:

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from surveyapp.extensions import db
-from surveyapp.models import QuestionnaireVersion, Response
+from surveyapp.models import StoredVersion, SurveyResponse
 from surveyapp.models.base import utcnow
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import QuestionnaireVersion
 from tests.surveyapp.respond_helpers import (
     QUESTIONNAIRES,
     complete,
@@ -31,27 +31,27 @@ PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 Mobile Safa
 
 
 @pytest.fixture
-def example(app: Flask, tmp_path: Path) -> DomainVersion:
+def example(app: Flask, tmp_path: Path) -> QuestionnaireVersion:
     return publish_file(app, readme_example(tmp_path))
 
 
 def count_responses(app: Flask) -> int:
     with app.app_context():
-        return db.session.query(Response).count()
+        return db.session.query(SurveyResponse).count()
 
 
-def test_consent_page_in_both_languages(client: FlaskClient, example: DomainVersion) -> None:
+def test_consent_page_in_both_languages(client: FlaskClient, example: QuestionnaireVersion) -> None:
     kk = client.get("/q/example/2025?lang=kk").get_data(as_text=True)
     ru = client.get("/q/example/2025?lang=ru").get_data(as_text=True)
     assert "Сауалнама жасырын." in kk and 'lang="kk"' in kk
     assert "Опрос анонимный." in ru and "Я не хочу участвовать" in ru
 
 
-def test_unpublished_version_is_404(client: FlaskClient, example: DomainVersion) -> None:
+def test_unpublished_version_is_404(client: FlaskClient, example: QuestionnaireVersion) -> None:
     assert client.get("/q/example/2099").status_code == 404
 
 
-def test_declining_stores_nothing(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_declining_stores_nothing(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     token = csrf(client, "/q/example/2025?lang=ru")
     page = client.post("/q/example/2025", data={"action": "decline", "lang": "ru", "csrf_token": token})
     assert page.status_code == 200
@@ -59,7 +59,9 @@ def test_declining_stores_nothing(app: Flask, client: FlaskClient, example: Doma
     assert count_responses(app) == 0
 
 
-def test_complete_survey_stores_one_anonymous_response(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_complete_survey_stores_one_anonymous_response(
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion
+) -> None:
     client.environ_base["HTTP_USER_AGENT"] = PHONE
     client.environ_base["REMOTE_ADDR"] = "10.1.2.3"
     first = start(client, "/q/example/2025?lang=kk", lang="kk")
@@ -79,12 +81,12 @@ def test_complete_survey_stores_one_anonymous_response(app: Flask, client: Flask
     assert response.resume_code is None and response.invitation_id is None
     assert response.quality_flags == ["speeding"]  # a test client answers far faster than 60 s
     stored = repr(
-        [getattr(response, c.key) for c in Response.__table__.columns]  # every column of the row
+        [getattr(response, c.key) for c in SurveyResponse.__table__.columns]  # every column of the row
     )
     assert "10.1.2.3" not in stored and "Android" not in stored and "Pixel" not in stored
 
 
-def test_required_question_message_in_chosen_language(client: FlaskClient, example: DomainVersion) -> None:
+def test_required_question_message_in_chosen_language(client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=ru", lang="ru")
     page = post_page(client, first, {})
     assert page.status_code == 422
@@ -93,7 +95,7 @@ def test_required_question_message_in_chosen_language(client: FlaskClient, examp
     assert 'aria-invalid="true"' in body
 
 
-def test_constraint_message_and_bounds(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_constraint_message_and_bounds(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=kk", lang="kk")
     page = post_page(client, first, {"age": ["12"], "region": ["astana"], "district": ["esil"]})
     assert page.status_code == 422
@@ -104,7 +106,7 @@ def test_constraint_message_and_bounds(app: Flask, client: FlaskClient, example:
     assert "Сіз неше жастасыз?" in page.get_data(as_text=True)
 
 
-def test_skip_logic_discards_hidden_answers(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_skip_logic_discards_hidden_answers(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=ru", lang="ru")
     token, _ = page_url(first)
     second = post_page(client, first, fill(example, "about_you", {}, {"age": 40, "region": "almaty"})).location
@@ -118,7 +120,7 @@ def test_skip_logic_discards_hidden_answers(app: Flask, client: FlaskClient, exa
     assert answers["victim_any"] == "no" and "victim_types" not in answers and "victims_count" not in answers
 
 
-def test_language_switch_keeps_answers(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_language_switch_keeps_answers(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=kk", lang="kk")
     token, section = page_url(first)
     switched = post_page(client, first, {"age": ["33"]}, action="lang:ru")
@@ -132,7 +134,7 @@ def test_language_switch_keeps_answers(app: Flask, client: FlaskClient, example:
     assert response.language == "ru" and response.page_languages == {"about_you": "ru", "safety": "ru"}
 
 
-def test_resume_with_code_on_another_device(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_resume_with_code_on_another_device(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=kk", lang="kk")
     old_token, _ = page_url(first)
     second = post_page(client, first, fill(example, "about_you", {}, {"region": "astana"})).location
@@ -151,7 +153,7 @@ def test_resume_with_code_on_another_device(app: Flask, client: FlaskClient, exa
     assert only_response(app).paradata["resumes"] == 1
 
 
-def test_submission_is_idempotent(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_submission_is_idempotent(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=ru", lang="ru")
     token, _ = page_url(first)
     last = post_page(client, first, fill(example, "about_you", {}, {"region": "astana"})).location
@@ -167,10 +169,10 @@ def test_submission_is_idempotent(app: Flask, client: FlaskClient, example: Doma
     assert submitted.status == "submitted" and submitted.answers["age"] != 99
 
 
-def test_expired_partial_cannot_continue(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_expired_partial_cannot_continue(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=ru", lang="ru")
     with app.app_context():
-        response = db.session.query(Response).one()
+        response = db.session.query(SurveyResponse).one()
         response.expires_at = utcnow() - timedelta(days=1)
         code = response.resume_code
         db.session.commit()
@@ -179,7 +181,7 @@ def test_expired_partial_cannot_continue(app: Flask, client: FlaskClient, exampl
     assert client.post("/resume", data={"code": code, "csrf_token": token}).status_code == 410
 
 
-def test_kazakh_letters_are_stored_exactly(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_kazakh_letters_are_stored_exactly(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=kk", lang="kk")
     token, _ = page_url(first)
     second = post_page(client, first, fill(example, "about_you", {}, {"region": "astana"})).location
@@ -214,7 +216,7 @@ def test_public_safety_can_be_completed_in_russian(app: Flask, client: FlaskClie
 
 
 def test_follow_up_questions_on_the_same_page_are_shown_before_moving_on(
-    app: Flask, client: FlaskClient, example: DomainVersion
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion
 ) -> None:
     first = start(client, "/q/example/2025?lang=ru", lang="ru")
     token, _ = page_url(first)
@@ -242,7 +244,7 @@ def test_follow_up_questions_on_the_same_page_are_shown_before_moving_on(
 
 
 def test_tampered_and_unknown_inputs_are_refused_without_damage(
-    app: Flask, client: FlaskClient, example: DomainVersion
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion
 ) -> None:
     first = start(client, "/q/example/2025?lang=ru", lang="ru")
     token, _ = page_url(first)
@@ -260,7 +262,7 @@ def test_tampered_and_unknown_inputs_are_refused_without_damage(
     assert after.get("region") != "atlantis"
 
 
-def test_oversized_text_is_refused(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_oversized_text_is_refused(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     first = start(client, "/q/example/2025?lang=kk", lang="kk")
     token, _ = page_url(first)
     second = post_page(client, first, fill(example, "about_you", {}, {"region": "astana"})).location
@@ -277,7 +279,7 @@ def test_oversized_text_is_refused(app: Flask, client: FlaskClient, example: Dom
 
 
 def test_respondent_post_without_csrf_token_changes_nothing(
-    app: Flask, client: FlaskClient, example: DomainVersion
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion
 ) -> None:
     first = start(client, "/q/example/2025?lang=ru", lang="ru")
     token, _ = page_url(first)
@@ -290,7 +292,7 @@ def test_respondent_post_without_csrf_token_changes_nothing(
     assert declined.status_code == 400 and count_responses(app) == 1
 
 
-def test_forged_tokens_and_codes(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_forged_tokens_and_codes(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     assert client.get("/s/forged-token/p/about_you").status_code == 404
     assert client.get("/i/forged-invitation").status_code == 404
     token = csrf(client, "/resume?lang=ru")
@@ -299,18 +301,18 @@ def test_forged_tokens_and_codes(app: Flask, client: FlaskClient, example: Domai
     assert count_responses(app) == 0
 
 
-def test_expire_command_closes_overdue_partials(app: Flask, client: FlaskClient, example: DomainVersion) -> None:
+def test_expire_command_closes_overdue_partials(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
     start(client, "/q/example/2025?lang=ru", lang="ru")
     start(app.test_client(), "/q/example/2025?lang=kk", lang="kk")
     with app.app_context():
-        first = db.session.query(Response).order_by(Response.id).first()
+        first = db.session.query(SurveyResponse).order_by(SurveyResponse.id).first()
         first.expires_at = utcnow() - timedelta(days=1)
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["responses", "expire"])
     assert result.exit_code == 0 and "1 unfinished response(s) expired." in result.output
     with app.app_context():
-        statuses = sorted(r.status for r in db.session.query(Response))
-        closed = db.session.query(Response).filter_by(status="expired").one()
+        statuses = sorted(r.status for r in db.session.query(SurveyResponse))
+        closed = db.session.query(SurveyResponse).filter_by(status="expired").one()
         assert statuses == ["expired", "in_progress"] and closed.resume_code is None
 
 
@@ -322,7 +324,7 @@ def _statements(app: Flask) -> list[str]:
 
 
 def test_consent_page_needs_no_query_once_the_version_is_known(
-    app: Flask, client: FlaskClient, example: DomainVersion
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion
 ) -> None:
     assert client.get("/q/example/2025?lang=ru").status_code == 200
     statements = _statements(app)
@@ -335,7 +337,7 @@ def test_consent_page_needs_no_query_once_the_version_is_known(
     stored = only_response(app)
     assert stored.version_sha256 == example.sha256
     with app.app_context():
-        row = db.session.get(QuestionnaireVersion, stored.version_id)
+        row = db.session.get(StoredVersion, stored.version_id)
         assert row is not None and (row.version, row.sha256) == ("2025", example.sha256)
 
 

@@ -12,8 +12,8 @@ from flask import Flask
 from playwright.sync_api import BrowserContext, Page
 
 from surveyapp.extensions import db
-from surveyapp.models import Response
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.models import SurveyResponse
+from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.services.secrets import digest
 from tests.surveyapp.respond_helpers import ROOT, fill, page_url, stored_answers
 
@@ -40,7 +40,7 @@ class Live:
 
     app: Flask
     url: str
-    surveys: dict[str, DomainVersion]
+    surveys: dict[str, QuestionnaireVersion]
 
 
 KAZAKH_LETTERS = "әғқңөұүһі"
@@ -281,8 +281,8 @@ class Respondent:
         return self.page.evaluate(GLYPHS_JS, KAZAKH_LETTERS + KAZAKH_LETTERS.upper())
 
 
-def response_by_token(live: Live, token: str) -> Response:
+def response_by_token(live: Live, token: str) -> SurveyResponse:
     with live.app.app_context():
-        response = db.session.query(Response).filter_by(access_token_hash=digest(token)).one()
+        response = db.session.query(SurveyResponse).filter_by(access_token_hash=digest(token)).one()
         db.session.expunge(response)
         return response

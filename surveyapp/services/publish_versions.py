@@ -8,19 +8,19 @@ from sqlalchemy import select
 
 from surveyapp import audit
 from surveyapp.extensions import db
-from surveyapp.models import Instrument, QuestionnaireVersion, User
+from surveyapp.models import Instrument, StoredVersion, User
 from surveyapp.questionnaire import check_published
-from surveyapp.questionnaire.model import QuestionnaireVersion as DomainVersion
+from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.services.versions import published
 
 
 @dataclass(frozen=True)
 class PublishResult:
-    row: QuestionnaireVersion
+    row: StoredVersion
     created: bool
 
 
-def publish(domain: DomainVersion, user: User | None = None, source: str = "") -> PublishResult:
+def publish(domain: QuestionnaireVersion, user: User | None = None, source: str = "") -> PublishResult:
     """Store ``domain`` as published; publishing the same content again changes nothing."""
     existing = published(domain.instrument, domain.version)
     if existing is not None:
@@ -32,7 +32,7 @@ def publish(domain: DomainVersion, user: User | None = None, source: str = "") -
         db.session.add(instrument)
     instrument.title = domain.title.as_dict()
     instrument.population = domain.population
-    row = QuestionnaireVersion(
+    row = StoredVersion(
         instrument=instrument,
         version=domain.version,
         sha256=domain.sha256,
