@@ -11,7 +11,6 @@ See ``analysis/report/README.md``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 
 from analysis.report.data import (
@@ -35,15 +34,10 @@ from analysis.report.data import (
     Value,
     WeightingInfo,
 )
+from analysis.report.outline.model import Format
 
 Progress = Callable[[int, int, str], None]
 """Called after each step as ``progress(done, total, step_name)``; ``done == total`` at the end."""
-
-
-class Format(StrEnum):
-    PDF = "pdf"
-    XLSX = "xlsx"
-    HTML = "html"
 
 
 def build(report_data: ReportData, format: Format | str, path: str | Path,

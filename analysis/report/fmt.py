@@ -108,6 +108,13 @@ def ci_text(value: Value, unit: Unit, language: str) -> str:
     return f"{low}{separator}{high}"
 
 
+def moe_places(unit: Unit) -> int:
+    """Decimals of a margin of error, the same in the PDF, the workbook and the HTML: the unit's, and at least
+    one. A half-width is rarely a whole number even for a count, so it is treated like any fractional figure of
+    its unit (a mean count keeps one decimal too, see :func:`decimals`)."""
+    return max(1, DECIMALS.get(unit, 1))
+
+
 def unit_text(unit: Unit, language: str) -> str:
     return tr(f"unit.{unit.value}", language)
 

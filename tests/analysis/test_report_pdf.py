@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report import ReportData, build, fmt, pdf
+from analysis.report import Format, ReportData, build, fmt, pdf
+from analysis.report.outline import build_outline
 from tests.analysis import report_fixture
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -81,9 +82,10 @@ def test_a_suppressed_cell_never_shows_a_number(built: tuple) -> None:
     assert "28,1" not in text and "67,2" not in text  # its interval
     assert {"kk": "жасырылған", "ru": "скрыто"}[lang] in text
     # The row itself: the region's name, the word, and dashes where the interval and n would be.
-    a5 = report.indicators[0]
-    row = next(r for r in a5.breakdowns["region"] if r.category == "ulytau")
-    cells = [c.text for c in pdf.breakdown_cells(report, a5, row)]
+    label = next(r.label for r in report.indicators[0].breakdowns["region"] if r.category == "ulytau")
+    regions = next(t for t in build_outline(report).indicators[0].breakdowns if t.key == "region")
+    row = next(r for r in regions.shown_in(Format.PDF).rows if r[0].text == label)
+    cells = [c.text for c in pdf.cells(row)]  # as the PDF draws them
     assert cells[1:] == [{"kk": "жасырылған", "ru": "скрыто"}[lang], "–", "–"]
     assert not re.search(r"\d", " ".join(cells))
 
