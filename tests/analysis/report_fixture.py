@@ -6,6 +6,7 @@ region (A5), a survey score (A9) and an administrative rate (A7). The numbers ar
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from analysis.programme import Direction, Kind, Source, Text, Unit
@@ -154,3 +155,29 @@ def report(language: str = "ru", *, synthetic: bool = True) -> ReportData:
         coordinator="ІІМ" if language == "kk" else "МВД",
         run_id=7,
     )
+
+
+def a12(language: str) -> IndicatorReport:
+    """A survey estimate of a count (an estimated total, in whole people): its margin of error is a whole number
+    too, which is where the formats could round it differently."""
+    return IndicatorReport(
+        code="A12",
+        name=Text(kk="Соңғы 12 айда қылмыс құрбаны болған тұрғындар саны (бағалау)",
+                  ru="Число жителей, ставших жертвами преступлений за последние 12 месяцев (оценка)",
+                  en="Residents who were victims of a crime in the last 12 months (estimate)"),
+        unit=Unit.COUNT, direction=Direction.DECREASE, source=Source.SURVEY,
+        national=Value(412_300.0, se=11_430.0, ci_low=389_900.0, ci_high=434_700.0, n=4210, n_eff=2951.2,
+                       deff=1.4265),
+        status=StatusInfo(NOT_DISTINGUISHABLE),
+        target=TargetInfo(2025, 400_000.0, Kind.LEVEL, value=400_000.0),
+        history=(HistoryPoint(2024, 425_100.0, 401_000.0, 449_200.0, 420_000.0),
+                 HistoryPoint(2025, 412_300.0, 389_900.0, 434_700.0, 400_000.0)),
+        breakdowns={"sex": _rows(SEX, {"m": (219_800.0, 203_100.0, 236_500.0, 1980),
+                                       "f": (192_500.0, 177_300.0, 207_700.0, 2230)}, language)},
+    )
+
+
+def report_with_survey_count(language: str = "ru") -> ReportData:
+    """The report above plus :func:`a12`: every kind of figure the formats round."""
+    base = report(language)
+    return replace(base, indicators=(*base.indicators, a12(language)))
