@@ -1,7 +1,7 @@
 """Command line: ``python -m analysis rake ...`` and ``python -m analysis estimate ...``.
 
-The names, options and JSON shape are a contract other tools rely on (issue 3): change them only with
-them. Bad input exits with status 2 and one line ``error: ...`` on stderr, never a traceback.
+The names, options and JSON shape are a contract other tools (R and shell scripts) rely on: change them only
+with them. Bad input exits with status 2 and one line ``error: ...`` on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="CI method for --proportion (default logit)")
     est.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
     est.add_argument("--format", default="json", choices=["json", "table"], help="output format")
-    targets_cli.register(commands)  # issue 6: programme targets, see analysis/targets_cli.py
+    targets_cli.register(commands)  # kept in its own module: it reads programme files, not survey data
     return parser
 
 

@@ -1,7 +1,7 @@
 """Where an indicator stands against its target: yearly status, trajectory toward the final target, and the
 disclosure decision for a breakdown cell. Pure functions over numbers; rules in analysis/programmes/README.md.
 
-Yearly status (issue 6): *achieved* when the whole confidence interval is on the good side of the target,
+Yearly status: *achieved* when the whole confidence interval is on the good side of the target,
 *not achieved* when the whole interval is on the bad side, *not distinguishable* when the target lies inside
 it. An administrative figure has no sampling error: pass no CI and it is compared directly (its "interval" is
 the point itself, so it is never "not distinguishable").
@@ -220,7 +220,8 @@ def _band(x: float, substantial: float, moderate: float) -> Progress:
 @dataclass(frozen=True, slots=True)
 class DisclosureRule:
     """When a breakdown cell may be shown. ``max_ci_width`` is in the indicator's unit (percentage points for
-    a share); None switches the CI check off. The defaults are this platform's: 30 respondents (issue 6) and
+    a share); None switches the CI check off. The defaults are this platform's: 30 respondents (fewer give
+    a share's CI too wide to read) and
     20 points (a CI of +-10 points says little about a share)."""
 
     min_n: int = 30

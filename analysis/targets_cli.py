@@ -1,6 +1,6 @@
 """``python -m analysis targets [--programme CODE] --format json|table``: the targets of the programme files.
 
-The JSON shape is a contract for other tools (issue 6)::
+The JSON shape is a contract for other tools (dashboards, R scripts)::
 
     {"indicators": [{"programme": ..., "code": ..., "name": {"kk": ..., "ru": ..., "en": ...}, "unit": ...,
                      "source": "survey" | "administrative",

@@ -1,4 +1,5 @@
-"""Benchmark of the analysis engine against svy (issue 3). Not part of the test suite.
+"""Benchmark of the analysis engine against svy (the reference Python library), same data.
+Not part of the test suite.
 
     .venv/bin/python benchmarks/analysis_bench.py [--rows 1000000] [--repeat 5] [--svy-repeat 3]
 

@@ -1,4 +1,4 @@
-"""Benchmark of the indicator computation (issue 6). Not part of the test suite.
+"""Benchmark of the indicator computation at national scale (1M adults). Not part of the test suite.
 
     .venv/bin/python benchmarks/indicators_bench.py [--responses 1000000] [--police 40000] [--repeat 3] [--keep]
 

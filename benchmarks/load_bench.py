@@ -1,4 +1,4 @@
-"""Load benchmark of issue 5, the respondent's path (not a test): the app under gunicorn, driven by wrk.
+"""Load benchmark of the respondent's path (not a test): the app under gunicorn, driven by wrk.
 
     apt-get install -y wrk        # the load tool (Debian package)
     .venv/bin/python benchmarks/load_bench.py [--db postgres sqlite] [--duration 20] [--connections 8]

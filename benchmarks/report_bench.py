@@ -1,7 +1,8 @@
 """Time building the full yearly report (PDF + XLSX) for one programme-year: 17 indicators, 20 regions.
 
 The ReportData is synthetic (random numbers around the real targets of the public-safety programme, the real
-region list); the goal of issue 7 is within 30 s on the project machines. Not a test.
+region list); the goal is within 30 s on the project machines
+(a ministry rebuilds it after every correction). Not a test.
 
     .venv/bin/python benchmarks/report_bench.py [--runs 3] [--lang kk] [--out benchmarks/out]
 """

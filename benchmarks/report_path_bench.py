@@ -1,4 +1,4 @@
-"""Benchmark of issue 7's complete path (not a test): from 1,000,000 stored responses on PostgreSQL to the
+"""Benchmark of the complete yearly path (not a test): from 1,000,000 stored responses on PostgreSQL to the
 yearly report — `flask indicators compute`, then `flask reports build` as PDF and XLSX — within 3 minutes.
 
     .venv/bin/python benchmarks/report_path_bench.py [--responses 1000000] [--repeat 2] [--keep]

@@ -1,4 +1,5 @@
-"""The command-line contract of issue 3: option names, JSON shape, exit status 2 with one line on bad input."""
+"""The command-line contract other tools script against: option names, JSON shape,
+exit status 2 with one line on bad input."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Our numbers against R's survey package (golden/golden.json, made by golden/make_golden.R).
 
-Tolerances from issue 3: estimates 1e-8 relative, standard errors and CI limits 1e-6, raked weights 1e-8.
+Tolerances, tight enough that a changed formula fails and loose enough for floating-point order:
+estimates 1e-8 relative, standard errors and CI limits 1e-6, raked weights 1e-8.
 Where R returns NaN (a proportion of exactly 0 or 1 with the beta method) we deliberately return the
 Clopper-Pearson interval on n instead; those rows check that the interval is inside [0, 1].
 """

@@ -1,4 +1,5 @@
-"""The respondent's path in a real browser (issue 5): a phone in Kazakh and Russian, the children's survey,
+"""The respondent's path in a real browser, as respondents meet it:
+a phone in Kazakh and Russian, the children's survey,
 no JavaScript, the keyboard, and an accessibility sanity check of every page type.
 
 Screenshots of each step go to test-artifacts/browser/.
