@@ -21,9 +21,9 @@ import yaml
 
 from analysis.definition import SurveyDefinition, parse_definition
 from analysis.errors import ProgrammeError
+from analysis.vocabulary import LANGUAGES
 
 PROGRAMME_DIR = Path(__file__).resolve().parent / "programmes"
-LANGUAGES = ("kk", "ru", "en")
 
 
 class Kind(StrEnum):

@@ -7,8 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from analysis.vocabulary import LANGUAGES
+
 DEV_SECRET_KEY = "dev-only-not-for-production"  # noqa: S105 - refused in production by check_production()
-LANGUAGES = ("kk", "ru", "en")
 
 
 class ConfigError(RuntimeError):

@@ -20,8 +20,7 @@ from types import MappingProxyType
 
 from analysis.programme import Direction, Kind, Reading, Source, Text, Unit
 from analysis.status import DisclosureReason, TargetStatus
-
-LANGUAGES = ("kk", "ru", "en")
+from analysis.vocabulary import LANGUAGES
 
 # The status values of analysis.status.TargetStatus (its members compare equal to these strings, so either can
 # be passed), plus "no_data" for a year without a computed value.

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from analysis.status import DisclosureRule
+from analysis.vocabulary import POPULATIONS
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun
@@ -20,7 +21,6 @@ from surveyapp.services.tabular import ImportFileError
 
 margins_cli = CommandGroup("margins", help="Population margins the survey weights are raked to.")
 
-POPULATIONS = ["adults", "pupils", "parents", "police_employees", "service_users"]
 
 
 @margins_cli.command("import")

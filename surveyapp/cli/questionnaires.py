@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from analysis.vocabulary import POPULATIONS
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, StoredVersion
@@ -23,7 +24,6 @@ from surveyapp.questionnaire import (
     version_path,
 )
 from surveyapp.questionnaire.loader import expand_paths
-from surveyapp.questionnaire.model import POPULATIONS
 from surveyapp.questionnaire.xlsform import choice_rows, left_out, survey_rows, write_xlsform
 from surveyapp.questionnaire.xlsform_import import import_xlsform
 from surveyapp.services.publish_versions import publish

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from analysis.report import build
+from analysis.vocabulary import LANGUAGES
 from surveyapp import audit
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
@@ -19,7 +20,7 @@ reports_cli = CommandGroup("reports", help="Yearly indicator reports for ministr
 @reports_cli.command("build")
 @click.option("--programme", required=True, help="Programme code, e.g. public_safety_2024_2028.")
 @click.option("--year", required=True, type=int)
-@click.option("--lang", "language", type=click.Choice(["kk", "ru", "en"]), required=True)
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), required=True)
 @click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "html"]), required=True)
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path))
 @click.option("--draft", is_flag=True, help="Use the latest computed results even if they are not published yet.")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from analysis.errors import ProgrammeError
 from analysis.programme import Programme, load_programme, load_programmes
 from analysis.report import IndicatorReport, ReportData, build, fmt
+from analysis.vocabulary import LANGUAGES
 from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.extensions import db
@@ -146,7 +147,7 @@ def publish(programme: str, year: int) -> ResponseReturnValue:
 @role_required(Role.MINISTRY, Role.RESEARCHER)
 def download(programme: str, year: int, language: str, fmt: str) -> ResponseReturnValue:
     plan = _programme(programme)
-    if fmt not in FORMATS or language not in ("kk", "ru", "en"):
+    if fmt not in FORMATS or language not in LANGUAGES:
         abort(404)
     data = _report(plan, year, language)
     # One file per computation run and language: a run never changes, so the file can be reused.

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from analysis.vocabulary import LANGUAGES
+
 from .diff import diff_versions
 from .errors import InvalidQuestionnaireError, QuestionnaireError
 from .loader import default_root, expand_paths, instrument_versions, load_version, validate_paths, version_path
@@ -30,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old")
     diff.add_argument("new")
     diff.add_argument("--root", type=Path, default=None, help="questionnaires folder")
-    diff.add_argument("--language", default="en", choices=("kk", "ru", "en"), help="language of quoted labels")
+    diff.add_argument("--language", default="en", choices=LANGUAGES, help="language of quoted labels")
     hash_ = commands.add_parser("hash", help="print the sha256 of a version's canonical content")
     hash_.add_argument("path", type=Path)
     return parser

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from analysis.vocabulary import POPULATIONS as POPULATIONS  # re-exported: the validator names the list
+
 from .expression import Expression
 from .text import LocalizedText
 
-POPULATIONS: Final = ("adults", "pupils", "parents", "police_employees", "service_users")
 CONSENT_MODES: Final = ("adult", "child_assent")
 PARENTAL_CONSENT: Final = ("passive", "active")
 SPECIAL_CODES: Final = ("dont_know", "refuse", "not_applicable")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
 
-LANGUAGES: Final = ("kk", "ru", "en")
+from analysis.vocabulary import LANGUAGES, REQUIRED_LANGUAGES
+
 # Kazakh and Russian are what respondents read; English is for researchers.
-REQUIRED_LANGUAGES: Final = ("kk", "ru")
 
 
 @dataclass(frozen=True, slots=True)
