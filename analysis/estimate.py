@@ -254,8 +254,8 @@ def _estimate(
     numerator = np.bincount(domain, weights=wd * a, minlength=d)[:n_domains]
 
     if kind is _Kind.TOTAL:
-        estimate = numerator
-        u = a
+        estimate: np.ndarray = numerator
+        u: np.ndarray = a
     else:
         if b is None:
             denominator = weight_total

@@ -100,7 +100,7 @@ def _rowwise_variance(design: Design, wu: np.ndarray, domain: np.ndarray, n_doma
     deviation = wu - np.concatenate([mean, np.zeros((n_strata, 1))], axis=1)[design.stratum, domain]
     inside = np.bincount(key, weights=deviation * deviation, minlength=n_strata * width)
     centred_ss = inside.reshape(shape)[:, :n_domains] + (n_h[:, None] - members) * mean * mean
-    raw_ss = centred_ss
+    raw_ss: np.ndarray = centred_ss
     if (n_h == 1).any():
         raw_ss = np.bincount(key, weights=wu * wu, minlength=n_strata * width).reshape(shape)[:, :n_domains]
     return _combine_strata(design, centred_ss, stratum_sum, raw_ss)
@@ -139,8 +139,8 @@ def domain_degrees_of_freedom(
         members = np.bincount(design.stratum * width + domain, minlength=design.n_strata * width)
         members = members.reshape(design.n_strata, width)[:, :n_domains]
         return (members.sum(axis=0) - (members > 0).sum(axis=0)).astype(np.int64)
-    present = np.bincount(design.psu * width + domain, minlength=design.n_psu * width)
-    present = present.reshape(design.n_psu, width)[:, :n_domains] > 0
+    counts = np.bincount(design.psu * width + domain, minlength=design.n_psu * width)
+    present = counts.reshape(design.n_psu, width)[:, :n_domains] > 0
     psus = present.sum(axis=0)
     strata = (np.add.reduceat(present.astype(np.int64), design.stratum_psu_start, axis=0) > 0).sum(axis=0)
     return (psus - strata).astype(np.int64)

@@ -390,7 +390,7 @@ def _margin_error(cell_weight: np.ndarray, cell_codes: list[np.ndarray], targets
 
 
 def _values(data: pd.DataFrame | None, column: Column, what: str) -> np.ndarray:
-    n = len(data) if data is not None else len(column)  # type: ignore[arg-type]
+    n = len(data) if data is not None else len(column)
     return to_float(resolve(data, column, n, what), label(column, what))
 
 

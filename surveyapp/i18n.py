@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
-from flask.wrappers import Response
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from surveyapp.extensions import babel
 
@@ -38,7 +38,9 @@ def init_app(app: Flask) -> None:
     def remember_language(response: Response) -> Response:
         # A ?lang= choice is remembered like one made with the language switcher.
         lang = request.args.get("lang")
-        if lang in app.config["LANGUAGES"] and request.cookies.get(app.config["LANGUAGE_COOKIE"]) != lang:
+        if lang is None or lang not in app.config["LANGUAGES"]:
+            return response
+        if request.cookies.get(app.config["LANGUAGE_COOKIE"]) != lang:
             remember(response, lang)
         return response
 

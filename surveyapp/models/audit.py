@@ -12,7 +12,7 @@ from surveyapp.extensions import db
 from surveyapp.models.base import utcnow
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+class AuditEvent(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from surveyapp.extensions import db
 from surveyapp.models.base import utcnow
 
 
-class MarginSet(db.Model):  # type: ignore[name-defined,misc]
+class MarginSet(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """Population totals for one year and population, by region × sex × age group × settlement."""
 
     __tablename__ = "margin_set"
@@ -28,7 +28,7 @@ class MarginSet(db.Model):  # type: ignore[name-defined,misc]
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class AdminFigure(db.Model):  # type: ignore[name-defined,misc]
+class AdminFigure(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """A yearly administrative statistic of an indicator, nationally (region '') or for one region."""
 
     __tablename__ = "admin_figure"
@@ -48,7 +48,7 @@ class AdminFigure(db.Model):  # type: ignore[name-defined,misc]
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class ComputationRun(db.Model):  # type: ignore[name-defined,misc]
+class ComputationRun(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """One `flask indicators compute` for a programme and year, with what went into it."""
 
     __tablename__ = "computation_run"
@@ -65,7 +65,7 @@ class ComputationRun(db.Model):  # type: ignore[name-defined,misc]
     results: Mapped[list[IndicatorResult]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
 
-class IndicatorResult(db.Model):  # type: ignore[name-defined,misc]
+class IndicatorResult(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """One estimate: an indicator nationally (breakdown '') or in one category of a breakdown."""
 
     __tablename__ = "indicator_result"

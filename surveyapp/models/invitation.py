@@ -21,7 +21,7 @@ class InvitationStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Invitation(db.Model):  # type: ignore[name-defined,misc]
+class Invitation(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """Only the token's hash is kept, and no link to the response: answers stay anonymous.
 
     The sample variables (region, stratum, PSU, base weight, ...) are copied into the response's design when

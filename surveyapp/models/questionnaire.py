@@ -12,7 +12,7 @@ from surveyapp.extensions import db
 from surveyapp.models.base import utcnow
 
 
-class Instrument(db.Model):  # type: ignore[name-defined,misc]
+class Instrument(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "instrument"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +26,7 @@ class Instrument(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class StoredVersion(db.Model):  # type: ignore[name-defined,misc]
+class StoredVersion(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """A published version: content and sha256 never change once stored."""
 
     __tablename__ = "questionnaire_version"

@@ -20,7 +20,7 @@ class ResponseStatus(enum.StrEnum):
     EXPIRED = "expired"
 
 
-class SurveyResponse(db.Model):  # type: ignore[name-defined,misc]
+class SurveyResponse(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """No IP address, user agent, email or cookie identifier is ever stored here."""
 
     __tablename__ = "response"

@@ -22,7 +22,7 @@ class Role(enum.StrEnum):
     MINISTRY = "ministry"
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +47,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.role in {str(r) for r in roles}
 
 
-class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
+class LoginThrottle(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """Failed logins per (lower-cased) username, kept in the database so every worker sees them."""
 
     __tablename__ = "login_throttle"

@@ -256,11 +256,11 @@ def diff_versions(old: QuestionnaireVersion, new: QuestionnaireVersion) -> Versi
             if change:
                 changed.append(change)
         elif item.renamed_from in old_items:
-            matched_old.add(item.renamed_from)  # type: ignore[arg-type]
-            renamed.append(compare_items(old_items[item.renamed_from], item))  # type: ignore[index]
+            matched_old.add(item.renamed_from)
+            renamed.append(compare_items(old_items[item.renamed_from], item))
         elif item.replaces in old_items:
-            matched_old.add(item.replaces)  # type: ignore[arg-type]
-            replaced.append(compare_items(old_items[item.replaces], item))  # type: ignore[index]
+            matched_old.add(item.replaces)
+            replaced.append(compare_items(old_items[item.replaces], item))
         else:
             added.append(item)
     removed = [item for code, item in old_items.items() if code not in matched_old]

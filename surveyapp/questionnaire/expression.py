@@ -306,13 +306,13 @@ def _arithmetic(op: str, left: Any, right: Any) -> int | float | None:
         return None
     match op:
         case "+":
-            return left + right  # type: ignore[no-any-return]
+            return left + right
         case "-":
-            return left - right  # type: ignore[no-any-return]
+            return left - right
         case "*":
-            return left * right  # type: ignore[no-any-return]
+            return left * right
         case _:
-            return None if right == 0 else left / right  # type: ignore[no-any-return]
+            return None if right == 0 else left / right
 
 
 def lookup(answers: Mapping[str, Any], name: Name) -> Any:
