@@ -80,6 +80,10 @@ def visible_sections(version: QuestionnaireVersion, answers: Mapping[str, Any]) 
     return [section for section in version.sections if any(item.code in shown for item in section.items)]
 
 
+# Errors of a type's own bounds (min/max, earliest/latest date), which a constraint message may restate.
+BOUND_ERRORS = frozenset({"min", "max", "date_min", "date_max"})
+
+
 def _message(error: AnswerError, language: str) -> str:
     params = {k: v.get(language) if isinstance(v, LocalizedText) else v for k, v in error.params.items()}
     return render(error.key, language, **params)
@@ -95,7 +99,14 @@ def validate_answer(
     answers = answers or {}
     if value is None:
         return [render("required", language)] if item.required else []
-    errors = [_message(error, language) for error in qtype.validate(item, value, today)]
+    # A designer's constraint message usually restates the item's bounds in the respondent's terms
+    # ("for pupils aged 12-17"); it beats the generic "minimum value: 12" for the same rule.
+    designed = item.constraint_message.get(language) if item.constraint_message else ""
+    errors = []
+    for error in qtype.validate(item, value, today):
+        message = designed if designed and error.key in BOUND_ERRORS else _message(error, language)
+        if message not in errors:
+            errors.append(message)
     if item.required and not qtype.is_complete(item, value):
         errors.append(render("required_rows", language))
     if not errors and item.choice_filter and item.choices is not None:
@@ -104,8 +115,7 @@ def validate_answer(
         if any((choice := item.choices.get(code)) is None or choice.parent != parent for code in codes):
             errors.append(render("not_a_choice", language))
     if not errors and item.constraint is not None and not item.constraint.is_true({**answers, item.code: value}, value):
-        message = item.constraint_message.get(language) if item.constraint_message else ""
-        errors.append(message or render("constraint", language))
+        errors.append(designed or render("constraint", language))
     return errors
 
 

@@ -95,3 +95,21 @@ def test_question_type_exports(example: QuestionnaireVersion) -> None:
     assert row["label::Kazakh (kk)"] == "Қандай қылмыс?"
     district = QUESTION_TYPES["single_choice"].xlsform_rows(example.item("district"))[0]
     assert district["choice_filter"] == "parent=${region}"
+
+
+def test_the_designers_constraint_message_beats_the_generic_bound_message() -> None:
+    from pathlib import Path
+
+    from surveyapp.questionnaire import load_version
+
+    pupils = load_version(Path(__file__).resolve().parents[3] / "questionnaires/child_protection/2024.yaml")
+    section = next(s.code for s in pupils.sections if any(i.code == "age" for i in s.items))
+    for lang, expected in (
+        ("kk", "Бұл сауалнама 12–17 жастағы оқушыларға арналған."),
+        ("ru", "Этот опрос предназначен для школьников 12–17 лет."),
+    ):
+        for typed in ("11", "18"):
+            _, errors = validate_page(pupils, section, {"age": [typed]}, {}, lang)
+            assert errors["age"] == expected, (lang, typed, errors)
+    _, errors = validate_page(pupils, section, {"age": ["twelve"]}, {}, "ru")
+    assert errors["age"] != "Этот опрос предназначен для школьников 12–17 лет."  # not a number: the type's message
