@@ -14,6 +14,7 @@ from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import flow
+from surveyapp.respond.consent import skip_rule
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
 from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
 
@@ -74,7 +75,10 @@ def _consent_page(version: PublishedVersion, invitation: Invitation | None) -> R
         else:
             error = _("Choose whether you agree to take part.")
     status = 400 if error else 200
-    return render_template("respond/start.html", domain=domain, lang=lang, error=error, invitation=invitation), status
+    page = render_template(
+        "respond/start.html", domain=domain, lang=lang, error=error, invitation=invitation, skip=skip_rule(domain, lang)
+    )
+    return page, status
 
 
 @bp.route("/q/<instrument>/<version>", methods=["GET", "POST"])

@@ -346,3 +346,17 @@ def test_a_version_published_after_a_404_is_found(app: Flask, client: FlaskClien
     assert client.get("/q/example/2025").status_code == 404  # a miss is not remembered
     publish_file(app, path)
     assert client.get("/q/example/2025").status_code == 200
+
+
+def test_consent_says_how_a_question_is_skipped(app: Flask, client: FlaskClient) -> None:
+    # The consent promises "skip any question" while every question is required: the page names the answer that
+    # skips one and counts the questions that cannot be skipped (age, region, district, settlement, sex).
+    publish_file(app, QUESTIONNAIRES / "public_safety" / "2024.yaml")
+    ru = client.get("/q/public_safety/2024?lang=ru").get_data(as_text=True)
+    assert "Чтобы пропустить вопрос, выберите «Предпочитаю не отвечать»." in ru
+    assert "В 5 вопросах такого варианта нет, на них нужно ответить." in ru
+    kk = client.get("/q/public_safety/2024?lang=kk").get_data(as_text=True)
+    assert "Сұрақты өткізіп жіберу үшін «Жауап бергім келмейді» нұсқасын таңдаңыз." in kk
+    publish_file(app, QUESTIONNAIRES / "child_protection" / "2024.yaml")
+    pupils = client.get("/q/child_protection/2024?lang=kk").get_data(as_text=True)
+    assert "нұсқасын таңда." in pupils and "таңдаңыз" not in pupils.split('class="skip-rule"')[1].split("</p>")[0]
