@@ -16,6 +16,7 @@ from surveyapp.models.base import utcnow
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.design_values import design_from_answers
 from surveyapp.questionnaire.model import Choice, Item, QuestionnaireVersion, Section
+from surveyapp.questionnaire.question_types import question_type
 from surveyapp.services.secrets import digest, new_resume_code, new_token
 from surveyapp.services.versions import PublishedVersion
 
@@ -100,8 +101,18 @@ def is_expired(response: SurveyResponse) -> bool:
     )
 
 
+def closing_section(domain: QuestionnaireVersion) -> Section | None:
+    """A last page of notes only (a thank-you, the helplines) is shown once the answers are sent: above the
+    submit button it thanks a respondent who may close the tab before sending."""
+    if len(domain.sections) < 2:
+        return None
+    last = domain.sections[-1]
+    return last if not any(question_type(item).has_answer for item in last.items) else None
+
+
 def visible(domain: QuestionnaireVersion, answers: Mapping[str, Any]) -> list[Section]:
-    return routing.visible_sections(domain, answers)
+    closing = closing_section(domain)
+    return [section for section in routing.visible_sections(domain, answers) if section is not closing]
 
 
 def neighbours(domain: QuestionnaireVersion, answers: Mapping[str, Any], code: str) -> tuple[str | None, str | None]:
@@ -164,13 +175,13 @@ def _count_time(response: SurveyResponse, section_code: str) -> None:
 
 
 def submit(response: SurveyResponse, domain: QuestionnaireVersion) -> None:
-    """Close the response for good: design variables from answers, quality flags, no more resuming."""
+    """Close the response for good: design variables from answers, quality flags, no more resuming. The
+    resume code stays with it, so its holder is told the answers were sent rather than "code not known"."""
     if response.status == ResponseStatus.SUBMITTED.value:
         return
     now = utcnow()
     response.status = ResponseStatus.SUBMITTED.value
     response.submitted_at = now
-    response.resume_code = None
     if response.invitation_id is not None:
         invitation = db.session.get(Invitation, response.invitation_id)
         if invitation is not None:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from surveyapp.extensions import db
@@ -221,7 +222,8 @@ def done(token: str) -> ResponseReturnValue:
     if response.status != ResponseStatus.SUBMITTED.value:
         return redirect(url_for("respond.current", token=token))
     g.respondent_language = response.language
-    return render_template("respond/done.html", domain=domain, lang=response.language)
+    closing = flow.closing_section(domain)
+    return render_template("respond/done.html", domain=domain, lang=response.language, closing=closing)
 
 
 @bp.route("/resume", methods=["GET", "POST"])
@@ -231,8 +233,16 @@ def resume() -> ResponseReturnValue:
     if request.method == "POST":
         code = normalise_resume_code(request.form.get("code", ""))
         response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.resume_code == code)) if code else None
+        pupil = request.values.get("pupil") == "1"
         if response is None:
-            error = _("This code is not known. Check it and try again: it has 8 letters and digits.")
+            error = (
+                pgettext("pupil", "This code is not known. Check it and try again: it has 8 letters and digits.")
+                if pupil
+                else _("This code is not known. Check it and try again: it has 8 letters and digits.")
+            )
+        elif response.status == ResponseStatus.SUBMITTED.value:
+            domain = domain_of(response.version)
+            return render_template("respond/already_sent.html", domain=domain, lang=lang)
         elif flow.is_expired(response):
             domain = domain_of(response.version)
             return render_template("respond/expired.html", domain=domain, lang=lang), 410
