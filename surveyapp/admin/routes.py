@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from surveyapp import audit
 from surveyapp.access import role_required
+from surveyapp.admin.trail import TrailFilter, action_label, actor_kind, actor_label, actor_name, details_text, to_csv
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Role, User
+from surveyapp.models.base import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -16,13 +19,38 @@ PAGE_SIZE = 50
 @bp.get("/audit")
 @role_required(Role.ADMIN)
 def audit_events() -> ResponseReturnValue:
-    action = request.args.get("action", "").strip()
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if action:
-        query = query.where(AuditEvent.action == action)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    wanted = TrailFilter.from_args(request.args.to_dict())
+    page = db.paginate(wanted.query(), per_page=PAGE_SIZE, error_out=False)
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
-    return render_template("admin/audit.html", page=page, action=action, actions=actions)
+    actors = db.session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)).all()
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        wanted=wanted,
+        actions=sorted(actions, key=action_label),
+        actors=[(a, actor_name(a)) for a in actors],
+        action_label=action_label,
+        actor_label=actor_label,
+        actor_kind=actor_kind,
+        details_text=details_text,
+    )
+
+
+@bp.get("/audit.csv")
+@role_required(Role.ADMIN)
+def audit_csv() -> ResponseReturnValue:
+    wanted = TrailFilter.from_args(request.args.to_dict())
+    events = db.session.scalars(wanted.query()).all()
+    body = to_csv(events)
+    # Who took a copy of the trail, and of which part, is itself part of the trail.
+    audit.record("audit_export", "audit", "", {"rows": len(events), **wanted.args()})
+    db.session.commit()
+    name = f"audit-{utcnow():%Y%m%d-%H%M%S}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 @bp.get("/users")

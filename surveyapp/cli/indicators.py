@@ -15,7 +15,7 @@ from surveyapp.models import ComputationRun
 from surveyapp.services.admin_figures import import_figures
 from surveyapp.services.indicators import ComputeError, compute
 from surveyapp.services.margins import import_margins
-from surveyapp.services.publish_results import publish_run
+from surveyapp.services.publish_results import REASON_MAX, publish_run, withdraw
 from surveyapp.services.reports import latest_run
 from surveyapp.services.tabular import ImportFileError
 
@@ -119,3 +119,24 @@ def publish_command(programme: str, year: int) -> None:
         click.echo(f"Published run {run.id} ({programme} {year}): ministries can see it now.")
     else:
         click.echo(f"Run {run.id} ({programme} {year}) was already published.")
+
+
+@indicators_cli.command("withdraw")
+@click.option("--programme", required=True)
+@click.option("--year", required=True, type=int)
+@click.option(
+    "--reason", required=True, help="Why ministries must stop seeing these results (kept in the audit trail)."
+)
+def withdraw_command(programme: str, year: int, reason: str) -> None:
+    """Withdraw the published results of PROGRAMME for YEAR: ministries then see nothing for that year (audited)."""
+    if not reason.strip() or len(reason.strip()) > REASON_MAX:
+        raise click.ClickException(f"Give a reason of 1 to {REASON_MAX} characters with --reason.")
+    runs = withdraw(programme, year, reason, None)
+    if not runs:
+        raise click.ClickException(f"{programme} {year} has no published results: nothing to withdraw.")
+    db.session.commit()
+    ids = ", ".join(str(run) for run in runs)
+    click.echo(
+        f"Withdrew {programme} {year} (run {ids}): ministries no longer see this year. "
+        f"To publish again: flask indicators publish --programme {programme} --year {year}"
+    )

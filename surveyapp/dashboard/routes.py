@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -17,7 +17,6 @@ from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.extensions import db
 from surveyapp.models import Role
-from surveyapp.services.publish_results import publish_run
 from surveyapp.services.reports import ReportError, available_years, latest_run, report_data
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -126,21 +125,6 @@ def _chart_svg(data: ReportData, item: IndicatorReport) -> str:
             plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.find("<svg") :]
-
-
-@bp.post("/<programme>/<int:year>/publish")
-@role_required(Role.RESEARCHER)
-def publish(programme: str, year: int) -> ResponseReturnValue:
-    plan = _programme(programme)
-    run = latest_run(plan.code, year, published_only=False)
-    if run is None:
-        abort(404)
-    if publish_run(run, current_user._get_current_object()):
-        db.session.commit()
-        flash(_("The %(year)d results are published: ministries can see them now.", year=year), "info")
-    else:
-        flash(_("These results were already published."), "info")
-    return redirect(url_for("dashboard.scorecard", programme=plan.code, year=year))
 
 
 @bp.get("/<programme>/<int:year>/report.<language>.<fmt>")

@@ -15,6 +15,8 @@ from surveyapp.questionnaire.history import version_sort_key
 from surveyapp.questionnaire.loader import expand_paths
 from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.questionnaire.xlsform import xlsform_workbook
+from surveyapp.research.diff_view import diff_page, kind_label
+from surveyapp.research.labels import flag_label, invitation_label, language, page_title
 from surveyapp.services.fieldwork import fieldwork
 from surveyapp.services.versions import domain_of, published
 
@@ -59,20 +61,33 @@ def _domain(instrument: str, version: str) -> tuple[QuestionnaireVersion, Stored
 @bp.get("/questionnaires")
 @role_required(Role.RESEARCHER)
 def questionnaires() -> ResponseReturnValue:
-    rows = db.session.scalars(
-        select(StoredVersion).join(StoredVersion.instrument).order_by(Instrument.code)
-    ).all()
+    rows = db.session.scalars(select(StoredVersion).join(StoredVersion.instrument).order_by(Instrument.code)).all()
     catalogue: dict[str, dict[str, StoredVersion | None]] = {}
     for row in rows:
         catalogue.setdefault(row.instrument.code, {})[row.version] = row
     root = _root()
     for path in expand_paths([root]) if root.exists() else []:
         catalogue.setdefault(path.parent.name, {}).setdefault(path.stem, None)
+    lang = language()
     ordered = {
         code: dict(sorted(versions.items(), key=lambda kv: version_sort_key(kv[0])))
-        for code, versions in sorted(catalogue.items())
+        for code, versions in catalogue.items()
     }
-    return render_template("research/questionnaires.html", catalogue=ordered)
+    titles = {code: _title(code, versions, lang) for code, versions in ordered.items()}
+    by_title = dict(sorted(ordered.items(), key=lambda kv: (titles[kv[0]].casefold(), kv[0])))
+    return render_template("research/questionnaires.html", catalogue=by_title, titles=titles)
+
+
+def _title(instrument: str, versions: dict[str, StoredVersion | None], lang: str) -> str:
+    """The newest version's title in the interface language (the code when no version can be read)."""
+    for version, row in reversed(versions.items()):
+        if row is not None:
+            return domain_of(row).title.get(lang) or instrument
+        try:
+            return load_version(version_path(instrument, version, _root())).title.get(lang) or instrument
+        except QuestionnaireError:
+            continue
+    return instrument
 
 
 @bp.get("/questionnaires/<instrument>/<version>")
@@ -103,12 +118,18 @@ def diff(instrument: str) -> ResponseReturnValue:
     old, new = request.args.get("from", ""), request.args.get("to", "")
     if not old or not new:
         abort(400)
-    before, _ = _domain(instrument, old)
-    after, _ = _domain(instrument, new)
-    lang = request.args.get("lang", "en")
-    changes = diff_versions(before, after)
+    before, _row = _domain(instrument, old)
+    after, _row = _domain(instrument, new)
+    lang = language()
+    page = diff_page(diff_versions(before, after), before, after, lang)
     return render_template(
-        "research/diff.html", instrument=instrument, old=old, new=new, text=changes.format_text(lang), lang=lang
+        "research/diff.html",
+        instrument=instrument,
+        title=after.title.get(lang),
+        old=old,
+        new=new,
+        page=page,
+        kind_label=kind_label,
     )
 
 
@@ -119,4 +140,12 @@ def fieldwork_view(instrument: str, version: str) -> ResponseReturnValue:
     if row is None:
         abort(404)
     domain = domain_of(row)
-    return render_template("research/fieldwork.html", domain=domain, row=row, figures=fieldwork(row, domain))
+    return render_template(
+        "research/fieldwork.html",
+        domain=domain,
+        row=row,
+        figures=fieldwork(row, domain),
+        flag_label=flag_label,
+        invitation_label=invitation_label,
+        page_title=page_title,
+    )

@@ -138,7 +138,9 @@ def test_dashboard_roles_and_publication(computed: Flask, client: FlaskClient, a
 
     token = re.search(r'name="csrf_token" value="([^"]+)"', token_page).group(1)
     assert ministry.post(f"/dashboard/{PROGRAMME}/2025/publish", data={"csrf_token": token}).status_code in {400, 403}
-    published = client.post(f"/dashboard/{PROGRAMME}/2025/publish", data={"csrf_token": token})
+    confirm = client.get(f"/dashboard/{PROGRAMME}/2025/publish").get_data(as_text=True)
+    run = re.search(r'name="run" value="(\d+)"', confirm).group(1)
+    published = client.post(f"/dashboard/{PROGRAMME}/2025/publish", data={"csrf_token": token, "run": run})
     assert published.status_code == 302
     with computed.app_context():
         events = db.session.query(AuditEvent).filter_by(action="results_publish", actor="saule").all()
