@@ -7,7 +7,7 @@ is a dict row -> code. Rules only look backwards, so one pass in questionnaire o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from .errors import AnswerError
@@ -109,24 +109,6 @@ def validate_answer(
     return errors
 
 
-def _raw_value(item: Item, form: Mapping[str, Sequence[str] | str]) -> Any:
-    def values(key: str) -> list[str]:
-        raw = form.get(key)
-        if raw is None:
-            return []
-        return [raw] if isinstance(raw, str) else list(raw)
-
-    if item.type == "matrix":
-        nested = form.get(item.code)
-        if isinstance(nested, Mapping):
-            return dict(nested)
-        return {row.code: (values(f"{item.code}.{row.code}") or [None])[0] for row in item.rows}
-    found = values(item.code)
-    if item.type == "multiple_choice":
-        return found
-    return next((v for v in found if v.strip()), found[0] if found else None)
-
-
 def validate_page(
     version: QuestionnaireVersion,
     section_code: str,
@@ -145,7 +127,7 @@ def validate_page(
         if not qtype.has_answer or not qtype.shown:
             continue
         try:
-            parsed[item.code] = qtype.coerce(item, _raw_value(item, raw_form))
+            parsed[item.code] = qtype.coerce(item, qtype.read_form(item, raw_form))
         except AnswerError as error:
             errors[item.code] = _message(error, language)
             parsed[item.code] = None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,7 +31,12 @@ def respondent_helpers() -> dict[str, Any]:
     def item_template(item: Item) -> str:
         return question_type(item).template
 
-    return {"url_with_language": url_with_language, "item_template": item_template}
+    def field_value(item: Item, raw: Mapping[str, Any], answers: Mapping[str, Any], error: str | None) -> Any:
+        # After an error the field shows what was typed, which may not parse; otherwise the stored answer.
+        typed = question_type(item).redisplay(item, raw) if error else None
+        return answers.get(item.code) if typed is None else typed
+
+    return {"url_with_language": url_with_language, "item_template": item_template, "field_value": field_value}
 
 
 def _language(domain: QuestionnaireVersion | None = None) -> str:

@@ -1,0 +1,138 @@
+"""What every question type implements; the types themselves live in one module per family."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final
+
+from ..errors import AnswerError
+from ..model import Item
+from ..text import LocalizedText
+
+COMMON_KEYS: Final = frozenset(
+    {
+        "code",
+        "type",
+        "label",
+        "hint",
+        "required",
+        "relevant",
+        "constraint",
+        "constraint_message",
+        "renamed_from",
+        "replaces",
+    }
+)
+XLSFORM_LANGUAGE: Final = {"kk": "Kazakh (kk)", "ru": "Russian (ru)", "en": "English (en)"}
+
+
+@dataclass(frozen=True, slots=True)
+class TypeIssue:
+    """A problem in an item's definition; `key` is the YAML key it is about (for the line number)."""
+
+    message: str
+    hint: str = ""
+    key: str | None = None
+
+
+def xlsform_texts(prefix: str, text: LocalizedText | None) -> dict[str, str]:
+    if text is None:
+        return {}
+    return {f"{prefix}::{XLSFORM_LANGUAGE[lang]}": value for lang, value in text.as_dict().items()}
+
+
+# HTML form values as the respondent page submits them: a list of strings per key (or one string).
+FormData = Mapping[str, Any]
+
+
+def form_values(form: FormData, key: str) -> list[str]:
+    raw = form.get(key)
+    if raw is None:
+        return []
+    return [raw] if isinstance(raw, str) else list(raw)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def blank(raw: Any) -> bool:
+    return (
+        raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list | tuple | dict) and not raw)
+    )
+
+
+class QuestionType:
+    name: ClassVar[str]
+    template: ClassVar[str]  # Jinja template under templates/questionnaire/ that renders the item
+    xlsform_type: ClassVar[str]
+    keys: ClassVar[frozenset[str]] = frozenset()  # keys beyond COMMON_KEYS
+    has_answer: ClassVar[bool] = True
+    shown: ClassVar[bool] = True
+    uses_choices: ClassVar[bool] = False
+    # What a bare name of this item yields in an expression: code, codes, number, text, date, rows, any.
+    value_kind: ClassVar[str | None] = None
+
+    @property
+    def allowed_keys(self) -> frozenset[str]:
+        return COMMON_KEYS | self.keys
+
+    def check(self, item: Item) -> list[TypeIssue]:
+        """Problems in the definition that only depend on the item itself."""
+        return []
+
+    def read_form(self, item: Item, form: FormData) -> Any:
+        """This item's raw value among the submitted form fields, before `coerce`."""
+        found = form_values(form, item.code)
+        return next((v for v in found if v.strip()), found[0] if found else None)
+
+    def redisplay(self, item: Item, form: FormData) -> str | None:
+        """What the respondent typed, to show again after an error (so "12,5x" is not lost), or None when the
+        field is drawn from the stored answer instead."""
+        found = form_values(form, item.code)
+        return found[0] if found else None
+
+    def coerce(self, item: Item, raw: Any) -> Any:
+        """Read a submitted value (form strings or already typed); None when empty; AnswerError if bad."""
+        return None if blank(raw) else raw
+
+    def validate(self, item: Item, value: Any, today: dt.date | None = None) -> list[AnswerError]:
+        """Type rules (choice codes, bounds, lengths) for a non-empty coerced value."""
+        return []
+
+    def is_complete(self, item: Item, value: Any) -> bool:
+        return not blank(value)
+
+    def export_columns(self, item: Item) -> list[str]:
+        return [item.code] if self.has_answer else []
+
+    def export_values(self, item: Item, value: Any) -> dict[str, Any]:
+        columns = self.export_columns(item)
+        return {columns[0]: value} if columns else {}
+
+    def xlsform_rows(self, item: Item) -> list[dict[str, str]]:
+        row: dict[str, str] = {"type": self.xlsform_type, "name": item.code}
+        row |= xlsform_texts("label", item.label) | xlsform_texts("hint", item.hint)
+        if item.required:
+            row["required"] = "yes"
+        if item.relevant:
+            row["relevant"] = item.relevant.to_xlsform()
+        constraint = self.xlsform_constraint(item)
+        if constraint:
+            row["constraint"] = constraint
+            row |= xlsform_texts("constraint_message", item.constraint_message)
+        if item.choice_filter:
+            row["choice_filter"] = "parent=${" + item.choice_filter + "}"
+        if item.calculation:
+            row["calculation"] = item.calculation.to_xlsform()
+        return [row]
+
+    def xlsform_constraint(self, item: Item) -> str:
+        parts = [f"({item.constraint.to_xlsform()})"] if item.constraint else []
+        parts += self.bound_constraints(item)
+        return " and ".join(parts)
+
+    def bound_constraints(self, item: Item) -> list[str]:
+        return []

@@ -1,0 +1,75 @@
+"""Integer and decimal answers, read with a decimal comma and bounded by min and max."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from ..errors import AnswerError
+from ..model import Item
+from .base import QuestionType, TypeIssue, blank, is_number
+
+
+class _Number(QuestionType):
+    keys = frozenset({"min", "max"})
+    value_kind = "number"
+    integer: ClassVar[bool] = False
+
+    def check(self, item: Item) -> list[TypeIssue]:
+        issues = []
+        for key in ("min", "max"):
+            bound = getattr(item, key)
+            ok = isinstance(bound, int) if self.integer else is_number(bound)
+            if bound is not None and (isinstance(bound, bool) or not ok):
+                kind = "an integer" if self.integer else "a number"
+                issues.append(TypeIssue(f"{key} must be {kind}, got {bound!r}", f"e.g. {key}: 0", key))
+        if is_number(item.min) and is_number(item.max) and item.min > item.max:  # type: ignore[operator]
+            issues.append(TypeIssue(f"min {item.min} is larger than max {item.max}", "swap them", "min"))
+        return issues
+
+    def coerce(self, item: Item, raw: Any) -> Any:
+        if blank(raw):
+            return None
+        if is_number(raw):
+            if self.integer and isinstance(raw, float):
+                if not raw.is_integer():
+                    raise AnswerError("integer")
+                return int(raw)
+            return raw
+        if not isinstance(raw, str):
+            raise AnswerError("integer" if self.integer else "number")
+        # Kazakh and Russian write a decimal comma; spaces group thousands.
+        text = raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            return int(text) if self.integer else float(text)
+        except ValueError:
+            raise AnswerError("integer" if self.integer else "number") from None
+
+    def validate(self, item: Item, value: Any, today: dt.date | None = None) -> list[AnswerError]:
+        errors = []
+        if is_number(item.min) and value < item.min:  # type: ignore[operator]
+            errors.append(AnswerError("min", min=item.min))
+        if is_number(item.max) and value > item.max:  # type: ignore[operator]
+            errors.append(AnswerError("max", max=item.max))
+        return errors
+
+    def bound_constraints(self, item: Item) -> list[str]:
+        parts = []
+        if item.min is not None:
+            parts.append(f". >= {item.min}")
+        if item.max is not None:
+            parts.append(f". <= {item.max}")
+        return parts
+
+
+class Integer(_Number):
+    name = "integer"
+    template = "questionnaire/number.html"
+    xlsform_type = "integer"
+    integer = True
+
+
+class Decimal(_Number):
+    name = "decimal"
+    template = "questionnaire/number.html"
+    xlsform_type = "decimal"

@@ -1,0 +1,36 @@
+"""Items without an answer of their own: a note shown to the respondent and a hidden calculation."""
+
+from __future__ import annotations
+
+from ..model import Item
+from .base import QuestionType, TypeIssue
+
+
+class Note(QuestionType):
+    name = "note"
+    template = "questionnaire/note.html"
+    xlsform_type = "note"
+    has_answer = False
+    value_kind = None
+
+    @property
+    def allowed_keys(self) -> frozenset[str]:
+        return frozenset({"code", "type", "label", "hint", "relevant", "required", "renamed_from", "replaces"})
+
+
+class Calculate(QuestionType):
+    name = "calculate"
+    template = ""
+    xlsform_type = "calculate"
+    keys = frozenset({"calculation"})
+    shown = False
+    value_kind = "any"
+
+    @property
+    def allowed_keys(self) -> frozenset[str]:
+        return frozenset({"code", "type", "label", "calculation", "relevant", "renamed_from", "replaces"})
+
+    def check(self, item: Item) -> list[TypeIssue]:
+        if item.calculation is None:
+            return [TypeIssue("has no calculation", 'add `calculation: "..."`', "calculation")]
+        return []
