@@ -34,7 +34,7 @@ def _walk(
             yield section, item, on, kept
             if not on:
                 continue
-            if item.type == "calculate" and item.calculation is not None:
+            if item.calculation is not None:  # only calculate items may have one
                 value = item.calculation.evaluate(kept)
                 if value is not None:
                     kept[item.code] = value
@@ -139,7 +139,7 @@ def validate_page(
     for sec, item, on, kept in _walk(version, merged):
         if sec.code != section_code or not on:
             continue
-        if item.type == "calculate" and item.calculation is not None:
+        if item.calculation is not None:  # only calculate items may have one
             value = item.calculation.evaluate(kept)
             if value is not None:
                 result[item.code] = value

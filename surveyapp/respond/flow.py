@@ -16,6 +16,7 @@ from surveyapp.models.base import utcnow
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.design_values import design_from_answers
 from surveyapp.questionnaire.model import Choice, Item, QuestionnaireVersion, Section
+from surveyapp.questionnaire.question_types import question_type
 from surveyapp.services.secrets import digest, new_resume_code, new_token
 from surveyapp.services.versions import PublishedVersion
 
@@ -224,7 +225,7 @@ def choice_groups(
 def straightlined(domain: QuestionnaireVersion, answers: Mapping[str, Any]) -> bool:
     """A matrix of three or more rows answered with one and the same substantive choice."""
     for item in domain.items:
-        if item.type != "matrix" or len(item.rows) < 3:
+        if question_type(item).value_kind != "rows" or len(item.rows) < 3:
             continue
         value = answers.get(item.code)
         if not isinstance(value, dict) or len(value) < len(item.rows):

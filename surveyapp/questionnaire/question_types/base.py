@@ -74,6 +74,10 @@ class QuestionType:
     uses_choices: ClassVar[bool] = False
     # What a bare name of this item yields in an expression: code, codes, number, text, date, rows, any.
     value_kind: ClassVar[str | None] = None
+    # Whether a design variable (stratum, cluster, domain) may take its values from this item, and whether
+    # that variable may cut them into `groups:` (only numbers can be cut into ranges).
+    design_source: ClassVar[bool] = False
+    design_groups: ClassVar[bool] = False
 
     @property
     def allowed_keys(self) -> frozenset[str]:
@@ -101,6 +105,11 @@ class QuestionType:
     def validate(self, item: Item, value: Any, today: dt.date | None = None) -> list[AnswerError]:
         """Type rules (choice codes, bounds, lengths) for a non-empty coerced value."""
         return []
+
+    def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
+        """Every value (None for no answer) worth trying when asking whether a rule can be true; `literals` are
+        the constants the rule compares with. None when the values cannot be listed."""
+        return None
 
     def is_complete(self, item: Item, value: Any) -> bool:
         return not blank(value)

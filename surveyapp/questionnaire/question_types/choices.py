@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from ..errors import AnswerError
@@ -39,6 +40,7 @@ class SingleChoice(QuestionType):
     keys = frozenset({"choices", "choice_filter"})
     uses_choices = True
     value_kind = "code"
+    design_source = True
 
     def check(self, item: Item) -> list[TypeIssue]:
         return choice_list_issues(item.choices, needs_values=False)
@@ -58,6 +60,9 @@ class SingleChoice(QuestionType):
         if item.choices is None or value not in item.choices.codes:
             return [AnswerError("not_a_choice")]
         return []
+
+    def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
+        return None if item.choices is None else [None, *item.choices.codes]
 
     def xlsform_rows(self, item: Item) -> list[dict[str, str]]:
         rows = super().xlsform_rows(item)
@@ -91,6 +96,7 @@ class MultipleChoice(SingleChoice):
     xlsform_type = "select_multiple"
     keys = frozenset({"choices", "choice_filter", "min_choices", "max_choices"})
     value_kind = "codes"
+    design_source = False
 
     def check(self, item: Item) -> list[TypeIssue]:
         issues = choice_list_issues(item.choices, needs_values=False)
@@ -135,6 +141,13 @@ class MultipleChoice(SingleChoice):
         if item.max_choices and len(value) > item.max_choices:
             errors.append(AnswerError("max_choices", max_choices=item.max_choices))
         return errors
+
+    def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
+        if item.choices is None or len(item.choices.codes) > 8:
+            return None
+        codes = item.choices.codes
+        subsets = itertools.chain.from_iterable(itertools.combinations(codes, n) for n in range(1, len(codes) + 1))
+        return [None, *(list(s) for s in subsets)]
 
     def export_columns(self, item: Item) -> list[str]:
         return [f"{item.code}_{code}" for code in (item.choices.codes if item.choices else ())]

@@ -30,6 +30,7 @@ class Date(QuestionType):
     xlsform_type = "date"
     keys = frozenset({"min", "max"})
     value_kind = "date"
+    design_source = True
 
     def check(self, item: Item) -> list[TypeIssue]:
         issues = []

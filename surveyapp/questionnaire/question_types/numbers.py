@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any, ClassVar
 
 from ..errors import AnswerError
@@ -14,6 +15,8 @@ class _Number(QuestionType):
     keys = frozenset({"min", "max"})
     value_kind = "number"
     integer: ClassVar[bool] = False
+    design_source = True
+    design_groups = True
 
     def check(self, item: Item) -> list[TypeIssue]:
         issues = []
@@ -52,6 +55,23 @@ class _Number(QuestionType):
         if is_number(item.max) and value > item.max:  # type: ignore[operator]
             errors.append(AnswerError("max", max=item.max))
         return errors
+
+    def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
+        if arithmetic:
+            return None
+        points: set[float] = set()
+        numbers = sorted({v for v in literals if is_number(v)})
+        for low, high in itertools.pairwise(numbers):
+            points.add((low + high) / 2)
+        for value in numbers:
+            points |= {value, value - 1, value + 1, value - 0.5, value + 0.5}
+        low = item.min if isinstance(item.min, int | float) else None
+        high = item.max if isinstance(item.max, int | float) else None
+        points |= {p for p in (low, high) if p is not None} or {0}
+        inside = [p for p in points if (low is None or p >= low) and (high is None or p <= high)]
+        if self.integer:
+            inside = [p for p in inside if float(p).is_integer()]
+        return [None, *sorted(inside)]
 
     def bound_constraints(self, item: Item) -> list[str]:
         parts = []

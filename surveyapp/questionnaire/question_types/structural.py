@@ -25,6 +25,8 @@ class Calculate(QuestionType):
     keys = frozenset({"calculation"})
     shown = False
     value_kind = "any"
+    design_source = True
+    design_groups = True
 
     @property
     def allowed_keys(self) -> frozenset[str]:
