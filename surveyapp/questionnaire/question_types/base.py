@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
 from ..errors import AnswerError
-from ..model import Item
+from ..model import Choice, Item
 from ..text import LocalizedText
 
 COMMON_KEYS: Final = frozenset(
@@ -42,6 +43,9 @@ def xlsform_texts(prefix: str, text: LocalizedText | None) -> dict[str, str]:
         return {}
     return {f"{prefix}::{XLSFORM_LANGUAGE[lang]}": value for lang, value in text.as_dict().items()}
 
+
+# Draws one choice code for a synthetic respondent; the float shifts the respondent's latent level.
+PickChoice = Callable[[list[Choice], float], str]
 
 # HTML form values as the respondent page submits them: a list of strings per key (or one string).
 FormData = Mapping[str, Any]
@@ -109,6 +113,10 @@ class QuestionType:
     def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
         """Every value (None for no answer) worth trying when asking whether a rule can be true; `literals` are
         the constants the rule compares with. None when the values cannot be listed."""
+        return None
+
+    def demo_answer(self, item: Item, choices: list[Choice], rng: random.Random, pick: PickChoice) -> Any:
+        """A synthetic respondent's answer for the demo data, from the choices on offer; None leaves it empty."""
         return None
 
     def is_complete(self, item: Item, value: Any) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from typing import Any
 
 from ..errors import AnswerError
-from ..model import ChoiceList, Item
-from .base import FormData, QuestionType, TypeIssue, blank, form_values, is_number
+from ..model import Choice, ChoiceList, Item
+from .base import FormData, PickChoice, QuestionType, TypeIssue, blank, form_values, is_number
 
 
 def choice_list_issues(choices: ChoiceList | None, needs_values: bool) -> list[TypeIssue]:
@@ -60,6 +61,9 @@ class SingleChoice(QuestionType):
         if item.choices is None or value not in item.choices.codes:
             return [AnswerError("not_a_choice")]
         return []
+
+    def demo_answer(self, item: Item, choices: list[Choice], rng: random.Random, pick: PickChoice) -> Any:
+        return pick(choices, 0.0) if choices else None
 
     def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
         return None if item.choices is None else [None, *item.choices.codes]
@@ -141,6 +145,14 @@ class MultipleChoice(SingleChoice):
         if item.max_choices and len(value) > item.max_choices:
             errors.append(AnswerError("max_choices", max_choices=item.max_choices))
         return errors
+
+    def demo_answer(self, item: Item, choices: list[Choice], rng: random.Random, pick: PickChoice) -> Any:
+        regular = [c for c in choices if not c.special and not c.exclusive]
+        exclusive = [c for c in choices if c.exclusive]
+        if exclusive and rng.random() < 0.35:
+            return [exclusive[0].code]
+        picked = rng.sample(regular, k=min(len(regular), rng.choice((1, 1, 2, 3))))
+        return [c.code for c in choices if c in picked]
 
     def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
         if item.choices is None or len(item.choices.codes) > 8:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Mapping
 from typing import Any
 
 from ..errors import AnswerError
-from ..model import Item
-from .base import FormData, QuestionType, TypeIssue, blank, form_values, xlsform_texts
+from ..model import Choice, Item
+from .base import FormData, PickChoice, QuestionType, TypeIssue, blank, form_values, xlsform_texts
 from .choices import choice_list_issues, choice_value
 
 
@@ -58,6 +59,10 @@ class Matrix(QuestionType):
         if any(key not in rows or code not in codes for key, code in value.items()):
             return [AnswerError("not_a_choice")]
         return []
+
+    def demo_answer(self, item: Item, choices: list[Choice], rng: random.Random, pick: PickChoice) -> Any:
+        # Each row drifts a little from the respondent's level, as real answers to a grid do.
+        return {row.code: pick(choices, rng.gauss(0, 0.5)) for row in item.rows}
 
     def is_complete(self, item: Item, value: Any) -> bool:
         return isinstance(value, Mapping) and all(not blank(value.get(row.code)) for row in item.rows)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from typing import Any, ClassVar
 
 from ..errors import AnswerError
-from ..model import Item
-from .base import QuestionType, TypeIssue, blank, is_number
+from ..model import Choice, Item
+from .base import PickChoice, QuestionType, TypeIssue, blank, is_number
 
 
 class _Number(QuestionType):
@@ -55,6 +56,11 @@ class _Number(QuestionType):
         if is_number(item.max) and value > item.max:  # type: ignore[operator]
             errors.append(AnswerError("max", max=item.max))
         return errors
+
+    def demo_answer(self, item: Item, choices: list[Choice], rng: random.Random, pick: PickChoice) -> Any:
+        low = item.min if isinstance(item.min, int | float) else 0
+        high = item.max if isinstance(item.max, int | float) else low + 10
+        return rng.randint(int(low), int(min(high, low + 10)))
 
     def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
         if arithmetic:
