@@ -41,11 +41,26 @@ def question_type(item: Item) -> QuestionType:
     return QUESTION_TYPES[item.type]
 
 
+def xlsform_import_type(kind: str, appearance: str, numeric_values: bool = False) -> QuestionType | None:
+    """The type an XLSForm row becomes: the one whose own appearance it has (scale, long_text) before the
+    plain one with the same type word; None when no type imports that word."""
+    found = [qt for qt in QUESTION_TYPES.values() if qt.imports_xlsform(kind, appearance, numeric_values)]
+    found.sort(key=lambda qt: not qt.xlsform_appearance)
+    return found[0] if found else None
+
+
+# The XLSForm type words that take a list name after them.
+XLSFORM_SELECTS: Final = frozenset(
+    name for qt in QUESTION_TYPES.values() if qt.uses_choices for name in qt.xlsform_names
+)
+
+
 __all__ = [
     "COMMON_KEYS",
     "LANGUAGES",
     "QUESTION_TYPES",
     "XLSFORM_LANGUAGE",
+    "XLSFORM_SELECTS",
     "Calculate",
     "Date",
     "Decimal",
@@ -61,5 +76,6 @@ __all__ = [
     "TypeIssue",
     "question_type",
     "resolve_date",
+    "xlsform_import_type",
     "xlsform_texts",
 ]

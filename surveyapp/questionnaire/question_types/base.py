@@ -78,6 +78,10 @@ class QuestionType:
     uses_choices: ClassVar[bool] = False
     # What a bare name of this item yields in an expression: code, codes, number, text, date, rows, any.
     value_kind: ClassVar[str | None] = None
+    # The XLSForm type words imported as this type (spellings included: "select1", "int"), and an appearance
+    # that sets it apart from a type with the same word (likert, multiline), written on export too.
+    xlsform_names: ClassVar[frozenset[str]] = frozenset()
+    xlsform_appearance: ClassVar[str] = ""
     # Whether a design variable (stratum, cluster, domain) may take its values from this item, and whether
     # that variable may cut them into `groups:` (only numbers can be cut into ranges).
     design_source: ClassVar[bool] = False
@@ -144,7 +148,19 @@ class QuestionType:
             row["choice_filter"] = "parent=${" + item.choice_filter + "}"
         if item.calculation:
             row["calculation"] = item.calculation.to_xlsform()
+        if self.xlsform_appearance:
+            row["appearance"] = self.xlsform_appearance
         return [row]
+
+    def imports_xlsform(self, kind: str, appearance: str, numeric_values: bool) -> bool:
+        """Whether an XLSForm row of this type word and appearance (lower case) becomes this type;
+        `numeric_values` says whether every choice of its list has a value."""
+        return kind in self.xlsform_names and (not self.xlsform_appearance or self.xlsform_appearance in appearance)
+
+    def read_xlsform_bound(self, part: str) -> dict[str, Any] | None:
+        """The item keys (min, max, max_length, ...) that one `and`-part of an XLSForm constraint states, the
+        reverse of `bound_constraints`; None when the part is a rule of its own."""
+        return None
 
     def xlsform_constraint(self, item: Item) -> str:
         parts = [f"({item.constraint.to_xlsform()})"] if item.constraint else []

@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-from typing import Any
+import re
+from typing import Any, Final
 
 from ..errors import AnswerError
 from ..model import Choice, ChoiceList, Item
 from .base import FormData, PickChoice, QuestionType, TypeIssue, blank, form_values, is_number
+
+_COUNT: Final = re.compile(r"^count-selected\(\s*\.\s*\)\s*(>=|<=)\s*(\d+)$")
+_EXCLUSIVE: Final = re.compile(
+    r"^not\(\s*selected\(\s*\.\s*,\s*'([^']+)'\s*\)\s*and\s*count-selected\(\s*\.\s*\)\s*>\s*1\s*\)$"
+)
 
 
 def choice_list_issues(choices: ChoiceList | None, needs_values: bool) -> list[TypeIssue]:
@@ -38,6 +44,7 @@ class SingleChoice(QuestionType):
     name = "single_choice"
     template = "questionnaire/single_choice.html"
     xlsform_type = "select_one"
+    xlsform_names = frozenset({"select_one", "select1"})
     keys = frozenset({"choices", "choice_filter"})
     uses_choices = True
     value_kind = "code"
@@ -78,6 +85,7 @@ class Scale(SingleChoice):
     name = "scale"
     template = "questionnaire/scale.html"
     keys = frozenset({"choices"})
+    xlsform_appearance = "likert"
 
     def check(self, item: Item) -> list[TypeIssue]:
         return choice_list_issues(item.choices, needs_values=True)
@@ -88,16 +96,15 @@ class Scale(SingleChoice):
     def export_values(self, item: Item, value: Any) -> dict[str, Any]:
         return {item.code: value, f"{item.code}_value": choice_value(item, value) if value else None}
 
-    def xlsform_rows(self, item: Item) -> list[dict[str, str]]:
-        rows = super().xlsform_rows(item)
-        rows[0]["appearance"] = "likert"
-        return rows
+    def imports_xlsform(self, kind: str, appearance: str, numeric_values: bool) -> bool:
+        return numeric_values and super().imports_xlsform(kind, appearance, numeric_values)
 
 
 class MultipleChoice(SingleChoice):
     name = "multiple_choice"
     template = "questionnaire/multiple_choice.html"
     xlsform_type = "select_multiple"
+    xlsform_names = frozenset({"select_multiple"})
     keys = frozenset({"choices", "choice_filter", "min_choices", "max_choices"})
     value_kind = "codes"
     design_source = False
@@ -169,6 +176,14 @@ class MultipleChoice(SingleChoice):
         if not value:
             return {f"{item.code}_{code}": None for code in codes}
         return {f"{item.code}_{code}": int(code in value) for code in codes}
+
+    def read_xlsform_bound(self, part: str) -> dict[str, Any] | None:
+        if match := _COUNT.match(part):
+            return {"min_choices" if match.group(1) == ">=" else "max_choices": int(match.group(2))}
+        if match := _EXCLUSIVE.match(part):
+            # Not an item key: the importer marks the choice exclusive in its list.
+            return {"exclusive": {match.group(1)}}
+        return None
 
     def bound_constraints(self, item: Item) -> list[str]:
         parts = []

@@ -10,6 +10,7 @@ from ..errors import AnswerError
 from ..model import Item
 from .base import QuestionType, TypeIssue, blank
 
+_DATE_BOUND: Final = re.compile(r"^\.\s*(>=|<=)\s*(?:today\(\)|date\('(\d{4}-\d{2}-\d{2})'\))$")
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -28,6 +29,7 @@ class Date(QuestionType):
     name = "date"
     template = "questionnaire/date.html"
     xlsform_type = "date"
+    xlsform_names = frozenset({"date"})
     keys = frozenset({"min", "max"})
     value_kind = "date"
     design_source = True
@@ -69,6 +71,10 @@ class Date(QuestionType):
         if high and day > high:
             errors.append(AnswerError("date_max", max=high.isoformat()))
         return errors
+
+    def read_xlsform_bound(self, part: str) -> dict[str, Any] | None:
+        match = _DATE_BOUND.match(part)
+        return {"min" if match.group(1) == ">=" else "max": match.group(2) or "today"} if match else None
 
     def bound_constraints(self, item: Item) -> list[str]:
         parts = []

@@ -18,6 +18,7 @@ class Matrix(QuestionType):
 
     name = "matrix"
     template = "questionnaire/matrix.html"
+    # A group of select_one rows, which the importer recognises as a whole; no single row is a matrix.
     xlsform_type = "begin_group"
     keys = frozenset({"choices", "rows"})
     uses_choices = True

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-from typing import Any, ClassVar
+import re
+from typing import Any, ClassVar, Final
 
 from ..errors import AnswerError
 from ..model import Choice, Item
 from .base import PickChoice, QuestionType, TypeIssue, blank, is_number
+
+_BOUND: Final = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
 
 
 class _Number(QuestionType):
@@ -79,6 +82,12 @@ class _Number(QuestionType):
             inside = [p for p in inside if float(p).is_integer()]
         return [None, *sorted(inside)]
 
+    def read_xlsform_bound(self, part: str) -> dict[str, Any] | None:
+        if match := _BOUND.match(part):
+            number = float(match.group(2))
+            return {"min" if match.group(1) == ">=" else "max": int(number) if number.is_integer() else number}
+        return None
+
     def bound_constraints(self, item: Item) -> list[str]:
         parts = []
         if item.min is not None:
@@ -92,6 +101,7 @@ class Integer(_Number):
     name = "integer"
     template = "questionnaire/number.html"
     xlsform_type = "integer"
+    xlsform_names = frozenset({"integer", "int"})
     integer = True
 
 
@@ -99,3 +109,4 @@ class Decimal(_Number):
     name = "decimal"
     template = "questionnaire/number.html"
     xlsform_type = "decimal"
+    xlsform_names = frozenset({"decimal"})

@@ -10,6 +10,7 @@ class Note(QuestionType):
     name = "note"
     template = "questionnaire/note.html"
     xlsform_type = "note"
+    xlsform_names = frozenset({"note"})
     has_answer = False
     value_kind = None
 
@@ -22,6 +23,7 @@ class Calculate(QuestionType):
     name = "calculate"
     template = ""
     xlsform_type = "calculate"
+    xlsform_names = frozenset({"calculate"})
     keys = frozenset({"calculation"})
     shown = False
     value_kind = "any"

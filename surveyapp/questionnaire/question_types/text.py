@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+import re
+from typing import Any, ClassVar, Final
 
 from ..errors import AnswerError
 from ..model import Item
 from .base import QuestionType, TypeIssue, blank
+
+_LENGTH: Final = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
 
 
 class Text(QuestionType):
     name = "text"
     template = "questionnaire/text.html"
     xlsform_type = "text"
+    xlsform_names = frozenset({"text", "string"})
     keys = frozenset({"max_length"})
     value_kind = "text"
     default_length: ClassVar[int] = 255
@@ -43,6 +47,10 @@ class Text(QuestionType):
             return [AnswerError("too_long", max_length=self.length(item))]
         return []
 
+    def read_xlsform_bound(self, part: str) -> dict[str, Any] | None:
+        match = _LENGTH.match(part)
+        return {"max_length": int(match.group(1))} if match else None
+
     def bound_constraints(self, item: Item) -> list[str]:
         return [f"string-length(.) <= {self.length(item)}"]
 
@@ -52,8 +60,5 @@ class LongText(Text):
     template = "questionnaire/long_text.html"
     default_length = 2000
     limit = 10000
-
-    def xlsform_rows(self, item: Item) -> list[dict[str, str]]:
-        rows = super().xlsform_rows(item)
-        rows[0]["appearance"] = "multiline"
-        return rows
+    xlsform_names = frozenset({"text"})
+    xlsform_appearance = "multiline"
