@@ -70,7 +70,9 @@ def blank(raw: Any) -> bool:
 
 class QuestionType:
     name: ClassVar[str]
-    template: ClassVar[str]  # Jinja template under templates/questionnaire/ that renders the item
+    # The macro of templates/questionnaire/fields.html that draws the item; "" for an item never shown.
+    field: ClassVar[str]
+    css_class: ClassVar[str] = ""  # an extra CSS class on the field, for a look of its own (item-scale)
     xlsform_type: ClassVar[str]
     keys: ClassVar[frozenset[str]] = frozenset()  # keys beyond COMMON_KEYS
     has_answer: ClassVar[bool] = True

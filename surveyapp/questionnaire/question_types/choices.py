@@ -42,7 +42,7 @@ def choice_value(item: Item, code: str) -> int | float | None:
 
 class SingleChoice(QuestionType):
     name = "single_choice"
-    template = "questionnaire/single_choice.html"
+    field = "choice"
     xlsform_type = "select_one"
     xlsform_names = frozenset({"select_one", "select1"})
     keys = frozenset({"choices", "choice_filter"})
@@ -83,9 +83,9 @@ class SingleChoice(QuestionType):
 
 class Scale(SingleChoice):
     name = "scale"
-    template = "questionnaire/scale.html"
     keys = frozenset({"choices"})
     xlsform_appearance = "likert"
+    css_class = "item-scale"
 
     def check(self, item: Item) -> list[TypeIssue]:
         return choice_list_issues(item.choices, needs_values=True)
@@ -102,7 +102,7 @@ class Scale(SingleChoice):
 
 class MultipleChoice(SingleChoice):
     name = "multiple_choice"
-    template = "questionnaire/multiple_choice.html"
+    field = "checkboxes"
     xlsform_type = "select_multiple"
     xlsform_names = frozenset({"select_multiple"})
     keys = frozenset({"choices", "choice_filter", "min_choices", "max_choices"})

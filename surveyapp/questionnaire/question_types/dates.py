@@ -27,7 +27,7 @@ def resolve_date(bound: Any, today: dt.date) -> dt.date | None:
 
 class Date(QuestionType):
     name = "date"
-    template = "questionnaire/date.html"
+    field = "date"
     xlsform_type = "date"
     xlsform_names = frozenset({"date"})
     keys = frozenset({"min", "max"})

@@ -17,7 +17,7 @@ class Matrix(QuestionType):
     """Rows sharing one scale. The answer is a mapping row code -> choice code."""
 
     name = "matrix"
-    template = "questionnaire/matrix.html"
+    field = "grid"
     # A group of select_one rows, which the importer recognises as a whole; no single row is a matrix.
     xlsform_type = "begin_group"
     keys = frozenset({"choices", "rows"})

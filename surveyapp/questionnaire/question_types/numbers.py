@@ -19,6 +19,7 @@ class _Number(QuestionType):
     keys = frozenset({"min", "max"})
     value_kind = "number"
     integer: ClassVar[bool] = False
+    inputmode: ClassVar[str] = "decimal"  # which keyboard a phone offers
     design_source = True
     design_groups = True
 
@@ -99,14 +100,15 @@ class _Number(QuestionType):
 
 class Integer(_Number):
     name = "integer"
-    template = "questionnaire/number.html"
+    field = "number"
     xlsform_type = "integer"
     xlsform_names = frozenset({"integer", "int"})
     integer = True
+    inputmode = "numeric"
 
 
 class Decimal(_Number):
     name = "decimal"
-    template = "questionnaire/number.html"
+    field = "number"
     xlsform_type = "decimal"
     xlsform_names = frozenset({"decimal"})

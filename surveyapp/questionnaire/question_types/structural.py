@@ -8,7 +8,7 @@ from .base import QuestionType, TypeIssue
 
 class Note(QuestionType):
     name = "note"
-    template = "questionnaire/note.html"
+    field = "note"
     xlsform_type = "note"
     xlsform_names = frozenset({"note"})
     has_answer = False
@@ -21,7 +21,7 @@ class Note(QuestionType):
 
 class Calculate(QuestionType):
     name = "calculate"
-    template = ""
+    field = ""
     xlsform_type = "calculate"
     xlsform_names = frozenset({"calculate"})
     keys = frozenset({"calculation"})

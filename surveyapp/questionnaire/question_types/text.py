@@ -15,7 +15,7 @@ _LENGTH: Final = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
 
 class Text(QuestionType):
     name = "text"
-    template = "questionnaire/text.html"
+    field = "line"
     xlsform_type = "text"
     xlsform_names = frozenset({"text", "string"})
     keys = frozenset({"max_length"})
@@ -57,7 +57,7 @@ class Text(QuestionType):
 
 class LongText(Text):
     name = "long_text"
-    template = "questionnaire/long_text.html"
+    field = "textarea"
     default_length = 2000
     limit = 10000
     xlsform_names = frozenset({"text"})
