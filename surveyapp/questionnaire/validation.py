@@ -237,7 +237,7 @@ class _Checker:
                     "the filtering item must be asked first",
                 )
                 continue
-            if parent.type != "single_choice" or parent.choices is None:
+            if not QUESTION_TYPES[parent.type].cascade_parent or parent.choices is None:
                 self.error(item.code, "choice_filter", f"choice_filter item {parent.code!r} is not a single_choice", "")
                 continue
             if item.choices is None:

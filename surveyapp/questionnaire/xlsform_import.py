@@ -384,7 +384,8 @@ class _Importer:
             values = all(r.get("numeric_value") or r.get("special") for r in lists[argument])
             found = xlsform_import_type(kind, appearance, values)
             qtype = found.name if found else "single_choice"
-            used[argument] = "values" if qtype == "scale" or used.get(argument) == "values" else "plain"
+            needs_values = QUESTION_TYPES[qtype].choice_values
+            used[argument] = "values" if needs_values or used.get(argument) == "values" else "plain"
             item["type"] = qtype
         elif found := xlsform_import_type(kind, appearance):
             qtype = item["type"] = found.name

@@ -78,6 +78,8 @@ class QuestionType:
     has_answer: ClassVar[bool] = True
     shown: ClassVar[bool] = True
     uses_choices: ClassVar[bool] = False
+    choice_values: ClassVar[bool] = False  # every non-special choice must carry a numeric value
+    cascade_parent: ClassVar[bool] = False  # may be the `choice_filter` of another item
     # What a bare name of this item yields in an expression: code, codes, number, text, date, rows, any.
     value_kind: ClassVar[str | None] = None
     # The XLSForm type words imported as this type (spellings included: "select1", "int"), and an appearance

@@ -49,9 +49,10 @@ class SingleChoice(QuestionType):
     uses_choices = True
     value_kind = "code"
     design_source = True
+    cascade_parent = True
 
     def check(self, item: Item) -> list[TypeIssue]:
-        return choice_list_issues(item.choices, needs_values=False)
+        return choice_list_issues(item.choices, needs_values=self.choice_values)
 
     def coerce(self, item: Item, raw: Any) -> Any:
         if blank(raw):
@@ -86,9 +87,8 @@ class Scale(SingleChoice):
     keys = frozenset({"choices"})
     xlsform_appearance = "likert"
     css_class = "item-scale"
-
-    def check(self, item: Item) -> list[TypeIssue]:
-        return choice_list_issues(item.choices, needs_values=True)
+    choice_values = True
+    cascade_parent = False
 
     def export_columns(self, item: Item) -> list[str]:
         return [item.code, f"{item.code}_value"]
@@ -108,6 +108,7 @@ class MultipleChoice(SingleChoice):
     keys = frozenset({"choices", "choice_filter", "min_choices", "max_choices"})
     value_kind = "codes"
     design_source = False
+    cascade_parent = False
 
     def check(self, item: Item) -> list[TypeIssue]:
         issues = choice_list_issues(item.choices, needs_values=False)

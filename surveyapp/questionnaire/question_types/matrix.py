@@ -22,10 +22,11 @@ class Matrix(QuestionType):
     xlsform_type = "begin_group"
     keys = frozenset({"choices", "rows"})
     uses_choices = True
+    choice_values = True
     value_kind = "rows"
 
     def check(self, item: Item) -> list[TypeIssue]:
-        issues = choice_list_issues(item.choices, needs_values=True)
+        issues = choice_list_issues(item.choices, needs_values=self.choice_values)
         if not item.rows:
             issues.append(TypeIssue("has no rows", "add `rows: [{code: ..., label: {kk: ..., ru: ...}}]`", "rows"))
         return issues
