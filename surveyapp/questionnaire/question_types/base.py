@@ -58,6 +58,15 @@ def form_values(form: FormData, key: str) -> list[str]:
     return [raw] if isinstance(raw, str) else list(raw)
 
 
+def example_choices(values: bool) -> list[dict[str, Any]]:
+    """An inline choice list for a type's example, with a special choice; `values` numbers the others."""
+    choices: list[dict[str, Any]] = [
+        {"code": code, "label": {"kk": kk, "ru": ru}} | ({"value": value} if values else {})
+        for code, kk, ru, value in (("good", "Жақсы", "Хорошо", 2), ("bad", "Жаман", "Плохо", 1))
+    ]
+    return [*choices, {"code": "dont_know", "special": "dont_know", "label": {"kk": "Білмеймін", "ru": "Не знаю"}}]
+
+
 def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -104,6 +113,10 @@ class QuestionType:
         found = form_values(form, item.code)
         return next((v for v in found if v.strip()), found[0] if found else None)
 
+    def form_input(self, item: Item, value: Any) -> dict[str, list[str]]:
+        """The form fields that submit `value`: the reverse of `read_form` (for tests and API clients)."""
+        return {} if value is None else {item.code: [str(value)]}
+
     def redisplay(self, item: Item, form: FormData) -> str | None:
         """What the respondent typed, to show again after an error (so "12,5x" is not lost), or None when the
         field is drawn from the stored answer instead."""
@@ -121,6 +134,15 @@ class QuestionType:
     def possible_values(self, item: Item, literals: list[Any], arithmetic: bool) -> list[Any] | None:
         """Every value (None for no answer) worth trying when asking whether a rule can be true; `literals` are
         the constants the rule compares with. None when the values cannot be listed."""
+        return None
+
+    def example(self) -> dict[str, Any]:
+        """The keys of a small valid item of this type beyond code, type and label: it documents the type, and
+        the registry's contract test builds, answers, exports and imports one from it."""
+        return {}
+
+    def example_answer(self, item: Item) -> Any:
+        """A valid answer to `example()`'s item; None for a type without an answer of its own."""
         return None
 
     def demo_answer(self, item: Item, choices: list[Choice], rng: random.Random, pick: PickChoice) -> Any:

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from ..errors import AnswerError
 from ..model import Choice, ChoiceList, Item
-from .base import FormData, PickChoice, QuestionType, TypeIssue, blank, form_values, is_number
+from .base import FormData, PickChoice, QuestionType, TypeIssue, blank, example_choices, form_values, is_number
 
 _COUNT: Final = re.compile(r"^count-selected\(\s*\.\s*\)\s*(>=|<=)\s*(\d+)$")
 _EXCLUSIVE: Final = re.compile(
@@ -70,6 +70,12 @@ class SingleChoice(QuestionType):
             return [AnswerError("not_a_choice")]
         return []
 
+    def example(self) -> dict[str, Any]:
+        return {"choices": example_choices(values=self.choice_values)}
+
+    def example_answer(self, item: Item) -> Any:
+        return "good"
+
     def demo_answer(self, item: Item, choices: list[Choice], rng: random.Random, pick: PickChoice) -> Any:
         return pick(choices, 0.0) if choices else None
 
@@ -124,6 +130,15 @@ class MultipleChoice(SingleChoice):
 
     def read_form(self, item: Item, form: FormData) -> Any:
         return form_values(form, item.code)
+
+    def form_input(self, item: Item, value: Any) -> dict[str, list[str]]:
+        return {} if value is None else {item.code: list(value)}
+
+    def example(self) -> dict[str, Any]:
+        return {"choices": example_choices(values=False), "min_choices": 1, "max_choices": 2}
+
+    def example_answer(self, item: Item) -> Any:
+        return ["good", "bad"]
 
     def redisplay(self, item: Item, form: FormData) -> str | None:
         # Check boxes are redrawn from the stored answer: one string could not show several ticks.

@@ -52,6 +52,12 @@ class Date(QuestionType):
             issues.append(TypeIssue("min date is after max date", "swap them", "min"))
         return issues
 
+    def example(self) -> dict[str, Any]:
+        return {"min": "2000-01-01", "max": "today"}
+
+    def example_answer(self, item: Item) -> Any:
+        return "2020-02-29"
+
     def coerce(self, item: Item, raw: Any) -> Any:
         if blank(raw):
             return None

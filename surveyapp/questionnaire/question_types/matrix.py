@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import AnswerError
 from ..model import Choice, Item
-from .base import FormData, PickChoice, QuestionType, TypeIssue, blank, form_values, xlsform_texts
+from .base import FormData, PickChoice, QuestionType, TypeIssue, blank, example_choices, form_values, xlsform_texts
 from .choices import choice_list_issues, choice_value
 
 
@@ -37,6 +37,19 @@ class Matrix(QuestionType):
         if isinstance(nested, Mapping):
             return dict(nested)
         return {row.code: (form_values(form, f"{item.code}.{row.code}") or [None])[0] for row in item.rows}
+
+    def form_input(self, item: Item, value: Any) -> dict[str, list[str]]:
+        return {f"{item.code}.{row}": [code] for row, code in (value or {}).items()}
+
+    def example(self) -> dict[str, Any]:
+        rows = [
+            {"code": "day", "label": {"kk": "Күндіз", "ru": "Днём"}},
+            {"code": "night", "label": {"kk": "Түнде", "ru": "Ночью"}},
+        ]
+        return {"choices": example_choices(values=True), "rows": rows}
+
+    def example_answer(self, item: Item) -> Any:
+        return {"day": "good", "night": "dont_know"}
 
     def redisplay(self, item: Item, form: FormData) -> str | None:
         return None

@@ -61,6 +61,12 @@ class _Number(QuestionType):
             errors.append(AnswerError("max", max=item.max))
         return errors
 
+    def example(self) -> dict[str, Any]:
+        return {"min": 0, "max": 120}
+
+    def example_answer(self, item: Item) -> Any:
+        return 42 if self.integer else 12.5
+
     def demo_answer(self, item: Item, choices: list[Choice], rng: random.Random, pick: PickChoice) -> Any:
         low = item.min if isinstance(item.min, int | float) else 0
         high = item.max if isinstance(item.max, int | float) else low + 10

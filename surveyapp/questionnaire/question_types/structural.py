@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import Item
 from .base import QuestionType, TypeIssue
 
@@ -33,6 +35,9 @@ class Calculate(QuestionType):
     @property
     def allowed_keys(self) -> frozenset[str]:
         return frozenset({"code", "type", "label", "calculation", "relevant", "renamed_from", "replaces"})
+
+    def example(self) -> dict[str, Any]:
+        return {"calculation": "1 + 1"}
 
     def check(self, item: Item) -> list[TypeIssue]:
         if item.calculation is None:

@@ -31,6 +31,12 @@ class Text(QuestionType):
             return [TypeIssue(f"max_length must be an integer from 1 to {self.limit}", "", "max_length")]
         return []
 
+    def example(self) -> dict[str, Any]:
+        return {"max_length": 40}
+
+    def example_answer(self, item: Item) -> Any:
+        return "Сәлем, әлем"
+
     def length(self, item: Item) -> int:
         return item.max_length or self.default_length
 
@@ -62,3 +68,6 @@ class LongText(Text):
     limit = 10000
     xlsform_names = frozenset({"text"})
     xlsform_appearance = "multiline"
+
+    def example_answer(self, item: Item) -> Any:
+        return "Бірінші жол\nекінші жол"
