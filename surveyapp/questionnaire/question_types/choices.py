@@ -88,24 +88,6 @@ class SingleChoice(QuestionType):
         return rows
 
 
-class Scale(SingleChoice):
-    name = "scale"
-    keys = frozenset({"choices"})
-    xlsform_appearance = "likert"
-    css_class = "item-scale"
-    choice_values = True
-    cascade_parent = False
-
-    def export_columns(self, item: Item) -> list[str]:
-        return [item.code, f"{item.code}_value"]
-
-    def export_values(self, item: Item, value: Any) -> dict[str, Any]:
-        return {item.code: value, f"{item.code}_value": choice_value(item, value) if value else None}
-
-    def imports_xlsform(self, kind: str, appearance: str, numeric_values: bool) -> bool:
-        return numeric_values and super().imports_xlsform(kind, appearance, numeric_values)
-
-
 class MultipleChoice(SingleChoice):
     name = "multiple_choice"
     field = "checkboxes"
@@ -211,3 +193,21 @@ class MultipleChoice(SingleChoice):
         if item.max_choices:
             parts.append(f"count-selected(.) <= {item.max_choices}")
         return parts
+
+
+class Scale(SingleChoice):
+    name = "scale"
+    keys = frozenset({"choices"})
+    xlsform_appearance = "likert"
+    css_class = "item-scale"
+    choice_values = True
+    cascade_parent = False
+
+    def export_columns(self, item: Item) -> list[str]:
+        return [item.code, f"{item.code}_value"]
+
+    def export_values(self, item: Item, value: Any) -> dict[str, Any]:
+        return {item.code: value, f"{item.code}_value": choice_value(item, value) if value else None}
+
+    def imports_xlsform(self, kind: str, appearance: str, numeric_values: bool) -> bool:
+        return numeric_values and super().imports_xlsform(kind, appearance, numeric_values)

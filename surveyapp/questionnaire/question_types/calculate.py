@@ -1,4 +1,4 @@
-"""Items without an answer of their own: a note shown to the respondent and a hidden calculation."""
+"""A hidden calculation: its value comes from a rule over earlier answers, never from the respondent."""
 
 from __future__ import annotations
 
@@ -6,19 +6,6 @@ from typing import Any
 
 from ..model import Item
 from .base import QuestionType, TypeIssue
-
-
-class Note(QuestionType):
-    name = "note"
-    field = "note"
-    xlsform_type = "note"
-    xlsform_names = frozenset({"note"})
-    has_answer = False
-    value_kind = None
-
-    @property
-    def allowed_keys(self) -> frozenset[str]:
-        return frozenset({"code", "type", "label", "hint", "relevant", "required", "renamed_from", "replaces"})
 
 
 class Calculate(QuestionType):
