@@ -5,16 +5,19 @@ type is covered as soon as it is registered."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from flask import render_template_string
 from jinja2 import Environment, FileSystemLoader, nodes
 
+from surveyapp import create_app
 from surveyapp.questionnaire import QuestionnaireVersion, load_version, validate_answer, validate_page
-from surveyapp.questionnaire.model import Choice
+from surveyapp.questionnaire.model import Choice, Item
 from surveyapp.questionnaire.question_types import (
     COMMON_KEYS,
     QUESTION_TYPES,
@@ -90,6 +93,7 @@ def test_example_item_round_trips(qtype: QuestionType, write: Callable[..., Path
         page = validate_page(version, "probe_page", form, {}, "kk")
         assert page.errors == {}
         assert page.answers == {PROBE: answer}
+        assert set(form) <= _control_names(qtype, item, answer), "the field draws the controls read_form reads"
         shown_again = qtype.redisplay(item, form)
         if shown_again is not None:
             assert qtype.coerce(item, shown_again) == answer
@@ -118,6 +122,19 @@ def test_example_item_round_trips(qtype: QuestionType, write: Callable[..., Path
     assert qtype.xlsform_rows(again) == qtype.xlsform_rows(item)
     if answer is not None:
         assert qtype.coerce(again, qtype.read_form(again, qtype.form_input(again, answer))) == answer
+
+
+def _control_names(qtype: QuestionType, item: Item, value: Any) -> set[str]:
+    """The names of the controls that the type's field macro draws for the item."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    page = (
+        '{% import "questionnaire/fields.html" as fields with context %}'
+        "{{ fields[qtype.field](item, qtype, 'kk', value, None, choices) }}"
+    )
+    choices = list(item.choices.choices) if item.choices else []
+    with app.test_request_context("/"):
+        html = render_template_string(page, qtype=qtype, item=item, value=value, choices=choices)
+    return set(re.findall(r'name="([^"]+)"', html))
 
 
 def _first(options: list[Choice]) -> str:
