@@ -26,6 +26,7 @@ from surveyapp.demo.population import (
 from surveyapp.questionnaire import prune_hidden, validate_answer
 from surveyapp.questionnaire.design_values import design_from_answers
 from surveyapp.questionnaire.model import Choice, Item, QuestionnaireVersion
+from surveyapp.questionnaire.question_types import question_type
 
 PSU_SIZE = 12
 DONT_KNOW_RATE = 0.04
@@ -146,28 +147,14 @@ def _value(rng: random.Random, item: Item, person: Person, answers: dict[str, An
     design_items = {"region": person.region, "settlement": person.settlement, "sex": person.sex}
     if item.code in design_items and any(c.code == design_items[item.code] for c in choices):
         return design_items[item.code]
-    if item.type in {"single_choice", "scale"}:
-        return _choice_answer(rng, item, choices, person.latent) if choices else None
-    if item.type == "matrix":
-        return {row.code: _choice_answer(rng, item, choices, person.latent + rng.gauss(0, 0.5)) for row in item.rows}
-    if item.type == "multiple_choice":
-        regular = [c for c in choices if not c.special and not getattr(c, "exclusive", False)]
-        exclusive = [c for c in choices if getattr(c, "exclusive", False)]
-        if exclusive and rng.random() < 0.35:
-            return [exclusive[0].code]
-        picked = rng.sample(regular, k=min(len(regular), rng.choice((1, 1, 2, 3))))
-        return [c.code for c in choices if c in picked]
-    if item.type in {"integer", "decimal"}:
-        if item.code == "age":
-            return person.age
-        low = item.min if isinstance(item.min, int | float) else 0
-        high = item.max if isinstance(item.max, int | float) else low + 10
-        return rng.randint(int(low), int(min(high, low + 10)))
-    if item.type in {"text", "long_text"}:
-        return None  # optional free text stays empty in synthetic data
-    if item.type == "date":
-        return None
-    return None
+    qtype = question_type(item)
+    if item.code == "age" and qtype.value_kind == "number":
+        return person.age
+
+    def pick(options: list[Choice], shift: float) -> str:
+        return _choice_answer(rng, item, options, person.latent + shift)
+
+    return qtype.demo_answer(item, choices, rng, pick)
 
 
 def answer(rng: random.Random, version: QuestionnaireVersion, person: Person) -> dict[str, Any]:
@@ -179,12 +166,12 @@ def answer(rng: random.Random, version: QuestionnaireVersion, person: Person) ->
         for item in section.items:
             if item.relevant is not None and not item.relevant.is_true(answers):
                 continue
-            if item.type == "calculate" and item.calculation is not None:
+            if item.calculation is not None:  # only calculate items may have one
                 value = item.calculation.evaluate(answers)
                 if value is not None:
                     answers[item.code] = value
                 continue
-            if item.type == "note":
+            if not question_type(item).has_answer:
                 continue
             for _attempt in range(6):
                 value = _value(rng, item, person, answers)

@@ -1,4 +1,4 @@
-"""The questionnaire version as immutable data. Behaviour per item type lives in question_types.py."""
+"""The questionnaire version as immutable data. Behaviour per item type lives in question_types/."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ is a dict row -> code. Rules only look backwards, so one pass in questionnaire o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from .errors import AnswerError
@@ -34,7 +34,7 @@ def _walk(
             yield section, item, on, kept
             if not on:
                 continue
-            if item.type == "calculate" and item.calculation is not None:
+            if item.calculation is not None:  # only calculate items may have one
                 value = item.calculation.evaluate(kept)
                 if value is not None:
                     kept[item.code] = value
@@ -119,24 +119,6 @@ def validate_answer(
     return errors
 
 
-def _raw_value(item: Item, form: Mapping[str, Sequence[str] | str]) -> Any:
-    def values(key: str) -> list[str]:
-        raw = form.get(key)
-        if raw is None:
-            return []
-        return [raw] if isinstance(raw, str) else list(raw)
-
-    if item.type == "matrix":
-        nested = form.get(item.code)
-        if isinstance(nested, Mapping):
-            return dict(nested)
-        return {row.code: (values(f"{item.code}.{row.code}") or [None])[0] for row in item.rows}
-    found = values(item.code)
-    if item.type == "multiple_choice":
-        return found
-    return next((v for v in found if v.strip()), found[0] if found else None)
-
-
 def validate_page(
     version: QuestionnaireVersion,
     section_code: str,
@@ -155,7 +137,7 @@ def validate_page(
         if not qtype.has_answer or not qtype.shown:
             continue
         try:
-            parsed[item.code] = qtype.coerce(item, _raw_value(item, raw_form))
+            parsed[item.code] = qtype.coerce(item, qtype.read_form(item, raw_form))
         except AnswerError as error:
             errors[item.code] = _message(error, language)
             parsed[item.code] = None
@@ -167,7 +149,7 @@ def validate_page(
     for sec, item, on, kept in _walk(version, merged):
         if sec.code != section_code or not on:
             continue
-        if item.type == "calculate" and item.calculation is not None:
+        if item.calculation is not None:  # only calculate items may have one
             value = item.calculation.evaluate(kept)
             if value is not None:
                 result[item.code] = value

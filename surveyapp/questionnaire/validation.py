@@ -15,7 +15,7 @@ from .problem import Problem, Severity
 from .question_types import QUESTION_TYPES
 
 _MAX_COMBINATIONS: Final = 20000
-_DESIGN_ITEM_TYPES: Final = ("single_choice", "scale", "integer", "decimal", "date", "calculate")
+_DESIGN_ITEM_TYPES: Final = tuple(name for name, qtype in QUESTION_TYPES.items() if qtype.design_source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +105,10 @@ class _Checker:
                 "a page's rule can only use answers from earlier pages",
             )
             return
-        if item.type == "note":
+        if not QUESTION_TYPES[item.type].has_answer:
             self.error(rule.owner, rule.key, f"{rule.key} refers to note {code!r}, which has no answer", "")
         if name.row is not None:
-            if item.type != "matrix":
+            if QUESTION_TYPES[item.type].value_kind != "rows":
                 self.error(
                     rule.owner, rule.key, f"{name.ref!r}: {code!r} is not a matrix, it has no rows", f"write {code}"
                 )
@@ -237,7 +237,7 @@ class _Checker:
                     "the filtering item must be asked first",
                 )
                 continue
-            if parent.type != "single_choice" or parent.choices is None:
+            if not QUESTION_TYPES[parent.type].cascade_parent or parent.choices is None:
                 self.error(item.code, "choice_filter", f"choice_filter item {parent.code!r} is not a single_choice", "")
                 continue
             if item.choices is None:
@@ -302,7 +302,7 @@ class _Checker:
                         f"use one of: {', '.join(_DESIGN_ITEM_TYPES)}",
                     )
                 )
-            elif variable.groups and item.type not in ("integer", "decimal", "calculate"):
+            elif variable.groups and not QUESTION_TYPES[item.type].design_groups:
                 self.problems.append(
                     Problem(
                         self.source.file,
@@ -344,30 +344,10 @@ class _Unknown(Exception):
 
 
 def _domain(item: Item, literals: list[Any], arithmetic: bool) -> list[Any]:
-    kind = QUESTION_TYPES[item.type].value_kind
-    if kind == "code" and item.choices is not None:
-        return [None, *item.choices.codes]
-    if kind == "codes" and item.choices is not None:
-        codes = item.choices.codes
-        if len(codes) > 8:
-            raise _Unknown
-        subsets = itertools.chain.from_iterable(itertools.combinations(codes, n) for n in range(1, len(codes) + 1))
-        return [None, *(list(s) for s in subsets)]
-    if kind == "number" and not arithmetic:
-        points: set[float] = set()
-        numbers = sorted({v for v in literals if isinstance(v, int | float) and not isinstance(v, bool)})
-        for low, high in itertools.pairwise(numbers):
-            points.add((low + high) / 2)
-        for value in numbers:
-            points |= {value, value - 1, value + 1, value - 0.5, value + 0.5}
-        low = item.min if isinstance(item.min, int | float) else None
-        high = item.max if isinstance(item.max, int | float) else None
-        points |= {p for p in (low, high) if p is not None} or {0}
-        inside = [p for p in points if (low is None or p >= low) and (high is None or p <= high)]
-        if item.type == "integer":
-            inside = [p for p in inside if float(p).is_integer()]
-        return [None, *sorted(inside)]
-    raise _Unknown
+    values = QUESTION_TYPES[item.type].possible_values(item, literals, arithmetic)
+    if values is None:
+        raise _Unknown
+    return values
 
 
 def _rows_domain(item: Item) -> list[Any]:

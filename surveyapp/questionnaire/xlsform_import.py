@@ -25,7 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .errors import ExpressionError, QuestionnaireError
 from .expression import FUNCTIONS, Expression
 from .problem import Problem, Severity
-from .question_types import XLSFORM_LANGUAGE
+from .question_types import QUESTION_TYPES, XLSFORM_LANGUAGE, XLSFORM_SELECTS, xlsform_import_type
 
 _CODES: Final = {name.lower(): code for code, name in XLSFORM_LANGUAGE.items()} | {
     "kazakh": "kk",
@@ -35,16 +35,6 @@ _CODES: Final = {name.lower(): code for code, name in XLSFORM_LANGUAGE.items()} 
     "казахский": "kk",
     "русский": "ru",
     **{code: code for code in XLSFORM_LANGUAGE},
-}
-_SIMPLE_TYPES: Final = {
-    "integer": "integer",
-    "int": "integer",
-    "decimal": "decimal",
-    "text": "text",
-    "string": "text",
-    "date": "date",
-    "note": "note",
-    "calculate": "calculate",
 }
 _METADATA: Final = {
     "start",
@@ -65,13 +55,6 @@ _UNSUPPORTED_HINT: Final = (
     "(types: select_one, select_multiple, integer, decimal, text, date, note, calculate, acknowledge for consent)"
 )
 _CONSENT_NAMES: Final = ("consent_given", "_consent_given", "consent")
-_BOUND: Final = re.compile(r"^\.\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
-_DATE_BOUND: Final = re.compile(r"^\.\s*(>=|<=)\s*(?:today\(\)|date\('(\d{4}-\d{2}-\d{2})'\))$")
-_LENGTH: Final = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
-_COUNT: Final = re.compile(r"^count-selected\(\s*\.\s*\)\s*(>=|<=)\s*(\d+)$")
-_EXCLUSIVE: Final = re.compile(
-    r"^not\(\s*selected\(\s*\.\s*,\s*'([^']+)'\s*\)\s*and\s*count-selected\(\s*\.\s*\)\s*>\s*1\s*\)$"
-)
 _REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
 _REWRITE_HINT: Final = "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered()"
@@ -238,19 +221,12 @@ class _Importer:
         rest = []
         for part in _split_and(text):
             bare = _unwrap(part)
-            if kind in {"integer", "decimal"} and (match := _BOUND.match(bare)):
-                number = float(match.group(2))
-                keys["min" if match.group(1) == ">=" else "max"] = int(number) if number.is_integer() else number
-            elif kind == "date" and (match := _DATE_BOUND.match(bare)):
-                keys["min" if match.group(1) == ">=" else "max"] = match.group(2) or "today"
-            elif kind in {"text", "long_text"} and (match := _LENGTH.match(bare)):
-                keys["max_length"] = int(match.group(1))
-            elif kind == "multiple_choice" and (match := _COUNT.match(bare)):
-                keys["min_choices" if match.group(1) == ">=" else "max_choices"] = int(match.group(2))
-            elif kind == "multiple_choice" and (match := _EXCLUSIVE.match(bare)):
-                exclusive.add(match.group(1))
-            else:
+            bound = QUESTION_TYPES[kind].read_xlsform_bound(bare)
+            if bound is None:
                 rest.append(bare)
+                continue
+            exclusive |= bound.pop("exclusive", set())
+            keys |= bound
         if rest:
             rule = self.expression(row, "constraint", " and ".join(f"({r})" for r in rest), matrix_rows)
             if rule is not None:
@@ -387,7 +363,7 @@ class _Importer:
             return None
         item: dict[str, Any] = {"code": name}
         appearance = row.get("appearance").lower()
-        if kind in {"select_one", "select1", "select_multiple"}:
+        if kind in XLSFORM_SELECTS:
             if argument.endswith(" or_other"):
                 self.problem(
                     row,
@@ -406,18 +382,13 @@ class _Importer:
                 )
                 return None
             values = all(r.get("numeric_value") or r.get("special") for r in lists[argument])
-            if kind == "select_multiple":
-                qtype = "multiple_choice"
-            elif "likert" in appearance and values:
-                qtype = "scale"
-            else:
-                qtype = "single_choice"
-            used[argument] = "values" if qtype == "scale" or used.get(argument) == "values" else "plain"
+            found = xlsform_import_type(kind, appearance, values)
+            qtype = found.name if found else "single_choice"
+            needs_values = QUESTION_TYPES[qtype].choice_values
+            used[argument] = "values" if needs_values or used.get(argument) == "values" else "plain"
             item["type"] = qtype
-        elif kind == "text" and "multiline" in appearance:
-            qtype = item["type"] = "long_text"
-        elif kind in _SIMPLE_TYPES:
-            qtype = item["type"] = _SIMPLE_TYPES[kind]
+        elif found := xlsform_import_type(kind, appearance):
+            qtype = item["type"] = found.name
         else:
             self.problem(row, f"type {row.get('type')!r} cannot be imported", _UNSUPPORTED_HINT, name)
             return None
@@ -433,7 +404,7 @@ class _Importer:
             rule = self.expression(row, "relevant", row.get("relevant"), matrix_rows)
             if rule:
                 item["relevant"] = rule
-        if qtype in {"single_choice", "scale", "multiple_choice"}:
+        if QUESTION_TYPES[qtype].uses_choices:
             item["choices"] = argument
         if row.get("choice_filter"):
             match = _FILTER.match(row.get("choice_filter"))
@@ -453,7 +424,7 @@ class _Importer:
         message = self.texts(row, "constraint_message")
         if message and "constraint" in item:
             item["constraint_message"] = message
-        if qtype == "calculate" and row.get("calculation"):
+        if "calculation" in QUESTION_TYPES[qtype].keys and row.get("calculation"):
             rule = self.expression(row, "calculation", row.get("calculation"), matrix_rows)
             if rule:
                 item["calculation"] = rule

@@ -235,7 +235,7 @@ def choice_groups(
 def straightlined(domain: QuestionnaireVersion, answers: Mapping[str, Any]) -> bool:
     """A matrix of three or more rows answered with one and the same substantive choice."""
     for item in domain.items:
-        if item.type != "matrix" or len(item.rows) < 3:
+        if question_type(item).value_kind != "rows" or len(item.rows) < 3:
             continue
         value = answers.get(item.code)
         if not isinstance(value, dict) or len(value) < len(item.rows):

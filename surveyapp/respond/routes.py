@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,10 +30,12 @@ def respondent_helpers() -> dict[str, Any]:
         args = request.args.to_dict() | {"lang": code}
         return request.path + "?" + urlencode(args)
 
-    def item_template(item: Item) -> str:
-        return question_type(item).template
+    def field_value(item: Item, raw: Mapping[str, Any], answers: Mapping[str, Any], error: str | None) -> Any:
+        # After an error the field shows what was typed, which may not parse; otherwise the stored answer.
+        typed = question_type(item).redisplay(item, raw) if error else None
+        return answers.get(item.code) if typed is None else typed
 
-    return {"url_with_language": url_with_language, "item_template": item_template}
+    return {"url_with_language": url_with_language, "question_type": question_type, "field_value": field_value}
 
 
 def _language(domain: QuestionnaireVersion | None = None) -> str:

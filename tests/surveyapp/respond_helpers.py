@@ -15,6 +15,7 @@ from surveyapp.extensions import db
 from surveyapp.models import SurveyResponse
 from surveyapp.questionnaire import load_version, relevant_items
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
+from surveyapp.questionnaire.question_types import question_type
 from surveyapp.services.publish_versions import publish
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,13 +85,7 @@ def fill(
         if value is None:
             continue
         answers[item.code] = value
-        if isinstance(value, dict):
-            for row, code in value.items():
-                form[f"{item.code}.{row}"] = [code]
-        elif isinstance(value, list):
-            form[item.code] = value
-        else:
-            form[item.code] = [str(value)]
+        form |= question_type(item).form_input(item, value)
     return form
 
 
