@@ -124,6 +124,8 @@ def _rake(args: argparse.Namespace) -> str:
         "weight_column": name,
         "iterations": raked.iterations,
         "max_margin_error": raked.max_error,
+        # Margins whose own totals differ (rounded tables) can only be met up to that difference.
+        "margin_totals_disagreement": raked.totals_disagreement,
         "diagnostics": {k: _json_number(v) for k, v in diag.__dict__.items()},
     }
     return json.dumps(summary, indent=2) + "\n"
