@@ -122,3 +122,12 @@ def test_both_engines_read_the_same_frame(coded) -> None:
     for column in ("w", "score"):
         assert frames[0][column].dtype == frames[1][column].dtype == np.float64
         np.testing.assert_array_equal(frames[0][column], frames[1][column])
+
+
+def test_unknown_engine_is_a_clear_error(coded, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path, _ = coded
+    monkeypatch.setattr(cli_input, "ENGINE", "polars")
+    status, out, err = run(["estimate", "--data", str(path), "--weight", "w", "--proportion", "q=1"], capsys)
+    assert (status, out) == (2, "")
+    assert err == "error: unknown CSV engine 'polars' (ANALYSIS_CSV_ENGINE: one of pyarrow, pandas)\n"
