@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app surveyapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint setup translations clean-db
+.PHONY: run test test-pandas2 lint setup translations clean-db
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ..." or 0)'
@@ -38,6 +38,18 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The analysis library on the previous pandas major version (its CSV reading and dtypes changed in pandas 3).
+VENV_PANDAS2 := .venv-pandas2
+$(VENV_PANDAS2)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV_PANDAS2)
+	$(VENV_PANDAS2)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_PANDAS2)/bin/pip install --quiet -e '.[dev]' 'pandas>=2.1,<3'
+	touch $@
+
+test-pandas2: $(VENV_PANDAS2)/.installed
+	$(VENV_PANDAS2)/bin/python -c 'import pandas; print("pandas", pandas.__version__)'
+	$(VENV_PANDAS2)/bin/python -m pytest tests/analysis $(PYTEST_ARGS)
 
 clean-db:
 	rm -f instance/surveyapp.sqlite3 instance/demo-logins.txt

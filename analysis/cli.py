@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from analysis import ci, estimate, targets_cli, weighting
+from analysis import ci, cli_input, estimate, targets_cli, weighting
 from analysis.design import Design
 from analysis.errors import AnalysisError, DataError
 
@@ -45,9 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     rake.add_argument("--margins", required=True, help="CSV with columns variable,category,total")
     rake.add_argument("--out", required=True, help="output CSV: the input plus the raked weight column")
     rake.add_argument("--weight-name", default=None, help="name of the new column (default: COL_raked)")
-    rake.add_argument("--max-iter", type=_positive_int, default=1000, help="iteration limit (default 1000)")
-    rake.add_argument("--tol", type=_positive_float, default=1e-10,
-                      help="largest relative margin error accepted (default 1e-10)")
+    _convergence_options(rake)
     rake.add_argument("--trim", type=_bounds, default=None, metavar="LOW,HIGH",
                       help="keep raked weights within these absolute bounds (re-raking after clipping)")
 
@@ -60,17 +58,26 @@ def build_parser() -> argparse.ArgumentParser:
     what = est.add_mutually_exclusive_group(required=True)
     what.add_argument("--mean", default=None, metavar="COL", help="numeric column to average")
     what.add_argument("--proportion", default=None, metavar="COL=V1[,V2...]",
-                      help="share of rows whose COL text equals one of the values")
+                      help="share of rows whose COL is one of the values (numbers when COL is numeric)")
     est.add_argument("--where", default=None, metavar="EXPR", help="subpopulation (pandas query syntax)")
     est.add_argument("--by", default=None, metavar="COL", help="one estimate per value of COL")
     est.add_argument("--rake-margins", default=None, metavar="MARGINS.csv",
                      help="rake the weights to these margins first (calibration-aware variance)")
+    _convergence_options(est)
     est.add_argument("--ci", default="logit", choices=[m.value for m in ci.CIMethod],
                      help="CI method for --proportion (default logit)")
     est.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
     est.add_argument("--format", default="json", choices=["json", "table"], help="output format")
     targets_cli.register(commands)  # kept in its own module: it reads programme files, not survey data
     return parser
+
+
+def _convergence_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-iter", type=_positive_int, default=1000,
+                        help="raking sweeps allowed (default 1000)")
+    parser.add_argument("--tol", type=_positive_float, default=1e-10,
+                        help="raking stops when no weight changes by more than this fraction in a sweep "
+                             "(default 1e-10)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,7 +108,8 @@ def _rake(args: argparse.Namespace) -> str:
     _require(header, [args.weight], args.data, what="weight column")
     _require(header, list(margins), args.data, what="margin variable")
     # Everything but the weight is read as text so the output keeps the input's values exactly.
-    data = _read(args.data, text=[c for c in header if c != args.weight])
+    data = cli_input.read_csv(args.data, text=[c for c in header if c != args.weight], numeric=[args.weight])
+    data = data[header]
     lower, upper = args.trim if args.trim else (None, None)
     raked = weighting.rake(
         data, args.weight, margins, tol=args.tol, max_iter=args.max_iter,
@@ -116,6 +124,8 @@ def _rake(args: argparse.Namespace) -> str:
         "weight_column": name,
         "iterations": raked.iterations,
         "max_margin_error": raked.max_error,
+        # Margins whose own totals differ (rounded tables) can only be met up to that difference.
+        "margin_totals_disagreement": raked.totals_disagreement,
         "diagnostics": {k: _json_number(v) for k, v in diag.__dict__.items()},
     }
     return json.dumps(summary, indent=2) + "\n"
@@ -142,25 +152,28 @@ def _estimate(args: argparse.Namespace) -> str:
     margin_vars = list(margins or {})
     _require(header, margin_vars, args.data, what="margin variable")
 
-    # Text columns are read as categoricals: comparing and grouping a million strings is then cheap.
-    categorical = {c for c in (args.strata, args.by, *margin_vars) if c is not None}
+    # Grouping and compared columns are text (see cli_input for what command-line values mean there).
+    where_columns = sorted(_where_columns(args.where, header))
+    numeric = [c for c in (args.weight, args.fpc, args.mean) if c is not None]
+    text = [c for c in (args.strata, args.cluster, args.by, *margin_vars, *where_columns)
+            if c is not None and (c not in numeric or c not in where_columns)]
     if args.proportion:
-        categorical.add(variable)
-    where_columns = _where_columns(args.where, header)
-    wanted = {c for c in (*roles.values(), *margin_vars, *where_columns) if c is not None}
-    data = _read(args.data, columns=[c for c in header if c in wanted], categorical=sorted(categorical))
+        text.append(variable)
+    data = cli_input.read_csv(args.data, text=text, numeric=numeric)
     if args.by is not None:
         data[args.by] = _natural_order(data[args.by])
 
     weights: Any = args.weight
     if margins is not None:
         base = args.weight if args.weight is not None else np.ones(len(data))
-        weights = weighting.rake(data, base, margins)
+        weights = weighting.rake(data, base, margins, tol=args.tol, max_iter=args.max_iter)
     design = Design.from_frame(data, weights=weights, strata=args.strata, cluster=args.cluster, fpc=args.fpc)
 
-    common: dict[str, Any] = {"by": args.by, "where": args.where, "level": args.level}
+    where = None if args.where is None else cli_input.where_mask(data, args.where, where_columns)
+    common: dict[str, Any] = {"by": args.by, "where": where, "level": args.level}
     if args.proportion:
-        result = estimate.proportion(design, variable, values, ci_method=args.ci, **common)
+        hit = cli_input.indicator(data[variable], values, variable)
+        result = estimate.proportion(design, hit, [1.0], ci_method=args.ci, **common)
     else:
         result = estimate.mean(design, variable, **common)
     rows = [result] if isinstance(result, estimate.Estimate) else result
@@ -209,24 +222,6 @@ def _header(path: str) -> list[str]:
         raise DataError(f"data file {path} is empty") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read {path}: {exc}") from None
-
-
-def _read(
-    path: str,
-    *,
-    columns: list[str] | None = None,
-    text: list[str] | None = None,
-    categorical: list[str] | None = None,
-) -> pd.DataFrame:
-    dtype: dict[str, Any] = dict.fromkeys(text or [], str)
-    dtype.update(dict.fromkeys(categorical or [], "category"))
-    try:
-        frame = pd.read_csv(path, usecols=columns, dtype=dtype, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(f"cannot read {path}: {exc}") from None
-    if frame.empty:
-        raise DataError(f"data file {path} has no rows")
-    return frame
 
 
 def _require(header: list[str], columns: Sequence[str], path: str, what: str = "column") -> None:

@@ -29,6 +29,8 @@ Margins = Mapping[str, Mapping[str, float]]
 """Population margins: variable -> {category (as text) -> population total}."""
 
 # Totals of different margins must agree to this relative tolerance: census tables are often rounded.
+# Margins that disagree cannot all be met; raking then converges on the change in the weights (as R's
+# rake() does) and the margins are met up to their disagreement, which the result reports.
 _TOTAL_RTOL = 1e-6
 # Above this many category combinations the cells are found by sorting instead of a direct table.
 _DIRECT_CELL_LIMIT = 4_000_000
@@ -43,6 +45,9 @@ class CalibratedWeights:
     iterations: int
     max_error: float
     """Largest relative difference between a weighted margin and its population total."""
+    totals_disagreement: float = 0.0
+    """How far apart the margins' own totals are (relative): the margin error raking cannot go below.
+    The weights add up to the last margin's total."""
 
     def __len__(self) -> int:
         return int(self.weights.shape[0])
@@ -243,7 +248,12 @@ def rake(
 ) -> CalibratedWeights:
     """Rake ``weights`` to population ``margins`` by iterative proportional fitting.
 
-    Converged when every weighted margin is within ``tol`` (relative) of its total. With ``trim =
+    Converged when no weight changes by more than ``tol`` (relative) over a sweep through the margins:
+    R's ``rake()`` criterion, relative instead of absolute so that it does not depend on the scale of
+    the weights. When the margins' totals agree the margins are then met to about ``tol``; when they
+    disagree (rounded census tables, within 1e-6) every margin is met up to that disagreement, which
+    :attr:`CalibratedWeights.totals_disagreement` reports, and the weights add up to the last margin's
+    total. With ``trim =
     (lower, upper)`` (absolute weight values; ``None`` for no bound) weights are clipped to the bounds
     after each raking and raked again until both the margins and the bounds hold. The variance of a
     trimmed raking is computed as if it were a plain raking of the base weights (an approximation).
@@ -261,7 +271,7 @@ def rake(
         target, code = _margin_codes(data, variable, margins[variable], w0)
         targets.append(target)
         codes.append(code)
-    _check_totals(variables, targets)
+    disagreement = _check_totals(variables, targets)
     cell, cell_codes = _cells(codes, [len(t) for t in targets])
     n_cells = cell_codes[0].shape[0]
 
@@ -272,12 +282,19 @@ def rake(
     positive = w0 > 0
     for _ in range(1 if trim is None else max_iter):
         cell_weight = np.bincount(cell, weights=current, minlength=n_cells)
-        factor, steps, error = _ipf(cell_weight, cell_codes, targets, tol, max_iter)
+        factor, steps, change = _ipf(cell_weight, cell_codes, targets, tol, max_iter)
         iterations += steps
-        if error > tol:
+        error = _margin_error(cell_weight * factor, cell_codes, targets)
+        if change > tol and math.isfinite(change):
             raise ConvergenceError(
-                f"raking did not converge in {max_iter} iterations "
-                f"(largest relative margin error {error:.3g}, tolerance {tol:g})"
+                f"raking did not converge in {max_iter} iterations (largest relative change of a weight "
+                f"in the last sweep {change:.3g}, tolerance {tol:g}; largest relative margin error {error:.3g})"
+            )
+        if not math.isfinite(change) or error > disagreement + _TOTAL_RTOL:
+            # The weights stopped moving but the margins are not met: no weights reproduce them all.
+            raise ConvergenceError(
+                f"raking stalled with a relative margin error of {error:.3g}: the margins cannot all be met "
+                "by these sample cells (a category combination the margins need is missing from the sample)"
             )
         current = current * factor[cell]
         kept = current[positive]
@@ -301,6 +318,7 @@ def rake(
         calibration=Calibration.build(w0, cell, model),
         iterations=iterations,
         max_error=error,
+        totals_disagreement=disagreement,
     )
 
 
@@ -340,7 +358,8 @@ def _margin_codes(
     return target, mapped
 
 
-def _check_totals(variables: list[str], targets: list[np.ndarray]) -> None:
+def _check_totals(variables: list[str], targets: list[np.ndarray]) -> float:
+    """Relative disagreement of the margins' totals with the last one (what raking ends on)."""
     sums = [float(t.sum()) for t in targets]
     reference = sums[0]
     for variable, total in zip(variables, sums, strict=True):
@@ -349,6 +368,7 @@ def _check_totals(variables: list[str], targets: list[np.ndarray]) -> None:
                 f"margins disagree on the population total: '{variables[0]}' sums to {reference:.10g} "
                 f"but '{variable}' sums to {total:.10g}"
             )
+    return max(abs(sums[-1] / total - 1.0) for total in sums)
 
 
 def _cells(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -370,16 +390,21 @@ def _cells(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, list[
 def _ipf(
     cell_weight: np.ndarray, cell_codes: list[np.ndarray], targets: list[np.ndarray], tol: float, max_iter: int
 ) -> tuple[np.ndarray, int, float]:
+    """Cell factors, sweeps done and the largest relative change of a factor in the last sweep."""
     factor = np.ones(cell_weight.shape[0])
-    error = np.inf
+    change = np.inf
     for iteration in range(1, max_iter + 1):
+        before = factor.copy()
         for cc, target in zip(cell_codes, targets, strict=True):
             achieved = np.bincount(cc, weights=cell_weight * factor, minlength=len(target))
             factor *= (target / achieved)[cc]
-        error = _margin_error(cell_weight * factor, cell_codes, targets)
-        if error <= tol:
-            return factor, iteration, error
-    return factor, max_iter, error
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change = float(np.max(np.abs(factor / before - 1.0)))
+        if not math.isfinite(change):
+            return factor, iteration, change  # weights underflowed to 0: the margins cannot be met
+        if change <= tol:
+            return factor, iteration, change
+    return factor, max_iter, change
 
 
 def _margin_error(cell_weight: np.ndarray, cell_codes: list[np.ndarray], targets: list[np.ndarray]) -> float:
