@@ -100,7 +100,8 @@ def _sorted_categories(series: pd.Series) -> pd.Series:
     rank[order] = np.arange(len(order))
     codes = series.cat.codes.to_numpy()
     recoded = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
-    return pd.Series(pd.Categorical.from_codes(recoded, categories[order]), index=series.index, name=series.name)
+    labels = pd.Index(categories[order])
+    return pd.Series(pd.Categorical.from_codes(recoded, labels), index=series.index, name=series.name)
 
 
 def level_numbers(series: pd.Series) -> np.ndarray | None:

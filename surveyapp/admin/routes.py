@@ -40,7 +40,7 @@ def audit_events() -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def audit_csv() -> ResponseReturnValue:
     wanted = TrailFilter.from_args(request.args.to_dict())
-    events = db.session.scalars(wanted.query()).all()
+    events = list(db.session.scalars(wanted.query()))
     body = to_csv(events)
     # Who took a copy of the trail, and of which part, is itself part of the trail.
     audit.record("audit_export", "audit", "", {"rows": len(events), **wanted.args()})

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -98,7 +99,7 @@ class TrailFilter:
             )
             return None
 
-    def query(self) -> Select[tuple[AuditEvent]]:
+    def query(self) -> Select[Any]:  # its parameters differ between SQLAlchemy 2.0 and 2.1
         query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         if self.action:
             query = query.where(AuditEvent.action == self.action)

@@ -153,12 +153,12 @@ class _Importer:
         result: dict[str, str] = {}
         for key, value in row.values.items():
             if key == prefix:
-                lang: str | None = self.default_language
+                lang = self.default_language
             elif key.startswith(prefix + "::"):
                 suffix = key[len(prefix) + 2 :].strip()
                 code = re.search(r"\(([A-Za-z]{2})\)\s*$", suffix)
-                lang = _CODES.get(code.group(1).lower() if code else suffix.lower())
-                if lang is None:
+                found = _CODES.get(code.group(1).lower() if code else suffix.lower())
+                if found is None:
                     if (row.sheet, key) not in self.bad_columns:
                         self.bad_columns.add((row.sheet, key))
                         self.problem(
@@ -167,6 +167,7 @@ class _Importer:
                             "name the column like label::Kazakh (kk), label::Russian (ru)",
                         )
                     continue
+                lang = found
             else:
                 continue
             result[lang] = value

@@ -29,7 +29,7 @@ def region_label(domain: QuestionnaireVersion, code: str) -> str:
     from flask_babel import get_locale
 
     variable = next((v for v in domain.design_variables if v.name == "region" and v.item), None)
-    if variable is not None:
+    if variable is not None and variable.item:
         try:
             choices = domain.item(variable.item).choices
         except KeyError:

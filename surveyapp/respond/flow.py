@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from flask import current_app
 
@@ -25,6 +25,10 @@ _PHONE = re.compile(r"Mobi|Android|iPhone|iPod|Windows Phone", re.IGNORECASE)
 _TABLET = re.compile(r"iPad|Tablet", re.IGNORECASE)
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
 def aware(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
     if moment is not None and moment.tzinfo is None:

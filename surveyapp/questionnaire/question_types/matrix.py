@@ -36,7 +36,7 @@ class Matrix(QuestionType):
         nested = form.get(item.code)
         if isinstance(nested, Mapping):
             return dict(nested)
-        return {row.code: (form_values(form, f"{item.code}.{row.code}") or [None])[0] for row in item.rows}
+        return {row.code: next(iter(form_values(form, f"{item.code}.{row.code}")), None) for row in item.rows}
 
     def form_input(self, item: Item, value: Any) -> dict[str, list[str]]:
         return {f"{item.code}.{row}": [code] for row, code in (value or {}).items()}

@@ -55,9 +55,9 @@ class _Number(QuestionType):
 
     def validate(self, item: Item, value: Any, today: dt.date | None = None) -> list[AnswerError]:
         errors = []
-        if is_number(item.min) and value < item.min:  # type: ignore[operator]
+        if is_number(item.min) and value < item.min:
             errors.append(AnswerError("min", min=item.min))
-        if is_number(item.max) and value > item.max:  # type: ignore[operator]
+        if is_number(item.max) and value > item.max:
             errors.append(AnswerError("max", max=item.max))
         return errors
 
