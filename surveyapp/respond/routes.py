@@ -42,7 +42,11 @@ def _language(domain: QuestionnaireVersion | None = None) -> str:
     """The respondent's language for this request, which also drives the interface strings."""
     languages = [lang for lang in (domain.languages if domain else flow.RESPONDENT_LANGUAGES)]
     allowed = [lang for lang in flow.RESPONDENT_LANGUAGES if lang in languages] or list(flow.RESPONDENT_LANGUAGES)
-    lang = request.values.get("lang") or request.cookies.get("lang")
+    asked = request.values.get("lang")
+    # English texts are researchers' summaries, so a respondent asking for English (or anything else not
+    # offered) gets kk/ru and a notice saying so, rather than a silent switch.
+    g.language_unavailable = asked is not None and asked not in allowed
+    lang = asked or request.cookies.get("lang")
     if lang not in allowed:
         best = request.accept_languages.best_match(allowed)
         lang = best or allowed[0]
@@ -213,6 +217,9 @@ def page(token: str, section: str) -> ResponseReturnValue:
 
 def _page_language(response: SurveyResponse, domain: QuestionnaireVersion) -> str:
     requested = request.args.get("lang")
+    g.language_unavailable = requested is not None and not (
+        requested in flow.RESPONDENT_LANGUAGES and requested in domain.languages
+    )
     if requested in flow.RESPONDENT_LANGUAGES and requested in domain.languages and requested != response.language:
         response.language = requested
     g.respondent_language = response.language

@@ -1,4 +1,4 @@
-"""The pupils' path: thanks only once the answers are sent, the informal register (сен), used codes."""
+"""What respondents are told: thanks once the answers are sent, pupils addressed with сен, used codes, languages."""
 
 from __future__ import annotations
 
@@ -67,3 +67,13 @@ def test_the_resume_page_has_a_language_switch(client: FlaskClient) -> None:
     links = re.findall(r'<a href="([^"]+)" lang="(\w+)"', page)
     assert ("/resume?lang=ru", "ru") in links
     assert "Продолжение опроса" in client.get("/resume?lang=ru").get_data(as_text=True)
+
+
+def test_english_is_never_offered_to_respondents_and_asking_says_so(app: Flask, client: FlaskClient) -> None:
+    publish_file(app, QUESTIONNAIRES / "public_safety" / "2024.yaml")
+    consent = client.get("/q/public_safety/2024?lang=en", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert '<html lang="ru">' in consent and "Kazakh and Russian only" in consent
+    assert "Kazakh and Russian only" not in client.get("/q/public_safety/2024?lang=kk").get_data(as_text=True)
+    first = start(client, "/q/public_safety/2024?lang=kk", lang="kk")
+    page = client.get(first.split("?")[0] + "?lang=en").get_data(as_text=True)
+    assert '<html lang="kk">' in page and "Kazakh and Russian only" in page
