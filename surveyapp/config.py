@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.vocabulary import LANGUAGES
+from surveyapp.bundled import data_dir
 
 DEV_SECRET_KEY = "dev-only-not-for-production"  # noqa: S105 - refused in production by check_production()
 
@@ -50,9 +51,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         "PARTIAL_EXPIRY_DAYS": int(env.get("PARTIAL_EXPIRY_DAYS", "30")),
-        "QUESTIONNAIRES_DIR": env.get(
-            "QUESTIONNAIRES_DIR", str(Path(__file__).resolve().parent.parent / "questionnaires")
-        ),
+        "QUESTIONNAIRES_DIR": env.get("QUESTIONNAIRES_DIR") or str(data_dir("questionnaires")),
     }
 
 
