@@ -1,12 +1,5 @@
-"""WSGI entry point: ``gunicorn wsgi:app``."""
+"""WSGI entry point of the checkout: ``gunicorn wsgi:app`` (installed: ``gunicorn surveyapp.wsgi:app``)."""
 
-import sys
+from surveyapp.wsgi import app
 
-from surveyapp import create_app
-from surveyapp.config import ConfigError
-
-try:
-    app = create_app()
-except ConfigError as error:
-    print(error, file=sys.stderr)
-    raise SystemExit(1) from None
+__all__ = ["app"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.vocabulary import LANGUAGES
+from surveyapp.bundled import data_dir
 
 DEV_SECRET_KEY = "dev-only-not-for-production"  # noqa: S105 - refused in production by check_production()
 
@@ -49,10 +50,15 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        # Rate limits per client address (see surveyapp/rate_limits.py); Redis in production.
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1").strip() != "0",
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://").strip(),
+        "RATELIMIT_RESPONDENT_START": env.get("RATELIMIT_RESPONDENT_START", "30 per minute;300 per hour"),
+        "RATELIMIT_RESUME": env.get("RATELIMIT_RESUME", "10 per minute;60 per hour"),
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;60 per hour"),
+        "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
         "PARTIAL_EXPIRY_DAYS": int(env.get("PARTIAL_EXPIRY_DAYS", "30")),
-        "QUESTIONNAIRES_DIR": env.get(
-            "QUESTIONNAIRES_DIR", str(Path(__file__).resolve().parent.parent / "questionnaires")
-        ),
+        "QUESTIONNAIRES_DIR": env.get("QUESTIONNAIRES_DIR") or str(data_dir("questionnaires")),
     }
 
 

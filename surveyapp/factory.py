@@ -10,9 +10,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from surveyapp import config, database, errors, i18n
+from surveyapp.bundled import data_dir
 from surveyapp.extensions import csrf, db, login_manager, migrate
 
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+MIGRATIONS_DIR = str(data_dir("migrations"))
 
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -32,10 +33,11 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
 
-    from surveyapp import admin, api, auth, dashboard, main, research, respond
+    from surveyapp import admin, api, auth, dashboard, main, rate_limits, research, respond
 
     for blueprint in (main.bp, auth.bp, admin.bp, api.bp, research.bp, respond.bp, dashboard.bp):
         app.register_blueprint(blueprint)
+    rate_limits.init_app(app)
 
     from surveyapp.cli import register_commands
 

@@ -56,6 +56,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
+            "RATELIMIT_ENABLED": False,  # tests/surveyapp/test_rate_limits.py turns them on
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": _database_url(backend, tmp_path),
             "DEMO_LOGINS_FILE": str(tmp_path / "demo-logins.txt"),

@@ -85,11 +85,12 @@ def diff(instrument: str, old: str, new: str, lang: str) -> None:
 
 
 @questionnaires_cli.command("publish")
-@click.argument("paths", nargs=-1, type=click.Path(), required=True)
+@click.argument("paths", nargs=-1, type=click.Path())
 def publish_command(paths: tuple[str, ...]) -> None:
-    """Publish version files (or folders of them). Publishing the same content again changes nothing."""
+    """Publish version files or folders (default: every file under questionnaires/). Publishing the same
+    content again changes nothing."""
     try:
-        files = expand_paths(Path(p) for p in paths)
+        files = expand_paths(Path(p) for p in (paths or [_root()]))
         missing = [str(f) for f in files if not f.exists()]
         if missing:
             raise click.ClickException(f"no such file: {', '.join(missing)}")

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from surveyapp.bundled import data_dir
+
 from .build import BuildResult, SourceMap, build_version
 from .errors import InvalidQuestionnaireError, PublishedVersionChangedError, QuestionnaireError
 from .history import check_history, version_sort_key
@@ -21,10 +23,10 @@ ROOT_ENV = "SURVEYAPP_QUESTIONNAIRES"
 
 
 def default_root() -> Path:
-    """questionnaires/ of the checkout (or $SURVEYAPP_QUESTIONNAIRES)."""
+    """questionnaires/ of the installed package or the checkout (or $SURVEYAPP_QUESTIONNAIRES)."""
     if env := os.environ.get(ROOT_ENV):
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "questionnaires"
+    return data_dir("questionnaires")
 
 
 def display_path(path: Path) -> str:
