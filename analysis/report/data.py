@@ -19,15 +19,15 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from analysis.programme import Direction, Kind, Reading, Source, Text, Unit
-from analysis.status import DisclosureReason, TargetStatus
+from analysis.status import DisclosureReason, TargetStatus, Unassessed
 from analysis.vocabulary import LANGUAGES
 
 # The status values of analysis.status.TargetStatus (its members compare equal to these strings, so either can
-# be passed), plus "no_data" for a year without a computed value.
+# be passed), plus Unassessed.NO_DATA for a year without a status (no value, or nothing to compare it with).
 ACHIEVED = TargetStatus.ACHIEVED.value
 NOT_ACHIEVED = TargetStatus.NOT_ACHIEVED.value
 NOT_DISTINGUISHABLE = TargetStatus.NOT_DISTINGUISHABLE.value
-NO_DATA = "no_data"
+NO_DATA = Unassessed.NO_DATA.value
 STATUSES = (ACHIEVED, NOT_ACHIEVED, NOT_DISTINGUISHABLE, NO_DATA)
 
 # Breakdowns the report knows how to title, in the order it prints them; others follow, titled by their name.

@@ -19,7 +19,15 @@ from analysis import AnalysisError, Design, Estimate
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
 from analysis.programme import CHANGE_KINDS, Indicator, Programme, Source, load_programme
-from analysis.status import DEFAULT_DISCLOSURE, Disclosure, DisclosureRule, disclosure, indicator_status
+from analysis.status import (
+    DEFAULT_DISCLOSURE,
+    Disclosure,
+    DisclosureRule,
+    TargetStatus,
+    Unassessed,
+    disclosure,
+    indicator_status,
+)
 from analysis.survey_indicator import RespondentValues, estimate, respondent_values
 from surveyapp import audit
 from surveyapp.extensions import db
@@ -78,7 +86,9 @@ def load_survey_data(
         assert indicator.definition is not None
         for measure in indicator.definition.measures:
             wanted.setdefault(measure.instrument, set()).update(measure.versions)
-    versions = list(db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted)))))
+    versions = list(
+        db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted))))
+    )
     versions = [v for v in versions if v.version in wanted[v.instrument.code]]
     if not versions:
         names = ", ".join(f"{i} {sorted(v)}" for i, v in wanted.items())
@@ -185,21 +195,21 @@ def _finite(value: float) -> float | None:
 
 def _status(
     indicator: Indicator, year: int, value: float | None, ci: tuple[float, float] | None, base_value: float | None
-) -> tuple[str, float | None, str]:
+) -> tuple[TargetStatus | Unassessed, float | None, str]:
     """(status, absolute target, note) for the national figure."""
     if value is None:
-        return "no_data", None, "no figure for the year"
+        return Unassessed.NO_DATA, None, "no figure for the year"
     try:
         target = indicator.target(year)
     except ProgrammeError:
-        return "no_target", None, f"no target for {year}"
+        return Unassessed.NO_TARGET, None, f"no target for {year}"
     if target.kind in CHANGE_KINDS and base_value is None:
-        return "no_base", None, f"the {target.base_year or year - 1} base value is not imported"
+        return Unassessed.NO_BASE, None, f"the {target.base_year or year - 1} base value is not imported"
     try:
         status = indicator_status(indicator, year, value, ci, base_value)
     except AnalysisError as error:
-        return "no_status", None, str(error)
-    return status.status.value, status.target, ""
+        return Unassessed.NO_STATUS, None, str(error)
+    return status.status, status.target, ""
 
 
 def compute(
@@ -241,7 +251,7 @@ def compute(
             for indicator in indicators:
                 results.append(
                     IndicatorResult(
-                        indicator=indicator.code, status="no_data", details={"note": str(error)}
+                        indicator=indicator.code, status=Unassessed.NO_DATA.value, details={"note": str(error)}
                     )
                 )
             continue
@@ -274,7 +284,7 @@ def compute(
             head = rows[0]
             ci = (head.ci_low, head.ci_high) if head.ci_low is not None and head.ci_high is not None else None
             status, target, note = _status(indicator, year, head.estimate, ci, None)
-            head.status, head.target = status, target
+            head.status, head.target = status.value, target
             head.details = {"note": note} if note else {}
             results += rows
         if progress:
@@ -286,7 +296,7 @@ def compute(
             results.append(
                 IndicatorResult(
                     indicator=indicator.code,
-                    status="no_data",
+                    status=Unassessed.NO_DATA.value,
                     details={"note": "no survey definition in the programme file"},
                 )
             )
@@ -326,7 +336,7 @@ def _administrative(programme: Programme, year: int) -> list[IndicatorResult]:
         head = IndicatorResult(
             indicator=indicator.code,
             estimate=value,
-            status=status,
+            status=status.value,
             target=absolute,
             details={"note": note, "synthetic": bool(national and national.synthetic), "base_value": base_value}
             if national or note

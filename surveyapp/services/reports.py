@@ -118,9 +118,10 @@ def _status(row: IndicatorResult | None, trajectory: str | None = None) -> Statu
     if row is None:
         return StatusInfo(NO_DATA, trajectory=trajectory, note="not computed")
     note = (row.details or {}).get("note") or None
-    if row.status in STATUSES:
+    if row.status in STATUSES:  # a TargetStatus, or Unassessed.NO_DATA
         return StatusInfo(row.status, trajectory=trajectory, note=note)
-    # no_target / no_base / no_status: the value is shown, but there is nothing to compare it with this year.
+    # The other Unassessed reasons (no target this year, no base value, no status): the value is shown, but
+    # there is nothing to compare it with this year.
     return StatusInfo(NO_DATA, trajectory=trajectory, note=note or row.status)
 
 

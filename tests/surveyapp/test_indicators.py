@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from analysis.status import Unassessed
 from surveyapp.extensions import db
 from surveyapp.models import AdminFigure, ComputationRun, IndicatorResult, MarginSet
 from surveyapp.services.indicators import results_fingerprint
@@ -49,8 +50,9 @@ def test_compute_every_indicator_with_statuses(demo: Flask) -> None:
     assert a5.ci_low < a5.estimate < a5.ci_high and a5.n > 300 and a5.deff > 0
     assert a5.target == 60.0 and a5.status in {"achieved", "not_achieved", "not_distinguishable"}
     assert rows["A2"].status in {"achieved", "not_achieved"} and rows["A2"].se is None  # administrative
-    assert rows["A15"].status == "no_data"
-    assert rows["A13"].status == "no_target" and rows["A13"].estimate is not None  # measured, target only in 2028
+    assert rows["A15"].status == Unassessed.NO_DATA
+    # Measured, with a target only in 2028.
+    assert rows["A13"].status == Unassessed.NO_TARGET and rows["A13"].estimate is not None
     with demo.app_context():
         breakdowns = db.session.execute(
             select(
