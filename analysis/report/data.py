@@ -191,10 +191,20 @@ class AdminSource:
 
 
 @dataclass(frozen=True, slots=True)
+class SinglePSUStrata:
+    """Strata of one population's sample that had a single PSU, and how their variance was estimated."""
+
+    population: str  # in the report's language
+    rule: str  # an analysis.LonelyPSU value other than "error"
+    strata: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Methodology:
     samples: tuple[InstrumentSample, ...] = ()
     weighting: tuple[WeightingInfo, ...] = ()
     admin_sources: tuple[AdminSource, ...] = ()
+    single_psu: tuple[SinglePSUStrata, ...] = ()
     ci_level: float = 0.95
     ci_method: str = "logit"  # analysis.CIMethod value, named in the annex
     min_cell_n: int = 30  # cells with fewer respondents are never printed

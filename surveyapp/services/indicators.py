@@ -15,10 +15,18 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from analysis import AnalysisError, Design, Estimate
+from analysis import AnalysisError, Design, Estimate, LonelyPSU
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
-from analysis.programme import CHANGE_KINDS, Indicator, Programme, Source, load_programme
+from analysis.programme import (
+    CHANGE_KINDS,
+    DEFAULT_LONELY_PSU,
+    LONELY_PSU_RULES,
+    Indicator,
+    Programme,
+    Source,
+    load_programme,
+)
 from analysis.status import (
     DEFAULT_DISCLOSURE,
     Disclosure,
@@ -62,6 +70,7 @@ class SurveyData:
     versions: list[StoredVersion]
     margin_set: MarginSet | None
     excluded: dict[str, int] = field(default_factory=dict)
+    lonely_strata: tuple[str, ...] = ()  # strata with a single PSU this year, their variance by design.lonely_psu
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -78,9 +87,15 @@ def _needed_codes(indicators: Iterable[Indicator]) -> set[str]:
 
 
 def load_survey_data(
-    population: str, indicators: list[Indicator], year: int, progress: Callable[[str], None] | None = None
+    population: str,
+    indicators: list[Indicator],
+    year: int,
+    progress: Callable[[str], None] | None = None,
+    lonely_psu: LonelyPSU = DEFAULT_LONELY_PSU,
 ) -> SurveyData:
-    """The year's complete, unflagged responses to every version the indicators use, raked to the margins."""
+    """The year's complete, unflagged responses to every version the indicators use, raked to the margins.
+
+    A stratum with a single PSU gets its variance by ``lonely_psu`` (the programme's setting for the population)."""
     wanted: dict[str, set[str]] = {}
     for indicator in indicators:
         assert indicator.definition is not None
@@ -119,7 +134,7 @@ def load_survey_data(
     if progress:
         progress(f"{population}: {n} responses loaded")
     try:
-        design = Design.from_frame(frame, weights="base_weight", strata="stratum", cluster="psu")
+        design = Design.from_frame(frame, weights="base_weight", strata="stratum", cluster="psu", lonely_psu=lonely_psu)
         if margin_set is not None:
             design = design.rake(raking_margins(margin_set))
         elif progress:
@@ -130,7 +145,10 @@ def load_survey_data(
     except AnalysisError as error:
         raise ComputeError(f"weighting {population} {year} to the margins failed: {error}") from None
     used = set(frame["version_id"])
-    return SurveyData(frame, design, catalogues, [v for v in versions if str(v.id) in used], margin_set, excluded)
+    lonely = tuple(str(s) for s in design.strata_levels[design.n_psu_in_stratum == 1])
+    return SurveyData(
+        frame, design, catalogues, [v for v in versions if str(v.id) in used], margin_set, excluded, lonely
+    )
 
 
 def survey_values(indicator: Indicator, data: SurveyData) -> RespondentValues:
@@ -242,7 +260,8 @@ def compute(
     warnings: list[str] = []
     for population, indicators in by_population.items():
         try:
-            data = load_survey_data(population, indicators, year, progress)
+            lonely_psu = programme.population(population).lonely_psu
+            data = load_survey_data(population, indicators, year, progress, lonely_psu)
         except ComputeError as error:
             # The other populations' indicators still get computed; these are reported without data.
             warnings.append(str(error))
@@ -255,11 +274,17 @@ def compute(
                     )
                 )
             continue
+        if data.lonely_strata:
+            message = _lonely_warning(programme, population, data)
+            warnings.append(f"{population}: {message}")
+            if progress:
+                progress(f"{population}: WARNING {message}")
         ids = data.frame["response_id"].to_numpy()
         provenance["populations"][population] = {
             "responses": len(ids),
             "responses_sha256": hashlib.sha256(np.ascontiguousarray(ids, dtype=np.int64).tobytes()).hexdigest(),
             "excluded": data.excluded,
+            "lonely_psu": {"rule": data.design.lonely_psu.value, "strata": list(data.lonely_strata)},
             "versions": {f"{v.instrument.code}/{v.version}": v.sha256 for v in data.versions},
             "margins": None
             if data.margin_set is None
@@ -313,6 +338,16 @@ def compute(
         "indicators_compute", "programme", f"{programme.code}/{year}", {"run": run.id, "results": len(results)}, user
     )
     return run
+
+
+def _lonely_warning(programme: Programme, population: str, data: SurveyData) -> str:
+    strata = data.lonely_strata
+    names = ", ".join(strata[:10]) + (f" and {len(strata) - 10} more" if len(strata) > 10 else "")
+    return (
+        f"{len(strata)} stratum/strata with a single PSU ({names}): their variance by the lonely-PSU rule "
+        f"'{data.design.lonely_psu.value}' (set populations: {population}: lonely_psu: "
+        f"{'|'.join(r.value for r in LONELY_PSU_RULES)} in programme {programme.code}'s file to change it)"
+    )
 
 
 def _administrative(programme: Programme, year: int) -> list[IndicatorResult]:

@@ -24,6 +24,7 @@ from analysis.report import (
     InstrumentSample,
     Methodology,
     ReportData,
+    SinglePSUStrata,
     StatusInfo,
     TargetInfo,
     Value,
@@ -296,11 +297,16 @@ def _history(programme: str, year: int, published_only: bool) -> dict[str, dict[
 
 def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodology, bool]:
     samples, weighting = [], []
+    single_psu: list[SinglePSUStrata] = []
     synthetic = False
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     for population, info in (run.provenance or {}).get("populations", {}).items():
         margins = info.get("margins")
         synthetic |= bool(margins and margins.get("synthetic"))
+        lonely = info.get("lonely_psu") or {}  # runs stored before the rule was recorded had no such strata
+        if lonely.get("strata"):
+            name = POPULATION_NAMES.get(population, {}).get(language, population)
+            single_psu.append(SinglePSUStrata(name, lonely["rule"], tuple(lonely["strata"])))
         for key, sha in info.get("versions", {}).items():
             instrument, version = key.split("/", 1)
             row = db.session.scalar(
@@ -362,6 +368,7 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
         samples=tuple(samples),
         weighting=tuple(weighting),
         admin_sources=tuple(sources),
+        single_psu=tuple(single_psu),
         min_cell_n=int(rule.get("min_n", 30)),
     ), synthetic
 
