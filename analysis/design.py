@@ -45,6 +45,10 @@ class LonelyPSU(StrEnum):
     """Deviation of the PSU total from zero, the population mean of the influence values (R's ``"adjust"``)."""
     CENTERED = "centered"
     """Deviation from the mean PSU total of the whole sample (Stata's ``singleunit(centered)``)."""
+    REMOVE = "remove"
+    """The stratum is left out of the variance (R's ``"remove"``). Only first-stage PSUs enter the variance
+    here (ultimate clusters), so this gives the variance of ``CERTAINTY``, as R's does for one-stage designs;
+    the two differ in R only when later stages are modelled."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,7 +171,7 @@ class Design:
             more = f" and {int(lonely.sum()) - 5} more" if lonely.sum() > 5 else ""
             raise LonelyPSUError(
                 f"{int(lonely.sum())} stratum/strata have a single PSU ({names}{more}); "
-                "choose lonely_psu='certainty', 'adjust' or 'centered'"
+                "choose lonely_psu='certainty', 'adjust', 'centered' or 'remove'"
             )
 
         design = cls(

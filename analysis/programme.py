@@ -12,16 +12,19 @@ done late, by :func:`absolute_target`, with the value the caller imported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
 from analysis.definition import SurveyDefinition, parse_definition
+from analysis.design import LonelyPSU
 from analysis.errors import ProgrammeError
-from analysis.vocabulary import LANGUAGES
+from analysis.vocabulary import LANGUAGES, POPULATIONS
 
 PROGRAMME_DIR = Path(__file__).resolve().parent / "programmes"
 
@@ -67,6 +70,12 @@ class Unit(StrEnum):
 
 
 CHANGE_KINDS = frozenset({Kind.CHANGE_VS_BASE, Kind.CHANGE_VS_PREVIOUS, Kind.ABSOLUTE_CHANGE_VS_BASE})
+
+# A stratum left with one PSU in a year's sample (a region where one district answered) must not stop the whole
+# population's computation: by default its PSU's deviation is taken from the overall mean (R's "adjust",
+# conservative). "error" is not offered: a yearly run has to produce its numbers, with a warning.
+DEFAULT_LONELY_PSU = LonelyPSU.ADJUST
+LONELY_PSU_RULES = tuple(rule for rule in LonelyPSU if rule is not LonelyPSU.ERROR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +147,13 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
+class PopulationSettings:
+    """How one population's survey is analysed in this programme (the ``populations`` key of the file)."""
+
+    lonely_psu: LonelyPSU = DEFAULT_LONELY_PSU
+
+
+@dataclass(frozen=True, slots=True)
 class Programme:
     code: str
     name: Text
@@ -146,6 +162,11 @@ class Programme:
     coordinator: str
     indicators: tuple[Indicator, ...]
     note: str | None = None
+    populations: Mapping[str, PopulationSettings] = field(default_factory=lambda: MappingProxyType({}))
+
+    def population(self, name: str) -> PopulationSettings:
+        """The settings of population ``name``; the defaults when the file sets none."""
+        return self.populations.get(name) or PopulationSettings()
 
     def indicator(self, code: str) -> Indicator:
         for indicator in self.indicators:
@@ -211,7 +232,7 @@ def parse_programme(data: Any, source: str) -> Programme:
     """Build a Programme from already parsed YAML; ``source`` names the file in error messages."""
     reader = _Reader(source)
     top = reader.mapping(data, "", required=("code", "name", "period", "document", "coordinator", "indicators"),
-                         optional=("note",))
+                         optional=("note", "populations"))
     code = reader.text(top["code"], "code")
     if source.endswith((".yaml", ".yml")) and Path(source).stem != code:
         raise ProgrammeError(f"{source}: code {code!r} must equal the file name ({Path(source).stem!r})")
@@ -236,6 +257,7 @@ def parse_programme(data: Any, source: str) -> Programme:
         coordinator=reader.text(top["coordinator"], "coordinator"),
         indicators=indicators,
         note=reader.optional_text(top.get("note"), "note"),
+        populations=reader.populations(top.get("populations")),
     )
 
 
@@ -294,6 +316,21 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(key, f"expected a number, got {_type(value)} {value!r}")
         return float(value)
+
+    def populations(self, value: Any) -> Mapping[str, PopulationSettings]:
+        if value is None:
+            return MappingProxyType({})
+        data = self.mapping(value, "populations", required=(), optional=POPULATIONS)
+        settings: dict[str, PopulationSettings] = {}
+        for name, raw in data.items():
+            key = _join("populations", name)
+            entry = self.mapping(raw, key, required=(), optional=("lonely_psu",))
+            rule = entry.get("lonely_psu", DEFAULT_LONELY_PSU.value)
+            if rule not in LONELY_PSU_RULES:
+                allowed = ", ".join(r.value for r in LONELY_PSU_RULES)
+                raise self.fail(_join(key, "lonely_psu"), f"{rule!r} is not one of: {allowed}")
+            settings[name] = PopulationSettings(lonely_psu=LonelyPSU(rule))
+        return MappingProxyType(settings)
 
     def observation(self, value: Any, key: str) -> Observation:
         data = self.mapping(value, key, required=("year", "value"), optional=("note",))

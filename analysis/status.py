@@ -30,6 +30,17 @@ class TargetStatus(StrEnum):
     NOT_DISTINGUISHABLE = "not_distinguishable"
 
 
+class Unassessed(StrEnum):
+    """Why a year's result has no :class:`TargetStatus`: what is missing to compare the value with a target.
+
+    Stored beside the TargetStatus values in the same column; a report shows all four as "no data"."""
+
+    NO_DATA = "no_data"  # no value for the year: not measured, no usable responses, nothing imported
+    NO_TARGET = "no_target"  # a value, but the programme sets no target for this year
+    NO_BASE = "no_base"  # a change target whose base-year value is not imported
+    NO_STATUS = "no_status"  # the comparison itself failed; the result's note says why
+
+
 class Progress(StrEnum):
     TARGET_ACHIEVED = "target_achieved"
     SUBSTANTIAL = "substantial_progress"

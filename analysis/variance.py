@@ -125,7 +125,7 @@ def _combine_strata(
             # (z - m)^2 for the single PSU total z, m the mean PSU total of the whole sample.
             grand = stratum_sum.sum(axis=0) / design.n_psu
             squares[lonely] = raw_ss[lonely] - 2.0 * grand * stratum_sum[lonely] + grand * grand
-        # CERTAINTY keeps the zero deviation of a one-PSU stratum from its own mean.
+        # CERTAINTY and REMOVE keep the zero deviation of a one-PSU stratum from its own mean.
     scale = finite * np.where(lonely, 1.0, n_h / np.maximum(n_h - 1.0, 1.0))
     return scale @ squares
 

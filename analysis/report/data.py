@@ -19,15 +19,15 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from analysis.programme import Direction, Kind, Reading, Source, Text, Unit
-from analysis.status import DisclosureReason, TargetStatus
+from analysis.status import DisclosureReason, TargetStatus, Unassessed
 from analysis.vocabulary import LANGUAGES
 
 # The status values of analysis.status.TargetStatus (its members compare equal to these strings, so either can
-# be passed), plus "no_data" for a year without a computed value.
+# be passed), plus Unassessed.NO_DATA for a year without a status (no value, or nothing to compare it with).
 ACHIEVED = TargetStatus.ACHIEVED.value
 NOT_ACHIEVED = TargetStatus.NOT_ACHIEVED.value
 NOT_DISTINGUISHABLE = TargetStatus.NOT_DISTINGUISHABLE.value
-NO_DATA = "no_data"
+NO_DATA = Unassessed.NO_DATA.value
 STATUSES = (ACHIEVED, NOT_ACHIEVED, NOT_DISTINGUISHABLE, NO_DATA)
 
 # Breakdowns the report knows how to title, in the order it prints them; others follow, titled by their name.
@@ -191,10 +191,20 @@ class AdminSource:
 
 
 @dataclass(frozen=True, slots=True)
+class SinglePSUStrata:
+    """Strata of one population's sample that had a single PSU, and how their variance was estimated."""
+
+    population: str  # in the report's language
+    rule: str  # an analysis.LonelyPSU value other than "error"
+    strata: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Methodology:
     samples: tuple[InstrumentSample, ...] = ()
     weighting: tuple[WeightingInfo, ...] = ()
     admin_sources: tuple[AdminSource, ...] = ()
+    single_psu: tuple[SinglePSUStrata, ...] = ()
     ci_level: float = 0.95
     ci_method: str = "logit"  # analysis.CIMethod value, named in the annex
     min_cell_n: int = 30  # cells with fewer respondents are never printed

@@ -347,6 +347,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Standard errors are Taylor-linearised and account for stratification, clustering and weight "
               "calibration; {level} % confidence intervals ({method} method) use the design's degrees of freedom.",
     },
+    "meth.single_psu": {
+        "kk": "Бір ғана бірінші сатыдағы іріктеу бірлігі бар страталар ({population}): {strata}.",
+        "ru": "Страты с единственной первичной единицей отбора ({population}): {strata}.",
+        "en": "Strata with a single primary sampling unit ({population}): {strata}.",
+    },
+    "meth.single_psu.certainty": {
+        "kk": "Мұндай бірлік міндетті түрде іріктелген деп есептелді және дисперсияға үлес қоспайды.",
+        "ru": "Такая единица считается отобранной с вероятностью 1 и не вносит вклада в дисперсию.",
+        "en": "Such a unit is treated as selected with certainty and adds nothing to the variance.",
+    },
+    "meth.single_psu.remove": {
+        "kk": "Мұндай страталар дисперсияны бағалаудан алынып тасталды.",
+        "ru": "Такие страты исключены из оценки дисперсии.",
+        "en": "Such strata are left out of the variance estimate.",
+    },
+    "meth.single_psu.adjust": {
+        "kk": "Мұндай бірліктің ауытқуы страта бойынша орташа мәннен емес, жалпы орташа мәннен есептелді "
+              "(дисперсияны асыра бағалайтын сақ тәсіл).",
+        "ru": "Отклонение такой единицы отсчитывается не от среднего по страте, а от общего среднего "
+              "(осторожный приём, скорее завышающий дисперсию).",
+        "en": "Such a unit's deviation is taken from the overall mean rather than the stratum mean (a cautious "
+              "choice that tends to overstate the variance).",
+    },
+    "meth.single_psu.centered": {
+        "kk": "Мұндай бірліктің ауытқуы іріктеменің барлық бірліктері бойынша орташа мәннен есептелді.",
+        "ru": "Отклонение такой единицы отсчитывается от среднего по всем единицам отбора выборки.",
+        "en": "Such a unit's deviation is taken from the mean over all the sample's units.",
+    },
     "meth.precision": {"kk": "Бағалаулардың дәлдігі", "ru": "Точность оценок", "en": "Precision of the estimates"},
     "meth.precision_note": {
         "kk": "Қателік шегі – {level} % сенімділік аралығы енінің жартысы. Дизайн әсері – осы іріктеме дизайны "

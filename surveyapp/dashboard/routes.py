@@ -12,6 +12,7 @@ from flask_login import current_user
 from analysis.errors import ProgrammeError
 from analysis.programme import Programme, load_programme, load_programmes
 from analysis.report import IndicatorReport, ReportData, build, fmt
+from analysis.status import TargetStatus, Unassessed
 from analysis.vocabulary import LANGUAGES
 from surveyapp import audit
 from surveyapp.access import role_required
@@ -152,16 +153,21 @@ def download(programme: str, year: int, language: str, fmt: str) -> ResponseRetu
 
 @bp.app_template_global()
 def status_symbol(status: str) -> str:
-    return {"achieved": "✔", "not_achieved": "✘", "not_distinguishable": "≈"}.get(status, "○")
+    symbols: dict[str, str] = {
+        TargetStatus.ACHIEVED: "✔",
+        TargetStatus.NOT_ACHIEVED: "✘",
+        TargetStatus.NOT_DISTINGUISHABLE: "≈",
+    }
+    return symbols.get(status, "○")
 
 
 @bp.app_template_global()
 def status_label(status: str) -> str:
-    labels = {
-        "achieved": _("achieved"),
-        "not_achieved": _("not achieved"),
-        "not_distinguishable": _("not distinguishable from the target"),
-        "no_data": _("no data or no target this year"),
+    labels: dict[str, str] = {
+        TargetStatus.ACHIEVED: _("achieved"),
+        TargetStatus.NOT_ACHIEVED: _("not achieved"),
+        TargetStatus.NOT_DISTINGUISHABLE: _("not distinguishable from the target"),
+        Unassessed.NO_DATA: _("no data or no target this year"),
     }
     return labels.get(status, status)
 

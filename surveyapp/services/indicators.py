@@ -4,7 +4,6 @@ based SEs) and administrative ones from the imported statistics, each compared w
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 from collections.abc import Callable, Iterable
@@ -16,11 +15,27 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from analysis import AnalysisError, Design, Estimate
-from analysis.definition import ItemInfo, Statistic, catalogue_from_version, resolve_item
+from analysis import AnalysisError, Design, Estimate, LonelyPSU
+from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
-from analysis.programme import CHANGE_KINDS, Indicator, Programme, Source, load_programme
-from analysis.status import DEFAULT_DISCLOSURE, Disclosure, DisclosureRule, disclosure, indicator_status
+from analysis.programme import (
+    CHANGE_KINDS,
+    DEFAULT_LONELY_PSU,
+    LONELY_PSU_RULES,
+    Indicator,
+    Programme,
+    Source,
+    load_programme,
+)
+from analysis.status import (
+    DEFAULT_DISCLOSURE,
+    Disclosure,
+    DisclosureRule,
+    TargetStatus,
+    Unassessed,
+    disclosure,
+    indicator_status,
+)
 from analysis.survey_indicator import RespondentValues, estimate, respondent_values
 from surveyapp import audit
 from surveyapp.extensions import db
@@ -30,12 +45,11 @@ from surveyapp.models import (
     IndicatorResult,
     Instrument,
     MarginSet,
-    ResponseStatus,
     StoredVersion,
-    SurveyResponse,
     User,
 )
-from surveyapp.services.margins import DIMENSIONS, margin_variables, raking_margins
+from surveyapp.services.margins import margin_variables, raking_margins
+from surveyapp.services.survey_frames import version_frame
 from surveyapp.services.versions import domain_of
 
 BREAKDOWNS = ("region", "sex", "age_group", "settlement")
@@ -56,6 +70,7 @@ class SurveyData:
     versions: list[StoredVersion]
     margin_set: MarginSet | None
     excluded: dict[str, int] = field(default_factory=dict)
+    lonely_strata: tuple[str, ...] = ()  # strata with a single PSU this year, their variance by design.lonely_psu
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -71,163 +86,16 @@ def _needed_codes(indicators: Iterable[Indicator]) -> set[str]:
     return codes
 
 
-def _text(column: Any) -> Any:
-    return column.as_string()
-
-
-def _version_frame(
-    version: StoredVersion, codes: list[str], catalogue: dict[str, ItemInfo], start: datetime, end: datetime
-) -> pd.DataFrame:
-    """The version's responses of the period, one column per needed item (under the version's own code).
-
-    Only the needed answers are read out of the JSON, by the database, so a million responses never have to
-    be parsed whole in Python."""
-    items: dict[str, tuple[str, str | None]] = {}
-    for code in codes:
-        actual = resolve_item(code, catalogue)
-        if actual is not None:
-            head, dot, row = actual.partition(".")
-            items[actual] = (head, row if dot else None)
-    if db.session.get_bind().dialect.name == "postgresql":
-        frame = _postgresql_frame(version.id, items, start, end)
-    else:
-        frame = _generic_frame(version.id, items, start, end)
-    frame["version_id"] = str(version.id)
-    frame["base_weight"] = pd.to_numeric(frame["base_weight"]).fillna(1.0)
-    for name in (*DIMENSIONS, "stratum", "psu"):
-        column = frame[name]
-        if not pd.api.types.is_string_dtype(column):
-            # SQLite's json_extract keeps numbers as numbers; PostgreSQL's ->> gives text: make both text.
-            column = column.map(lambda v: None if v is None or v == "" else str(v), na_action="ignore")
-        frame[name] = column.mask(column == "")
-    frame["stratum"] = frame["stratum"].fillna("all")
-    frame["psu"] = frame["psu"].fillna("r" + frame["response_id"].astype(str))
-    return frame
-
-
-def _generic_frame(version_id: int, items: dict[str, tuple[str, str | None]], start: datetime, end: datetime) -> Any:
-    """Any database: the JSON paths through SQLAlchemy, one row object per response."""
-    answers = {
-        name: _text(SurveyResponse.answers[(head, row)] if row is not None else SurveyResponse.answers[head])
-        for name, (head, row) in items.items()
-    }
-    design = {d: _text(SurveyResponse.design[d]) for d in (*DIMENSIONS, "stratum", "psu")}
-    query = (
-        select(
-            SurveyResponse.id.label("response_id"),
-            SurveyResponse.quality_flags.label("flags"),
-            SurveyResponse.design["base_weight"].as_float().label("base_weight"),
-            *(expression.label(f"d:{name}") for name, expression in design.items()),
-            *(expression.label(f"i:{name}") for name, expression in answers.items()),
-        )
-        .where(
-            SurveyResponse.version_id == version_id,
-            SurveyResponse.status == ResponseStatus.SUBMITTED.value,
-            SurveyResponse.submitted_at >= start,
-            SurveyResponse.submitted_at < end,
-        )
-        .order_by(SurveyResponse.id)
-    )
-    result = db.session.execute(query)
-    frame = pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
-    frame = frame.rename(columns=lambda c: c.split(":", 1)[1] if ":" in c else c)
-    frame["flagged"] = frame["flags"].map(bool)
-    return frame.drop(columns=["flags"])
-
-
-def _postgresql_frame(
-    version_id: int, items: dict[str, tuple[str, str | None]], start: datetime, end: datetime
-) -> pd.DataFrame:
-    """PostgreSQL: each response's JSON parsed once (json_to_record) instead of once per path, and the rows
-    streamed as CSV (COPY) into pandas' parser instead of one Python object per value: the same values as
-    the generic query, several times faster on a million responses."""
-    from psycopg import sql
-    from psycopg.pq import TransactionStatus
-
-    design_names = (*DIMENSIONS, "stratum", "psu")
-    heads = sorted({head for head, _row in items.values()})
-    nested = {head for head, row in items.values() if row is not None}
-
-    def record(column: str, alias: str, fields: list[tuple[str, str]]) -> sql.Composable:
-        # Not an object (JSON null, an array): no values, as ->> gives, instead of an error.
-        return sql.SQL(
-            "json_to_record(CASE WHEN json_typeof(r.{c}::json) = 'object' THEN r.{c}::json END) AS {a}({f})"
-        ).format(
-            c=sql.Identifier(column),
-            a=sql.Identifier(alias),
-            f=sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(t)) for n, t in fields),
-        )
-
-    columns: list[sql.Composable] = [
-        sql.SQL("r.id"),
-        sql.SQL("r.quality_flags::text"),
-        sql.SQL("d.base_weight::float8"),
-        *(sql.SQL("d.{}").format(sql.Identifier(name)) for name in design_names),
-    ]
-    for head, row in items.values():
-        if row is None:
-            columns.append(sql.SQL("x.{}").format(sql.Identifier(head)))
-        else:
-            columns.append(sql.SQL("x.{} ->> {}").format(sql.Identifier(head), sql.Literal(row)))
-    sources = [
-        sql.SQL("response AS r"),
-        record("design", "d", [("base_weight", "text"), *((name, "text") for name in design_names)]),
-    ]
-    if heads:
-        sources.append(record("answers", "x", [(head, "json" if head in nested else "text") for head in heads]))
-    query = sql.SQL(
-        "COPY (SELECT {columns} FROM {sources} WHERE r.version_id = {version} AND r.status = {status}"
-        " AND r.submitted_at >= {start} AND r.submitted_at < {end})"
-        " TO STDOUT WITH (FORMAT csv, NULL '\\N')"
-    ).format(
-        columns=sql.SQL(", ").join(columns),
-        sources=sql.SQL(", ").join(sources),
-        version=sql.Literal(version_id),
-        status=sql.Literal(ResponseStatus.SUBMITTED.value),
-        start=sql.Literal(start),
-        end=sql.Literal(end),
-    )
-    buffer = io.BytesIO()
-    connection = db.session.connection().connection.driver_connection
-    with connection.cursor() as cursor:
-        # Parsing the JSON is the database's work here: let it share that among parallel workers (the planner
-        # would not, thinking a million rows costly to pass between processes); for this query only.
-        previous = cursor.execute("SELECT current_setting('parallel_tuple_cost')").fetchone()
-        cursor.execute("SELECT set_config('parallel_tuple_cost', '0', true)")
-        try:
-            with cursor.copy(query) as copy:
-                for block in copy:
-                    buffer.write(block)
-        finally:
-            if previous and connection.info.transaction_status != TransactionStatus.INERROR:
-                cursor.execute("SELECT set_config('parallel_tuple_cost', %s, true)", (previous[0],))
-    buffer.seek(0)
-    names = ["response_id", "flags", "base_weight", *design_names, *items]
-    dtypes: dict[str, Any] = {name: str for name in names} | {"response_id": "int64", "base_weight": "float64"}
-    if not buffer.getbuffer().nbytes:  # no responses: the parser refuses an empty input
-        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items() if name != "flags"}).assign(
-            flagged=pd.Series(dtype=bool)
-        )
-    frame = pd.read_csv(
-        buffer,
-        names=names,
-        header=None,
-        dtype=dtypes,
-        keep_default_na=False,
-        na_values=["\\N"],
-    )
-    frame = frame.sort_values("response_id", ignore_index=True)  # the order of the generic query (ORDER BY id)
-    # A few distinct flag lists (mostly "[]"): decode each once.
-    flags = frame["flags"]
-    decoded = {value: bool(json.loads(value)) for value in flags.dropna().unique()}
-    frame["flagged"] = flags.map(decoded).fillna(False).astype(bool)
-    return frame.drop(columns=["flags"])
-
-
 def load_survey_data(
-    population: str, indicators: list[Indicator], year: int, progress: Callable[[str], None] | None = None
+    population: str,
+    indicators: list[Indicator],
+    year: int,
+    progress: Callable[[str], None] | None = None,
+    lonely_psu: LonelyPSU = DEFAULT_LONELY_PSU,
 ) -> SurveyData:
-    """The year's complete, unflagged responses to every version the indicators use, raked to the margins."""
+    """The year's complete, unflagged responses to every version the indicators use, raked to the margins.
+
+    A stratum with a single PSU gets its variance by ``lonely_psu`` (the programme's setting for the population)."""
     wanted: dict[str, set[str]] = {}
     for indicator in indicators:
         assert indicator.definition is not None
@@ -247,7 +115,7 @@ def load_survey_data(
     raking = margin_variables(margin_set) if margin_set is not None else ()
     parts = []
     for version in versions:
-        part = _version_frame(version, codes, catalogues[str(version.id)], start, end)
+        part = version_frame(version, codes, catalogues[str(version.id)], start, end)
         if len(part):
             parts.append(part)
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -266,7 +134,7 @@ def load_survey_data(
     if progress:
         progress(f"{population}: {n} responses loaded")
     try:
-        design = Design.from_frame(frame, weights="base_weight", strata="stratum", cluster="psu")
+        design = Design.from_frame(frame, weights="base_weight", strata="stratum", cluster="psu", lonely_psu=lonely_psu)
         if margin_set is not None:
             design = design.rake(raking_margins(margin_set))
         elif progress:
@@ -277,7 +145,10 @@ def load_survey_data(
     except AnalysisError as error:
         raise ComputeError(f"weighting {population} {year} to the margins failed: {error}") from None
     used = set(frame["version_id"])
-    return SurveyData(frame, design, catalogues, [v for v in versions if str(v.id) in used], margin_set, excluded)
+    lonely = tuple(str(s) for s in design.strata_levels[design.n_psu_in_stratum == 1])
+    return SurveyData(
+        frame, design, catalogues, [v for v in versions if str(v.id) in used], margin_set, excluded, lonely
+    )
 
 
 def survey_values(indicator: Indicator, data: SurveyData) -> RespondentValues:
@@ -342,21 +213,21 @@ def _finite(value: float) -> float | None:
 
 def _status(
     indicator: Indicator, year: int, value: float | None, ci: tuple[float, float] | None, base_value: float | None
-) -> tuple[str, float | None, str]:
+) -> tuple[TargetStatus | Unassessed, float | None, str]:
     """(status, absolute target, note) for the national figure."""
     if value is None:
-        return "no_data", None, "no figure for the year"
+        return Unassessed.NO_DATA, None, "no figure for the year"
     try:
         target = indicator.target(year)
     except ProgrammeError:
-        return "no_target", None, f"no target for {year}"
+        return Unassessed.NO_TARGET, None, f"no target for {year}"
     if target.kind in CHANGE_KINDS and base_value is None:
-        return "no_base", None, f"the {target.base_year or year - 1} base value is not imported"
+        return Unassessed.NO_BASE, None, f"the {target.base_year or year - 1} base value is not imported"
     try:
         status = indicator_status(indicator, year, value, ci, base_value)
     except AnalysisError as error:
-        return "no_status", None, str(error)
-    return status.status.value, status.target, ""
+        return Unassessed.NO_STATUS, None, str(error)
+    return status.status, status.target, ""
 
 
 def compute(
@@ -389,7 +260,8 @@ def compute(
     warnings: list[str] = []
     for population, indicators in by_population.items():
         try:
-            data = load_survey_data(population, indicators, year, progress)
+            lonely_psu = programme.population(population).lonely_psu
+            data = load_survey_data(population, indicators, year, progress, lonely_psu)
         except ComputeError as error:
             # The other populations' indicators still get computed; these are reported without data.
             warnings.append(str(error))
@@ -397,14 +269,22 @@ def compute(
                 progress(f"{population}: WARNING {error}")
             for indicator in indicators:
                 results.append(
-                    IndicatorResult(indicator=indicator.code, status="no_data", details={"note": str(error)})
+                    IndicatorResult(
+                        indicator=indicator.code, status=Unassessed.NO_DATA.value, details={"note": str(error)}
+                    )
                 )
             continue
+        if data.lonely_strata:
+            message = _lonely_warning(programme, population, data)
+            warnings.append(f"{population}: {message}")
+            if progress:
+                progress(f"{population}: WARNING {message}")
         ids = data.frame["response_id"].to_numpy()
         provenance["populations"][population] = {
             "responses": len(ids),
             "responses_sha256": hashlib.sha256(np.ascontiguousarray(ids, dtype=np.int64).tobytes()).hexdigest(),
             "excluded": data.excluded,
+            "lonely_psu": {"rule": data.design.lonely_psu.value, "strata": list(data.lonely_strata)},
             "versions": {f"{v.instrument.code}/{v.version}": v.sha256 for v in data.versions},
             "margins": None
             if data.margin_set is None
@@ -429,7 +309,7 @@ def compute(
             head = rows[0]
             ci = (head.ci_low, head.ci_high) if head.ci_low is not None and head.ci_high is not None else None
             status, target, note = _status(indicator, year, head.estimate, ci, None)
-            head.status, head.target = status, target
+            head.status, head.target = status.value, target
             head.details = {"note": note} if note else {}
             results += rows
         if progress:
@@ -441,7 +321,7 @@ def compute(
             results.append(
                 IndicatorResult(
                     indicator=indicator.code,
-                    status="no_data",
+                    status=Unassessed.NO_DATA.value,
                     details={"note": "no survey definition in the programme file"},
                 )
             )
@@ -458,6 +338,16 @@ def compute(
         "indicators_compute", "programme", f"{programme.code}/{year}", {"run": run.id, "results": len(results)}, user
     )
     return run
+
+
+def _lonely_warning(programme: Programme, population: str, data: SurveyData) -> str:
+    strata = data.lonely_strata
+    names = ", ".join(strata[:10]) + (f" and {len(strata) - 10} more" if len(strata) > 10 else "")
+    return (
+        f"{len(strata)} stratum/strata with a single PSU ({names}): their variance by the lonely-PSU rule "
+        f"'{data.design.lonely_psu.value}' (set populations: {population}: lonely_psu: "
+        f"{'|'.join(r.value for r in LONELY_PSU_RULES)} in programme {programme.code}'s file to change it)"
+    )
 
 
 def _administrative(programme: Programme, year: int) -> list[IndicatorResult]:
@@ -481,7 +371,7 @@ def _administrative(programme: Programme, year: int) -> list[IndicatorResult]:
         head = IndicatorResult(
             indicator=indicator.code,
             estimate=value,
-            status=status,
+            status=status.value,
             target=absolute,
             details={"note": note, "synthetic": bool(national and national.synthetic), "base_value": base_value}
             if national or note

@@ -24,6 +24,7 @@ from analysis.report import (
     InstrumentSample,
     Methodology,
     ReportData,
+    SinglePSUStrata,
     StatusInfo,
     TargetInfo,
     Value,
@@ -118,9 +119,10 @@ def _status(row: IndicatorResult | None, trajectory: str | None = None) -> Statu
     if row is None:
         return StatusInfo(NO_DATA, trajectory=trajectory, note="not computed")
     note = (row.details or {}).get("note") or None
-    if row.status in STATUSES:
+    if row.status in STATUSES:  # a TargetStatus, or Unassessed.NO_DATA
         return StatusInfo(row.status, trajectory=trajectory, note=note)
-    # no_target / no_base / no_status: the value is shown, but there is nothing to compare it with this year.
+    # The other Unassessed reasons (no target this year, no base value, no status): the value is shown, but
+    # there is nothing to compare it with this year.
     return StatusInfo(NO_DATA, trajectory=trajectory, note=note or row.status)
 
 
@@ -295,11 +297,16 @@ def _history(programme: str, year: int, published_only: bool) -> dict[str, dict[
 
 def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodology, bool]:
     samples, weighting = [], []
+    single_psu: list[SinglePSUStrata] = []
     synthetic = False
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     for population, info in (run.provenance or {}).get("populations", {}).items():
         margins = info.get("margins")
         synthetic |= bool(margins and margins.get("synthetic"))
+        lonely = info.get("lonely_psu") or {}  # runs stored before the rule was recorded had no such strata
+        if lonely.get("strata"):
+            name = POPULATION_NAMES.get(population, {}).get(language, population)
+            single_psu.append(SinglePSUStrata(name, lonely["rule"], tuple(lonely["strata"])))
         for key, sha in info.get("versions", {}).items():
             instrument, version = key.split("/", 1)
             row = db.session.scalar(
@@ -361,6 +368,7 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
         samples=tuple(samples),
         weighting=tuple(weighting),
         admin_sources=tuple(sources),
+        single_psu=tuple(single_psu),
         min_cell_n=int(rule.get("min_n", 30)),
     ), synthetic
 

@@ -22,6 +22,7 @@ from analysis.report.data import (
     InstrumentSample,
     Methodology,
     ReportData,
+    SinglePSUStrata,
     StatusInfo,
     TargetInfo,
     Value,
@@ -178,6 +179,9 @@ def a12(language: str) -> IndicatorReport:
 
 
 def report_with_survey_count(language: str = "ru") -> ReportData:
-    """The report above plus :func:`a12`: every kind of figure the formats round."""
+    """The report above plus :func:`a12`: every kind of figure the formats round, and a stratum with one PSU."""
     base = report(language)
-    return replace(base, indicators=(*base.indicators, a12(language)))
+    population = "18 жастан асқан тұрғындар" if language == "kk" else "население 18 лет и старше"
+    single_psu = (SinglePSUStrata(population, "adjust", ("R07_rural",)),)
+    return replace(base, indicators=(*base.indicators, a12(language)),
+                   methodology=replace(base.methodology, single_psu=single_psu))

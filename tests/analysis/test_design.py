@@ -88,6 +88,25 @@ def test_centered_lonely_psu_uses_grand_mean_of_psu_totals() -> None:
     assert analysis.total(designs[LonelyPSU.CENTERED], "income").se == pytest.approx(np.sqrt(variance), rel=1e-10)
 
 
+def test_remove_leaves_the_single_psu_stratum_out_of_the_variance() -> None:
+    data = load_data("synthetic.csv#lonely")
+    removed = Design.from_frame(data, weights="w0", strata="stratum", cluster="psu", lonely_psu="remove")
+    certainty = Design.from_frame(data, weights="w0", strata="stratum", cluster="psu", lonely_psu="certainty")
+    assert removed.lonely_psu is LonelyPSU.REMOVE
+    # One stage only: R's "remove" and "certainty" give the same variance (they differ for later stages).
+    assert analysis.mean(removed, "income").se == pytest.approx(analysis.mean(certainty, "income").se, rel=1e-12)
+    # The total's variance by hand: the usual sum over the strata with two PSUs or more, nothing from the other.
+    rows = data[data["income"].notna()]
+    z = (rows["income"] * rows["w0"]).groupby([rows["stratum"], rows["psu"]]).sum()
+    z = z.reindex(data.groupby(["stratum", "psu"]).size().index, fill_value=0.0)
+    variance = sum(
+        len(totals) / (len(totals) - 1) * float(((totals - totals.mean()) ** 2).sum())
+        for _, totals in z.groupby(level="stratum")
+        if len(totals) > 1
+    )
+    assert analysis.total(removed, "income").se == pytest.approx(np.sqrt(variance), rel=1e-10)
+
+
 def test_fpc_as_fraction_equals_fpc_as_population_size(apistrat: pd.DataFrame) -> None:
     apistrat["fraction"] = apistrat.groupby("stype")["stype"].transform("size") / apistrat["fpc"]
     by_size = Design.from_frame(apistrat, weights="pw", strata="stype", fpc="fpc")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from analysis.design import LonelyPSU
 from analysis.errors import AnalysisError, ProgrammeError
 from analysis.programme import (
     Direction,
@@ -264,6 +265,11 @@ BROKEN = [
         "measures": [{"instrument": "public_safety", "versions": [2024],
                       "components": [{"item": "q", "numerator": ["yes"]}]}]}),
      r"measures\[0\]\.versions: expected a list of quoted version names"),
+    (lambda d: d.update(populations={"adult": {"lonely_psu": "adjust"}}),
+     r"populations\.adult: unknown key \(allowed: adults, pupils"),
+    (lambda d: d.update(populations={"adults": {"lonely_psu": "error"}}),
+     r"populations\.adults\.lonely_psu: 'error' is not one of: certainty, adjust, centered, remove"),
+    (lambda d: d.update(populations={"adults": {"lonely": "adjust"}}), r"populations\.adults\.lonely: unknown key"),
 ]
 
 
@@ -282,6 +288,18 @@ def test_good_minimal_file_loads(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(_good(), allow_unicode=True), encoding="utf-8")
     programme = load_programme(path)
     assert programme.indicator("X1").target(2024).kind is Kind.LEVEL
+
+
+def test_single_psu_rule_per_population_defaults_to_adjust(tmp_path: Path) -> None:
+    path = tmp_path / "demo.yaml"
+    path.write_text(yaml.safe_dump(_good(), allow_unicode=True), encoding="utf-8")
+    assert load_programme(path).population("adults").lonely_psu is LonelyPSU.ADJUST
+    data = _good() | {"populations": {"pupils": {"lonely_psu": "remove"}, "adults": {"lonely_psu": "certainty"}}}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    programme = load_programme(path)
+    assert programme.population("pupils").lonely_psu is LonelyPSU.REMOVE
+    assert programme.population("adults").lonely_psu is LonelyPSU.CERTAINTY
+    assert programme.population("police_employees").lonely_psu is LonelyPSU.ADJUST
 
 
 def test_invalid_yaml_names_file_and_line(tmp_path: Path) -> None:

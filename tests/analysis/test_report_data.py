@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report import NOT_ACHIEVED, SMALL_N, BreakdownRow, Format, StatusInfo, Value, build
+from analysis.report import NOT_ACHIEVED, SMALL_N, BreakdownRow, Format, ReportData, StatusInfo, Value, build
+from analysis.report.outline import Paragraph, build_outline
 from analysis.report.texts import TEXTS, tr
 from tests.analysis import report_fixture
 
@@ -75,3 +76,15 @@ def test_progress_reaches_the_total(tmp_path: Path, kind: str) -> None:
     done = [c[0] for c in calls]
     assert done == sorted(done) and calls[-1][0] == calls[-1][1]
     assert {"A5", "A9", "A7"} <= {c[2] for c in calls}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_annex_names_the_strata_with_a_single_psu_and_the_rule_used(language: str) -> None:
+    def paragraphs(report: ReportData) -> list[str]:
+        annex = build_outline(report).annex
+        return [b.text for s in annex.sections for b in s.blocks if isinstance(b, Paragraph)]
+
+    report = report_fixture.report_with_survey_count(language)
+    [line] = [text for text in paragraphs(report) if "R07_rural" in text]
+    assert tr("meth.single_psu.adjust", language) in line
+    assert not any("R07_rural" in text for text in paragraphs(report_fixture.report(language)))

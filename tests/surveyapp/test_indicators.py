@@ -8,9 +8,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from analysis import programme as programme_module
+from analysis.report import SinglePSUStrata
+from analysis.status import Unassessed
 from surveyapp.extensions import db
-from surveyapp.models import AdminFigure, ComputationRun, IndicatorResult, MarginSet
+from surveyapp.models import AdminFigure, ComputationRun, IndicatorResult, MarginSet, ResponseStatus, SurveyResponse
 from surveyapp.services.indicators import results_fingerprint
+from surveyapp.services.reports import report_data
 from tests.conftest import invoke
 
 PROGRAMME = "public_safety_2024_2028"
@@ -49,8 +53,9 @@ def test_compute_every_indicator_with_statuses(demo: Flask) -> None:
     assert a5.ci_low < a5.estimate < a5.ci_high and a5.n > 300 and a5.deff > 0
     assert a5.target == 60.0 and a5.status in {"achieved", "not_achieved", "not_distinguishable"}
     assert rows["A2"].status in {"achieved", "not_achieved"} and rows["A2"].se is None  # administrative
-    assert rows["A15"].status == "no_data"
-    assert rows["A13"].status == "no_target" and rows["A13"].estimate is not None  # measured, target only in 2028
+    assert rows["A15"].status == Unassessed.NO_DATA
+    # Measured, with a target only in 2028.
+    assert rows["A13"].status == Unassessed.NO_TARGET and rows["A13"].estimate is not None
     with demo.app_context():
         breakdowns = db.session.execute(
             select(
@@ -110,6 +115,61 @@ def test_missing_margins_fall_back_to_design_weights_with_a_warning(demo: Flask)
     with demo.app_context():
         run = db.session.get(ComputationRun, latest_run(demo))
         assert run.provenance["populations"]["adults"]["margins"] is None
+
+
+def one_psu_stratum(app: Flask) -> str:
+    """Put every respondent of one stratum in the same PSU, as when a single district of a region answered."""
+    with app.app_context():
+        responses = db.session.scalars(
+            select(SurveyResponse).where(SurveyResponse.status == ResponseStatus.SUBMITTED.value)
+        ).all()
+        stratum = responses[0].design["stratum"]
+        for response in responses:
+            if response.design.get("stratum") == stratum:
+                response.design = {**response.design, "psu": f"{stratum}_only"}
+        db.session.commit()
+        return stratum
+
+
+def test_a_stratum_with_one_psu_is_computed_by_the_adjust_rule_with_a_warning(demo: Flask) -> None:
+    stratum = one_psu_stratum(demo)
+    code, out = invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    assert code == 0, out
+    assert f"adults: WARNING 1 stratum/strata with a single PSU ({stratum}): their variance by the lonely-PSU " \
+        "rule 'adjust'" in out
+    a5 = national(demo, latest_run(demo))["A5"]
+    assert a5.estimate is not None and a5.se > 0 and a5.status != Unassessed.NO_DATA
+    with demo.app_context():
+        provenance = db.session.get(ComputationRun, latest_run(demo)).provenance
+        annex = report_data(PROGRAMME, 2025, "ru", demo.config["QUESTIONNAIRES_DIR"], published_only=False)
+    assert provenance["populations"]["adults"]["lonely_psu"] == {"rule": "adjust", "strata": [stratum]}
+    assert any(w.startswith("adults: 1 stratum/strata") and stratum in w for w in provenance["warnings"])
+    assert SinglePSUStrata("население 18 лет и старше", "adjust", (stratum,)) in annex.methodology.single_psu
+
+
+def test_the_programme_file_sets_the_single_psu_rule_per_population(
+    demo: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stratum = one_psu_stratum(demo)
+    invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    adjusted = national(demo, latest_run(demo))["A5"]
+    text = (programme_module.PROGRAMME_DIR / f"{PROGRAMME}.yaml").read_text(encoding="utf-8")
+    monkeypatch.setattr(programme_module, "PROGRAMME_DIR", tmp_path)
+    se = {}
+    for rule in ("certainty", "remove"):
+        settings = f"\npopulations:\n  adults: {{lonely_psu: {rule}}}\n"
+        (tmp_path / f"{PROGRAMME}.yaml").write_text(text + settings, encoding="utf-8")
+        code, out = invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+        assert code == 0 and f"lonely-PSU rule '{rule}'" in out, out
+        with demo.app_context():
+            provenance = db.session.get(ComputationRun, latest_run(demo)).provenance
+        assert provenance["populations"]["adults"]["lonely_psu"] == {"rule": rule, "strata": [stratum]}
+        a5 = national(demo, latest_run(demo))["A5"]
+        assert a5.estimate == pytest.approx(adjusted.estimate, rel=1e-12)  # the rule changes only the variance
+        se[rule] = a5.se
+    # One stage only: no variance from the lonely stratum under either rule, some under adjust.
+    assert se["remove"] == pytest.approx(se["certainty"], rel=1e-12)
+    assert se["remove"] < adjusted.se
 
 
 @pytest.mark.parametrize(

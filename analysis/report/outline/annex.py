@@ -56,6 +56,9 @@ def _weighting(report: ReportData) -> tuple[Block, ...]:
              f"{tr('col.source', lang)}: {w.source}." for w in meth.weighting] or [default]
     level = fmt.level_text(meth.ci_level, lang)
     lines.append(tr("meth.variance", lang, level=level, method=meth.ci_method))
+    # Said only where it changed a number: a stratum left with one PSU in this year's sample.
+    lines += [f"{tr('meth.single_psu', lang, population=s.population, strata=', '.join(s.strata))} "
+              f"{tr(f'meth.single_psu.{s.rule}', lang)}" for s in meth.single_psu if s.strata]
     return tuple(Paragraph(line) for line in lines)
 
 
