@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -816,5 +816,3 @@ def build_version(path: Path, document: Document, shared: dict[str, SharedList],
     version = builder.build()
     return BuildResult(version, builder.problems, builder.source)
 
-
-ProblemSink = Callable[[Problem], None]
