@@ -129,7 +129,7 @@ def _choice_filter(reader: Reader, path: Path_, raw: dict[str, Any], code: str) 
 
 
 def _integers(reader: Reader, path: Path_, raw: dict[str, Any], code: str) -> dict[str, int | None]:
-    numbers = {}
+    numbers: dict[str, int | None] = {}
     for key in ("min_choices", "max_choices", "max_length"):
         value = raw.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
@@ -141,7 +141,7 @@ def _integers(reader: Reader, path: Path_, raw: dict[str, Any], code: str) -> di
 
 def _links(reader: Reader, path: Path_, raw: dict[str, Any], code: str) -> dict[str, str | None]:
     """renamed_from: and replaces:, the codes that tie an item to an earlier version."""
-    links = {}
+    links: dict[str, str | None] = {}
     for key in ("renamed_from", "replaces"):
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or not CODE_RE.match(value)):
