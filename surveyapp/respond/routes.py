@@ -14,6 +14,7 @@ from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import flow
+from surveyapp.respond.locks import locked_response
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
 from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
 
@@ -98,8 +99,15 @@ def invitation_link(token: str) -> ResponseReturnValue:
     return _consent_page(version, invitation)
 
 
-def _response_for(token: str) -> tuple[SurveyResponse, QuestionnaireVersion]:
-    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.access_token_hash == digest(token)))
+def _response_for(token: str, lock: bool = False) -> tuple[SurveyResponse, QuestionnaireVersion]:
+    token_hash = digest(token)
+    where = SurveyResponse.access_token_hash == token_hash
+    if lock:
+        # Every request that may write the response holds its row until it commits; the status checks
+        # that follow then see what a concurrent request (the final submit) has committed.
+        response = locked_response(where, "access_token_hash", token_hash)
+    else:
+        response = db.session.scalar(select(SurveyResponse).where(where))
     if response is None:
         abort(404)
     # The response carries the sha256 of its version: once parsed, the version needs no query of its own.
@@ -114,7 +122,7 @@ def current(token: str) -> ResponseReturnValue:
 
 @bp.route("/s/<token>/p/<section>", methods=["GET", "POST"])
 def page(token: str, section: str) -> ResponseReturnValue:
-    response, domain = _response_for(token)
+    response, domain = _response_for(token, lock=True)
     if response.status == ResponseStatus.SUBMITTED.value:
         return redirect(url_for("respond.done", token=token))
     if flow.is_expired(response):
@@ -226,7 +234,8 @@ def resume() -> ResponseReturnValue:
     error = None
     if request.method == "POST":
         code = normalise_resume_code(request.form.get("code", ""))
-        response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.resume_code == code)) if code else None
+        # Locked: a submit racing this clears the resume code, and the submitted response must not get a new link.
+        response = locked_response(SurveyResponse.resume_code == code, "resume_code", code) if code else None
         if response is None:
             error = _("This code is not known. Check it and try again: it has 8 letters and digits.")
         elif flow.is_expired(response):
