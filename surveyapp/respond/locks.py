@@ -1,4 +1,4 @@
-"""Row locks that keep two requests of one respondent from interleaving.
+"""Row locks that keep two requests of one respondent (or two clicks on one invitation) from interleaving.
 
 A respondent can have two requests in flight at once (a language switch racing the final submit, a double
 click, two tabs). Each reads the response, changes it and writes it back; without a lock the later write
@@ -8,10 +8,12 @@ therefore locked before it is read, and its status is looked at only after the l
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select, text
+from sqlalchemy import ColumnElement, select, text, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from surveyapp.extensions import db
-from surveyapp.models import SurveyResponse
+from surveyapp.models import Invitation, InvitationStatus, SurveyResponse
+from surveyapp.models.base import utcnow
 
 
 def _is_sqlite() -> bool:
@@ -34,3 +36,26 @@ def locked_response(where: ColumnElement[bool], column: str, value: str) -> Surv
         db.session.expire_all()
     query = select(SurveyResponse).where(where).with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
+
+
+def claim_invitation(invitation: Invitation, status: InvitationStatus) -> bool:
+    """Move a single-use invitation out of "sent", once: False when another request did it first.
+
+    A conditional UPDATE decides: of two "agree" clicks racing each other, the second finds no row still in
+    "sent" (PostgreSQL re-checks the condition after the first commits; SQLite runs the two one after the
+    other), so only one response can ever start from one invitation.
+    """
+    now = utcnow()
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.status == InvitationStatus.SENT.value)
+        .values(status=status.value, used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return False
+    # The object learns the new state as already stored, so the flush does not write it a second time.
+    set_committed_value(invitation, "status", status.value)
+    set_committed_value(invitation, "used_at", now)
+    return True

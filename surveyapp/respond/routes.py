@@ -14,7 +14,7 @@ from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import flow
-from surveyapp.respond.locks import locked_response
+from surveyapp.respond.locks import claim_invitation, locked_response
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
 from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
 
@@ -54,8 +54,8 @@ def _consent_page(version: PublishedVersion, invitation: Invitation | None) -> R
         action = request.form.get("action", "")
         if action == "decline":
             if invitation is not None:
-                invitation.status = InvitationStatus.DECLINED.value
-                invitation.used_at = flow.utcnow()
+                if not claim_invitation(invitation, InvitationStatus.DECLINED):
+                    return _link_used(domain)
                 db.session.commit()
             return render_template("respond/declined.html", domain=domain, lang=lang)
         needs_parent = (
@@ -67,6 +67,8 @@ def _consent_page(version: PublishedVersion, invitation: Invitation | None) -> R
         if action == "agree" and needs_parent and request.form.get("parent_agreed") != "yes":
             error = _("Please confirm that your parent or guardian has agreed.")
         elif action == "agree":
+            if invitation is not None and not claim_invitation(invitation, InvitationStatus.STARTED):
+                return _link_used(domain)  # a second click raced the first one, which started the response
             link_params = {k: v for k, v in request.args.items() if k != "lang"}
             started = flow.start(version, lang, request.headers.get("User-Agent", ""), link_params, invitation)
             first = flow.visible(domain, {})[0].code
@@ -94,9 +96,13 @@ def invitation_link(token: str) -> ResponseReturnValue:
         abort(404)
     version = PublishedVersion.of(invitation.version)
     if invitation.status != InvitationStatus.SENT.value:
-        lang = _language(version.domain)
-        return render_template("respond/link_used.html", domain=version.domain, lang=lang), 410
+        return _link_used(version.domain)
     return _consent_page(version, invitation)
+
+
+def _link_used(domain: QuestionnaireVersion) -> ResponseReturnValue:
+    lang = _language(domain)
+    return render_template("respond/link_used.html", domain=domain, lang=lang), 410
 
 
 def _response_for(token: str, lock: bool = False) -> tuple[SurveyResponse, QuestionnaireVersion]:

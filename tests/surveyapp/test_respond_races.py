@@ -11,9 +11,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from surveyapp.extensions import db
+from surveyapp.models import Invitation, StoredVersion, SurveyResponse
 from surveyapp.questionnaire.model import QuestionnaireVersion
-from surveyapp.respond import flow
+from surveyapp.respond import flow, routes
+from surveyapp.services.secrets import digest
 from tests.surveyapp.respond_helpers import (
     csrf,
     fill,
@@ -71,3 +75,37 @@ def test_language_switch_racing_the_submit_never_changes_the_submitted_answers(
     assert response.status == "submitted"
     assert response.answers["safe_dark"] == "very_safe" and response.answers["victim_any"] == "no"
     assert response.language == "ru"
+
+
+def test_two_agree_clicks_on_one_invitation_start_one_response(
+    app: Flask, example: QuestionnaireVersion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "race-invitation-token"
+    with app.app_context():
+        version = db.session.scalar(select(StoredVersion))
+        db.session.add(Invitation(version_id=version.id, token_hash=digest(token), sample={}))
+        db.session.commit()
+    path = f"/i/{token}"
+    clients = [app.test_client(), app.test_client()]
+    tokens = [csrf(c, path + "?lang=ru") for c in clients]
+
+    # Both requests have seen the invitation still unused before either goes on to start a response.
+    both_checked = threading.Barrier(2, timeout=10)
+    real_consent_page = routes._consent_page
+
+    def consent_page_after_both_checked(*args: Any) -> Any:
+        both_checked.wait()
+        return real_consent_page(*args)
+
+    monkeypatch.setattr(routes, "_consent_page", consent_page_after_both_checked)
+    runs = [
+        in_thread(lambda c=c, t=t: c.post(path, data={"action": "agree", "lang": "ru", "csrf_token": t}))
+        for c, t in zip(clients, tokens, strict=True)
+    ]
+    for thread, _ in runs:
+        thread.join(20)
+    statuses = sorted(out[0].status_code for _, out in runs)
+    assert statuses == [302, 410]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
+        assert db.session.scalar(select(Invitation.status)) == "started"
