@@ -13,7 +13,7 @@ from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, Surve
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
-from surveyapp.respond import flow
+from surveyapp.respond import completeness, flow
 from surveyapp.respond.locks import claim_invitation, locked_response
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
 from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
@@ -181,11 +181,18 @@ def page(token: str, section: str) -> ResponseReturnValue:
                 db.session.commit()
                 return redirect(url_for("respond.page", token=token, section=following))
             if action in {"next", "submit"}:
+                incomplete = completeness.first_incomplete_page(domain, response.answers, lang)
+                if incomplete is not None:
+                    response.current_section = incomplete
+                    db.session.commit()
+                    return redirect(url_for("respond.page", token=token, section=incomplete, incomplete=1))
                 flow.submit(response, domain)
                 db.session.commit()
                 return redirect(url_for("respond.done", token=token))
     else:
         flow.note_page_view(response, section)
+        if request.args.get("incomplete"):
+            errors = completeness.page_errors(domain, response.answers, section, lang)
 
     # The page is rendered before the commit: after it the response's attributes would be expired and read
     # back in a new transaction (three more round trips to the database for the same values).
@@ -210,11 +217,12 @@ def page(token: str, section: str) -> ResponseReturnValue:
         resume_code=format_resume_code(response.resume_code or ""),
         first_view=bool(request.args.get("new") or request.args.get("resumed")),
         new_questions=new_questions,
+        incomplete=bool(request.args.get("incomplete")) and bool(errors),
         choices_for=lambda item: flow.choices_for(item, response.answers, page_codes),
         choice_groups=lambda item, choices: flow.choice_groups(domain, item, choices, lang),
     )
     db.session.commit()
-    return html, (422 if errors else 200)
+    return html, (422 if errors and request.method == "POST" else 200)
 
 
 def _page_language(response: SurveyResponse, domain: QuestionnaireVersion) -> str:

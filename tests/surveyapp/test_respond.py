@@ -346,3 +346,23 @@ def test_a_version_published_after_a_404_is_found(app: Flask, client: FlaskClien
     assert client.get("/q/example/2025").status_code == 404  # a miss is not remembered
     publish_file(app, path)
     assert client.get("/q/example/2025").status_code == 200
+
+
+def test_last_page_posted_straight_after_consent_does_not_submit(
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion
+) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    token, _ = page_url(first)
+    last = f"/s/{token}/p/safety"
+    sent = post_page(client, last, fill(example, "safety", {}, {"victim_any": "no"}), action="submit")
+    assert sent.status_code == 302 and "/p/about_you" in sent.location
+    assert only_response(app).status == "in_progress"
+    page = client.get(sent.location)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Не хватает ответов, нужных для завершения" in body and 'aria-invalid="true"' in body
+    assert stored_answers(app, token)["victim_any"] == "no"  # what was sent is kept for later
+    done = complete(client, app, example, sent.location, overrides={"region": "astana", "victim_any": "no"})
+    assert done.endswith("/done")
+    response = only_response(app)
+    assert response.status == "submitted" and response.answers["age"] and response.design["region"] == "astana"
