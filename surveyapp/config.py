@@ -50,6 +50,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         "PARTIAL_EXPIRY_DAYS": int(env.get("PARTIAL_EXPIRY_DAYS", "30")),
+        # A questionnaire page is a few kilobytes; the largest form of the app (a staff page) is far below these.
+        # Anything bigger is refused with a 413 before a view runs (Flask 3.1 reads the last two).
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_BYTES", str(1024 * 1024))),
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_FIELD_BYTES", str(64 * 1024))),
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_FIELDS", "500")),
         "QUESTIONNAIRES_DIR": env.get(
             "QUESTIONNAIRES_DIR", str(Path(__file__).resolve().parent.parent / "questionnaires")
         ),

@@ -18,6 +18,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Access denied"), _("Your account does not have access to this page.")),
         404: (_("Page not found"), _("There is no page at this address. Check the link or go home.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        413: (
+            _("Too much sent at once"),
+            _("What you sent is larger than this site accepts. Shorten very long texts and send it again."),
+        ),
         429: (_("Too many requests"), _("Too many requests in a short time. Wait a little and retry.")),
         500: (
             _("Something went wrong"),

@@ -7,10 +7,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from surveyapp.extensions import db
+from surveyapp.models import SurveyResponse
 from surveyapp.questionnaire.model import QuestionnaireVersion
 from tests.conftest import AuthActions
 from tests.surveyapp.respond_helpers import (
+    csrf,
     fill,
     page_url,
     post_page,
@@ -72,3 +76,28 @@ def test_nul_in_a_username_is_a_clear_400(app: Flask, client: FlaskClient, auth:
 def test_nul_in_an_address_is_a_clear_400(client: FlaskClient) -> None:
     assert client.get("/q/ex%00ample/2025?lang=ru").status_code == 400
     assert client.get("/resume?lang=ru&x=%00").status_code == 400
+
+
+def count_responses(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(SurveyResponse)) or 0
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        ({"filler": "x" * (2 * 1024 * 1024)}, "application/x-www-form-urlencoded"),  # the whole body too big
+        ({"filler": "x" * (100 * 1024)}, "multipart/form-data"),  # one field too big
+        ({f"f{i}": "1" for i in range(600)}, "multipart/form-data"),  # too many fields
+    ],
+    ids=["body", "field", "fields"],
+)
+def test_oversized_requests_get_a_translated_413_and_store_nothing(
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion, data: dict[str, str], content_type: str
+) -> None:
+    token = csrf(client, "/q/example/2025?lang=ru")
+    form = {"action": "agree", "lang": "ru", "csrf_token": token, **data}
+    page = client.post("/q/example/2025?lang=ru", data=form, content_type=content_type)
+    assert page.status_code == 413
+    assert "больше, чем принимает этот сайт" in page.get_data(as_text=True)
+    assert count_responses(app) == 0
