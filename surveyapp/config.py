@@ -49,6 +49,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        # Set HSTS_SECONDS (e.g. 31536000) only when TLS terminates in front of every request; TRUSTED_PROXIES is
+        # the number of reverse proxies (nginx: 1) whose X-Forwarded-* headers are believed.
+        "HSTS_SECONDS": int(env.get("HSTS_SECONDS", "0")),
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "PARTIAL_EXPIRY_DAYS": int(env.get("PARTIAL_EXPIRY_DAYS", "30")),
         # A questionnaire page is a few kilobytes; the largest form of the app (a staff page) is far below these.
         # Anything bigger is refused with a 413 before a view runs (Flask 3.1 reads the last two).

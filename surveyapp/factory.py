@@ -9,7 +9,7 @@ from flask import Flask, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from surveyapp import config, database, errors, i18n, input_checks
+from surveyapp import config, database, errors, i18n, input_checks, security_headers
 from surveyapp.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -32,6 +32,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     input_checks.init_app(app)
+    security_headers.init_app(app)
 
     from surveyapp import admin, api, auth, dashboard, main, research, respond
 
