@@ -35,6 +35,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
         "DATABASE_URL_GIVEN": bool(database_url),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url or default_db),
+        # Database errors must not quote the answers they failed to store into the log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        "LOG_FORMAT": env.get("LOG_FORMAT", "json" if production else "text").strip().lower(),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").strip().upper(),
         "DATABASE_PING_AFTER_IDLE_SECONDS": float(env.get("DATABASE_PING_AFTER_IDLE_SECONDS", "1")),
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "kk"),
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Asia/Almaty"),

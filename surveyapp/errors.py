@@ -61,6 +61,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception) -> ResponseReturnValue:
-        app.logger.exception("Unhandled error on %s", request.path)
+        app.logger.exception("Unhandled error")  # the (token-free) path comes with every record
         db.session.rollback()
         return render_error(500)
