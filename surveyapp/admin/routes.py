@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -11,6 +11,8 @@ from surveyapp.models import AuditEvent, Role, User
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PAGE_SIZE = 50
+# The offset of a page must fit the database's integer: a page number beyond any real log is simply not there.
+MAX_PAGE = 2**31 // PAGE_SIZE
 
 
 @bp.get("/audit")
@@ -20,7 +22,10 @@ def audit_events() -> ResponseReturnValue:
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    number = request.args.get("page", 1, type=int)
+    if number is None or not 1 <= number <= MAX_PAGE:
+        abort(404)
+    page = db.paginate(query, page=number, per_page=PAGE_SIZE, error_out=False)
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
     return render_template("admin/audit.html", page=page, action=action, actions=actions)
 

@@ -7,6 +7,7 @@ Adding a type means adding one class here and registering it in QUESTION_TYPES.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -372,9 +373,12 @@ class _Number(QuestionType):
         # Kazakh and Russian write a decimal comma; spaces group thousands.
         text = raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         try:
-            return int(text) if self.integer else float(text)
+            value = int(text) if self.integer else float(text)
         except ValueError:
             raise AnswerError("integer" if self.integer else "number") from None
+        if not math.isfinite(value):  # "NaN", "inf", "1e400": not numbers a person answers, nor valid JSON
+            raise AnswerError("number")
+        return value
 
     def validate(self, item: Item, value: Any, today: dt.date | None = None) -> list[AnswerError]:
         errors = []
