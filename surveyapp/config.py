@@ -36,6 +36,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
         "DATABASE_URL_GIVEN": bool(database_url),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url or default_db),
+        # Database errors must not quote the answers they failed to store into the log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        "LOG_FORMAT": env.get("LOG_FORMAT", "json" if production else "text").strip().lower(),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").strip().upper(),
         "DATABASE_PING_AFTER_IDLE_SECONDS": float(env.get("DATABASE_PING_AFTER_IDLE_SECONDS", "1")),
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "kk"),
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Asia/Almaty"),
@@ -58,6 +62,15 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;60 per hour"),
         "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
         "PARTIAL_EXPIRY_DAYS": int(env.get("PARTIAL_EXPIRY_DAYS", "30")),
+        # Set HSTS_SECONDS (e.g. 31536000) only when TLS terminates in front of every request; TRUSTED_PROXIES is
+        # the number of reverse proxies (nginx: 1) whose X-Forwarded-* headers are believed.
+        "HSTS_SECONDS": int(env.get("HSTS_SECONDS", "0")),
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # A questionnaire page is a few kilobytes; the largest form of the app (a staff page) is far below these.
+        # Anything bigger is refused with a 413 before a view runs (Flask 3.1 reads the last two).
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_BYTES", str(1024 * 1024))),
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_FIELD_BYTES", str(64 * 1024))),
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_FIELDS", "500")),
         "QUESTIONNAIRES_DIR": env.get("QUESTIONNAIRES_DIR") or str(data_dir("questionnaires")),
     }
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from surveyapp.extensions import db
 
@@ -18,10 +19,26 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Access denied"), _("Your account does not have access to this page.")),
         404: (_("Page not found"), _("There is no page at this address. Check the link or go home.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        413: (
+            _("Too much sent at once"),
+            _("What you sent is larger than this site accepts. Shorten very long texts and send it again."),
+        ),
         429: (_("Too many requests"), _("Too many requests in a short time. Wait a little and retry.")),
+        422: (
+            _("This cannot be processed"),
+            _("The request was understood, but what it refers to is not valid. The details below say what is wrong."),
+        ),
+        # Not "nothing was lost": the page that failed may not have been saved. Earlier pages were.
         500: (
             _("Something went wrong"),
-            _("An unexpected error occurred on our side. Nothing you entered was lost; try again later."),
+            _(
+                "An unexpected error occurred on our side, and what you sent on this page may not have been saved. "
+                "Answers saved on earlier pages are kept. Go back and try again in a moment."
+            ),
+        ),
+        503: (
+            _("Temporarily unavailable"),
+            _("The service is briefly unavailable. Nothing is wrong on your side; try again in a minute."),
         ),
     }
 
@@ -31,12 +48,25 @@ def wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None) -> ResponseReturnValue:
-    title, message = _messages().get(code, (str(code), detail or ""))
-    if detail:
+    """The page for ``code``; ``detail`` replaces the general message (422: it is shown below it)."""
+    title, message = _messages().get(code) or (HTTP_STATUS_CODES.get(code, _("Error")), "")
+    explanation = None
+    if detail and code == 422:
+        explanation = detail
+    elif detail:
         message = detail
+    request_id = g.get("request_id") if code >= 500 else None
     if wants_json():
-        return {"error": {"status": code, "title": title, "message": message}}, code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+        body: dict[str, object] = {"status": code, "title": title, "message": message}
+        if explanation:
+            body["detail"] = explanation
+        if request_id:
+            body["request_id"] = request_id
+        return {"error": body}, code
+    html = render_template(
+        "errors/error.html", code=code, title=title, message=message, detail=explanation, request_id=request_id
+    )
+    return html, code
 
 
 def init_app(app: Flask) -> None:
@@ -48,7 +78,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> ResponseReturnValue:
         if error.code == 500:
             return internal_error(error)
-        return render_error(error.code or 500)
+        # A description given with abort() (not werkzeug's generic English one) is this error's explanation.
+        given = error.description if error.description != type(error).description else None
+        return render_error(error.code or 500, given if error.code == 422 else None)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: Exception) -> ResponseReturnValue:
@@ -57,6 +89,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception) -> ResponseReturnValue:
-        app.logger.exception("Unhandled error on %s", request.path)
+        app.logger.exception("Unhandled error")  # the (token-free) path comes with every record
         db.session.rollback()
         return render_error(500)

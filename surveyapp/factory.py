@@ -9,7 +9,7 @@ from flask import Flask, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from surveyapp import config, database, errors, i18n
+from surveyapp import config, database, errors, i18n, input_checks, logs, security_headers
 from surveyapp.bundled import data_dir
 from surveyapp.extensions import csrf, db, login_manager, migrate
 
@@ -22,6 +22,8 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     config.check_production(app.config)
+    # Before anything logs: Flask adds its own handler to app.logger only when it finds none above it.
+    logs.init_app(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -32,6 +34,8 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_login(app)
     i18n.init_app(app)
     errors.init_app(app)
+    input_checks.init_app(app)
+    security_headers.init_app(app)
 
     from surveyapp import admin, api, auth, dashboard, main, rate_limits, research, respond
 

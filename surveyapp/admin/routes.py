@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -14,13 +14,18 @@ from surveyapp.models.base import utcnow
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PAGE_SIZE = 50
+# The offset of a page must fit the database's integer: a page number beyond any real log is simply not there.
+MAX_PAGE = 2**31 // PAGE_SIZE
 
 
 @bp.get("/audit")
 @role_required(Role.ADMIN)
 def audit_events() -> ResponseReturnValue:
     wanted = TrailFilter.from_args(request.args.to_dict())
-    page = db.paginate(wanted.query(), per_page=PAGE_SIZE, error_out=False)
+    number = request.args.get("page", 1, type=int)
+    if number is None or not 1 <= number <= MAX_PAGE:
+        abort(404)
+    page = db.paginate(wanted.query(), page=number, per_page=PAGE_SIZE, error_out=False)
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
     actors = db.session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)).all()
     return render_template(

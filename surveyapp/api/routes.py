@@ -4,6 +4,7 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from surveyapp.extensions import csrf, db
 
@@ -13,7 +14,12 @@ csrf.exempt(bp)  # read-only JSON; session-authenticated writes will carry their
 
 @bp.get("/health")
 def health() -> ResponseReturnValue:
-    db.session.execute(text("SELECT 1"))
+    # A load balancer reads 503 as "take this server out for now"; a 500 would look like a bug in the app.
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok"}
 
 

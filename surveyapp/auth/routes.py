@@ -34,7 +34,7 @@ def login() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         username = form.username.data.strip()
-        remaining = throttle.locked_for(username)
+        remaining = throttle.begin_attempt(username)
         if remaining is not None:
             minutes = max(1, math.ceil(remaining.total_seconds() / 60))
             flash(_("Too many failed attempts. Try again in %(minutes)d min.", minutes=minutes), "error")
@@ -47,7 +47,7 @@ def login() -> ResponseReturnValue:
             audit.record("login", "user", user.username, user=user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        locked = throttle.register_failure(username)
+        locked = throttle.is_locked(username)
         audit.record("login_failed", "user", username[:80], {"locked": locked})
         db.session.commit()
         flash(_("Wrong username or password."), "error")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from surveyapp.extensions import db
 from surveyapp.models import LoginThrottle
@@ -18,36 +21,53 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def locked_for(username: str) -> timedelta | None:
-    """How long logins for ``username`` stay refused, or None when they are allowed."""
-    row = db.session.get(LoginThrottle, username.lower())
-    locked_until = _aware(row.locked_until) if row else None
-    if locked_until is None:
-        return None
-    remaining = locked_until - utcnow()
-    return remaining if remaining > timedelta(0) else None
+def _key(username: str) -> str:
+    return username.lower()[:80]
 
 
-def register_failure(username: str) -> bool:
-    """Count a failed login; returns True when this failure locks the username."""
-    key = username.lower()[:80]
+def begin_attempt(username: str) -> timedelta | None:
+    """Count a login attempt before its password is checked; the remaining lock time when it is refused.
+
+    Counting after the check let simultaneous wrong guesses all pass the lock test before any was counted
+    (30 at once gave 7 password checks for a limit of 5). Here the attempt is counted under a lock on the
+    username's row and committed at once, so at most LOGIN_MAX_FAILURES passwords are ever checked per
+    window; a correct password then clears the count (``clear``).
+    """
+    key = _key(username)
+    insert = sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    # Makes sure the row exists to be locked; on SQLite this write also takes the database's write lock.
+    db.session.execute(insert(LoginThrottle).values(username=key, failures=0).on_conflict_do_nothing())
+    row = db.session.scalar(
+        select(LoginThrottle)
+        .where(LoginThrottle.username == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if row is None:  # pragma: no cover - inserted a moment ago in this transaction
+        raise RuntimeError(f"login_throttle row {key!r} vanished")
     now = utcnow()
+    locked_until = _aware(row.locked_until)
+    if locked_until is not None and locked_until > now:
+        db.session.commit()
+        return locked_until - now
     window = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    row = db.session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(username=key, failures=0)
-        db.session.add(row)
     first = _aware(row.first_failure_at)
-    if first is None or now - first > window:
+    if first is None or now - first > window or locked_until is not None:
         row.failures, row.first_failure_at, row.locked_until = 0, now, None
     row.failures += 1
-    locked = row.failures >= current_app.config["LOGIN_MAX_FAILURES"]
-    if locked:
-        row.locked_until = now + window
-    return locked
+    if row.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+        row.locked_until = now + window  # this attempt is the last one checked
+    db.session.commit()
+    return None
+
+
+def is_locked(username: str) -> bool:
+    """Whether the attempts counted so far lock the username (after a failed check, for the audit)."""
+    row = db.session.get(LoginThrottle, _key(username))
+    return row is not None and row.locked_until is not None
 
 
 def clear(username: str) -> None:
-    row = db.session.get(LoginThrottle, username.lower())
+    row = db.session.get(LoginThrottle, _key(username))
     if row is not None:
         db.session.delete(row)

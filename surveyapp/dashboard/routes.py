@@ -22,6 +22,17 @@ from surveyapp.services.reports import ReportError, available_years, latest_run,
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
+# Survey years this app can hold; any other number in an address is no page (and would overflow the database's
+# integer before it could be found missing).
+YEARS = range(1900, 2201)
+
+
+@bp.url_value_preprocessor
+def check_year(endpoint: str | None, values: dict[str, object] | None) -> None:
+    if values and "year" in values and values["year"] not in YEARS:
+        abort(404)
+
+
 FORMATS = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

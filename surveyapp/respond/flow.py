@@ -66,9 +66,7 @@ def start(
             value = link_params.get(variable.param or variable.name, "").strip()[:64]
             if value:
                 design[variable.name] = value
-    if invitation is not None:
-        invitation.status = InvitationStatus.STARTED.value
-        invitation.used_at = utcnow()
+    # The invitation itself was claimed by the caller (locks.claim_invitation), once, before this.
     token, code = new_token(), new_resume_code()
     now = utcnow()
     response = SurveyResponse(

@@ -15,8 +15,9 @@ from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, Surve
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
-from surveyapp.respond import flow
+from surveyapp.respond import completeness, flow
 from surveyapp.respond.consent import skip_rule
+from surveyapp.respond.locks import claim_invitation, locked_response
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
 from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
 
@@ -62,8 +63,8 @@ def _consent_page(version: PublishedVersion, invitation: Invitation | None) -> R
         action = request.form.get("action", "")
         if action == "decline":
             if invitation is not None:
-                invitation.status = InvitationStatus.DECLINED.value
-                invitation.used_at = flow.utcnow()
+                if not claim_invitation(invitation, InvitationStatus.DECLINED):
+                    return _link_used(domain)
                 db.session.commit()
             return render_template("respond/declined.html", domain=domain, lang=lang)
         needs_parent = (
@@ -75,6 +76,8 @@ def _consent_page(version: PublishedVersion, invitation: Invitation | None) -> R
         if action == "agree" and needs_parent and request.form.get("parent_agreed") != "yes":
             error = _("Please confirm that your parent or guardian has agreed.")
         elif action == "agree":
+            if invitation is not None and not claim_invitation(invitation, InvitationStatus.STARTED):
+                return _link_used(domain)  # a second click raced the first one, which started the response
             link_params = {k: v for k, v in request.args.items() if k != "lang"}
             started = flow.start(version, lang, request.headers.get("User-Agent", ""), link_params, invitation)
             first = flow.visible(domain, {})[0].code
@@ -105,13 +108,24 @@ def invitation_link(token: str) -> ResponseReturnValue:
         abort(404)
     version = PublishedVersion.of(invitation.version)
     if invitation.status != InvitationStatus.SENT.value:
-        lang = _language(version.domain)
-        return render_template("respond/link_used.html", domain=version.domain, lang=lang), 410
+        return _link_used(version.domain)
     return _consent_page(version, invitation)
 
 
-def _response_for(token: str) -> tuple[SurveyResponse, QuestionnaireVersion]:
-    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.access_token_hash == digest(token)))
+def _link_used(domain: QuestionnaireVersion) -> ResponseReturnValue:
+    lang = _language(domain)
+    return render_template("respond/link_used.html", domain=domain, lang=lang), 410
+
+
+def _response_for(token: str, lock: bool = False) -> tuple[SurveyResponse, QuestionnaireVersion]:
+    token_hash = digest(token)
+    where = SurveyResponse.access_token_hash == token_hash
+    if lock:
+        # Every request that may write the response holds its row until it commits; the status checks
+        # that follow then see what a concurrent request (the final submit) has committed.
+        response = locked_response(where, "access_token_hash", token_hash)
+    else:
+        response = db.session.scalar(select(SurveyResponse).where(where))
     if response is None:
         abort(404)
     # The response carries the sha256 of its version: once parsed, the version needs no query of its own.
@@ -126,7 +140,7 @@ def current(token: str) -> ResponseReturnValue:
 
 @bp.route("/s/<token>/p/<section>", methods=["GET", "POST"])
 def page(token: str, section: str) -> ResponseReturnValue:
-    response, domain = _response_for(token)
+    response, domain = _response_for(token, lock=True)
     if response.status == ResponseStatus.SUBMITTED.value:
         return redirect(url_for("respond.done", token=token))
     if flow.is_expired(response):
@@ -179,11 +193,18 @@ def page(token: str, section: str) -> ResponseReturnValue:
                 db.session.commit()
                 return redirect(url_for("respond.page", token=token, section=following))
             if action in {"next", "submit"}:
+                incomplete = completeness.first_incomplete_page(domain, response.answers, lang)
+                if incomplete is not None:
+                    response.current_section = incomplete
+                    db.session.commit()
+                    return redirect(url_for("respond.page", token=token, section=incomplete, incomplete=1))
                 flow.submit(response, domain)
                 db.session.commit()
                 return redirect(url_for("respond.done", token=token))
     else:
         flow.note_page_view(response, section)
+        if request.args.get("incomplete"):
+            errors = completeness.page_errors(domain, response.answers, section, lang)
 
     # The page is rendered before the commit: after it the response's attributes would be expired and read
     # back in a new transaction (three more round trips to the database for the same values).
@@ -208,11 +229,12 @@ def page(token: str, section: str) -> ResponseReturnValue:
         resume_code=format_resume_code(response.resume_code or ""),
         first_view=bool(request.args.get("new") or request.args.get("resumed")),
         new_questions=new_questions,
+        incomplete=bool(request.args.get("incomplete")) and bool(errors),
         choices_for=lambda item: flow.choices_for(item, response.answers, page_codes),
         choice_groups=lambda item, choices: flow.choice_groups(domain, item, choices, lang),
     )
     db.session.commit()
-    return html, (422 if errors else 200)
+    return html, (422 if errors and request.method == "POST" else 200)
 
 
 def _page_language(response: SurveyResponse, domain: QuestionnaireVersion) -> str:
@@ -242,7 +264,8 @@ def resume() -> ResponseReturnValue:
     error = None
     if request.method == "POST":
         code = normalise_resume_code(request.form.get("code", ""))
-        response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.resume_code == code)) if code else None
+        # Locked: a submit racing this must not leave a just-submitted response open to a new link.
+        response = locked_response(SurveyResponse.resume_code == code, "resume_code", code) if code else None
         pupil = request.values.get("pupil") == "1"
         if response is None:
             error = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,9 @@ def number(table: Table, line: int, column: str, value: str, *, allow_empty: boo
         result = float(value.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
     except ValueError:
         raise ImportFileError(f"{table.path}:{line}: {column} {value!r} is not a number") from None
+    if not math.isfinite(result):
+        # float() reads "NaN", "inf" and "1e400" (infinity); the database and the weighting cannot use them.
+        raise ImportFileError(f"{table.path}:{line}: {column} {value!r} is not a finite number")
     if result < 0:
         raise ImportFileError(f"{table.path}:{line}: {column} {value!r} is negative; counts and totals cannot be")
     return result

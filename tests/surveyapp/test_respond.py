@@ -360,3 +360,23 @@ def test_consent_says_how_a_question_is_skipped(app: Flask, client: FlaskClient)
     publish_file(app, QUESTIONNAIRES / "child_protection" / "2024.yaml")
     pupils = client.get("/q/child_protection/2024?lang=kk").get_data(as_text=True)
     assert "нұсқасын таңда." in pupils and "таңдаңыз" not in pupils.split('class="skip-rule"')[1].split("</p>")[0]
+
+
+def test_last_page_posted_straight_after_consent_does_not_submit(
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion
+) -> None:
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    token, _ = page_url(first)
+    last = f"/s/{token}/p/safety"
+    sent = post_page(client, last, fill(example, "safety", {}, {"victim_any": "no"}), action="submit")
+    assert sent.status_code == 302 and "/p/about_you" in sent.location
+    assert only_response(app).status == "in_progress"
+    page = client.get(sent.location)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Не хватает ответов, нужных для завершения" in body and 'aria-invalid="true"' in body
+    assert stored_answers(app, token)["victim_any"] == "no"  # what was sent is kept for later
+    done = complete(client, app, example, sent.location, overrides={"region": "astana", "victim_any": "no"})
+    assert done.endswith("/done")
+    response = only_response(app)
+    assert response.status == "submitted" and response.answers["age"] and response.design["region"] == "astana"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import random
 import re
 from typing import Any, ClassVar, Final
@@ -39,6 +40,8 @@ class _Number(QuestionType):
         if blank(raw):
             return None
         if is_number(raw):
+            if not math.isfinite(raw):
+                raise AnswerError("number")
             if self.integer and isinstance(raw, float):
                 if not raw.is_integer():
                     raise AnswerError("integer")
@@ -49,9 +52,12 @@ class _Number(QuestionType):
         # Kazakh and Russian write a decimal comma; spaces group thousands.
         text = raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         try:
-            return int(text) if self.integer else float(text)
+            value = int(text) if self.integer else float(text)
         except ValueError:
             raise AnswerError("integer" if self.integer else "number") from None
+        if not math.isfinite(value):  # "NaN", "inf", "1e400": not numbers a person answers, nor valid JSON
+            raise AnswerError("number")
+        return value
 
     def validate(self, item: Item, value: Any, today: dt.date | None = None) -> list[AnswerError]:
         errors = []
