@@ -296,14 +296,16 @@ def compute(
         }
         for indicator in indicators:
             values = survey_values(indicator, data)
+            definition = indicator.definition
+            assert definition is not None  # survey indicators are the ones with a definition
             try:
-                [national] = estimate(indicator.definition, data.design, values)  # type: ignore[arg-type]
+                [national] = estimate(definition, data.design, values)
                 rows = [_result(indicator.code, "", national, rule)]
                 for breakdown in [b for b in BREAKDOWNS if data.frame[b].notna().any()]:
                     rows += [
                         _result(indicator.code, breakdown, e, rule)
-                        for e in estimate(indicator.definition, data.design, values, by=breakdown)
-                    ]  # type: ignore[arg-type]
+                        for e in estimate(definition, data.design, values, by=breakdown)
+                    ]
             except AnalysisError as error:
                 raise ComputeError(f"{indicator.code}: {error}") from None
             head = rows[0]

@@ -138,6 +138,7 @@ def _postgresql_frame(
     )
     buffer = io.BytesIO()
     connection = db.session.connection().connection.driver_connection
+    assert connection is not None  # a checked-out pool connection always has its driver's
     with connection.cursor() as cursor:
         # Parsing the JSON is the database's work here: let it share that among parallel workers (the planner
         # would not, thinking a million rows costly to pass between processes); for this query only.

@@ -123,7 +123,7 @@ def _included(
             f"fix {shared.path.name} first: " + "; ".join(str(p) for p in shared.problems),
         )
         return None
-    entries: _Entries = [(("__shared__", include, index), raw) for index, raw in enumerate(shared.raw_choices)]
+    entries: _Entries = [(("__shared__", str(include), index), raw) for index, raw in enumerate(shared.raw_choices)]
     append = data.get("append") or []
     if not isinstance(append, list):
         reader.error((*path, "append"), item, "append must be a list of choices", "")
