@@ -15,7 +15,7 @@ from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, Surve
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
-from surveyapp.respond import completeness, flow
+from surveyapp.respond import client_logic, completeness, flow
 from surveyapp.respond.consent import skip_rule
 from surveyapp.respond.locks import claim_invitation, locked_response
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
@@ -160,6 +160,7 @@ def page(token: str, section: str) -> ResponseReturnValue:
     errors: dict[str, str] = {}
     raw: dict[str, Any] = {}
     new_questions = False
+    appeared: set[str] = set()
     if request.method == "POST":
         action = request.form.get("action", "next")
         form = {key: request.form.getlist(key) for key in request.form if key not in {"action", "csrf_token", "shown"}}
@@ -230,6 +231,8 @@ def page(token: str, section: str) -> ResponseReturnValue:
         first_view=bool(request.args.get("new") or request.args.get("resumed")),
         new_questions=new_questions,
         incomplete=bool(request.args.get("incomplete")) and bool(errors),
+        new_codes=appeared,
+        logic=client_logic.page_logic_json(domain, current_section, response.answers, lang),
         choices_for=lambda item: flow.choices_for(item, response.answers, page_codes),
         choice_groups=lambda item, choices: flow.choice_groups(domain, item, choices, lang),
     )

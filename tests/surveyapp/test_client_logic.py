@@ -1,0 +1,66 @@
+"""The page's rules for the browser: every item in order, earlier answers only where a rule reads them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from surveyapp.questionnaire.loader import load_version
+from surveyapp.questionnaire.model import QuestionnaireVersion
+from surveyapp.respond.client_logic import page_logic, page_logic_json
+from tests.surveyapp.respond_helpers import QUESTIONNAIRES, readme_example
+
+VERSION = load_version(QUESTIONNAIRES / "public_safety" / "2024.yaml")
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> QuestionnaireVersion:
+    """The README's example, with a follow-up on the second page that reads an answer of the first."""
+    path = readme_example(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    rule = "relevant: \"selected(victim_any, 'yes')\""
+    assert rule in text
+    path.write_text(text.replace(rule, "relevant: \"selected(victim_any, 'yes') and age < 60\""), encoding="utf-8")
+    return load_version(path)
+
+
+def test_items_in_page_order_with_rules() -> None:
+    section = VERSION.section("victimisation")
+    logic = page_logic(VERSION, section, {}, "kk")
+    assert [entry["code"] for entry in logic["items"]] == [item.code for item in section.items]
+    for entry, item in zip(logic["items"], section.items, strict=True):
+        assert ("relevant" in entry) == (item.relevant is not None)
+
+
+def test_only_referenced_earlier_answers(example: QuestionnaireVersion) -> None:
+    answers = {"age": 40, "region": "astana", "district": "esil", "victim_any": "yes"}
+    logic = page_logic(example, example.section("safety"), answers, "ru")
+    # The region is not read on this page, and this page's own answers come from the form.
+    assert logic["answers"] == {"age": 40}
+    assert page_logic(example, example.section("about_you"), answers, "ru")["answers"] == {}
+
+
+def test_number_checks_carry_messages(example: QuestionnaireVersion) -> None:
+    entries = {e["code"]: e for e in page_logic(example, example.section("safety"), {}, "ru")["items"]}
+    count = entries["victims_count"]
+    assert (count["number"], count["min"], count["max"]) == ("integer", 1, 99)
+    # The designer's message states the rule in the respondent's terms; it wins for the bounds too.
+    assert count["constraint_message"] == count["min_message"] == count["max_message"]
+    assert count["constraint_message"].startswith("Число не может")
+    assert entries["young"]["calculation"] == ["<", ["name", "age", None], ["lit", 30]]
+    assert entries["young"]["shown"] is False
+    assert entries["thanks"]["kind"] is None
+
+
+def test_generic_messages_without_a_designed_one(example: QuestionnaireVersion) -> None:
+    age = page_logic(example, example.section("about_you"), {}, "kk")["items"][0]
+    assert age["min_message"] == "Ең аз рұқсат етілген мән: 18."
+    assert "constraint" not in age
+
+
+def test_json_is_compact_and_keeps_kazakh() -> None:
+    text = page_logic_json(VERSION, VERSION.sections[0], {}, "kk")
+    assert json.loads(text)["items"]
+    assert "\\u04" not in text
