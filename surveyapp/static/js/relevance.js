@@ -289,6 +289,7 @@
     // The server compares this list with what is relevant now: questions shown here count as seen.
     if (shownField) { shownField.value = visible.join(" "); }
     if (appeared.length && notice) {
+      notice.classList.add("flash", "new-questions");
       notice.textContent = "";
       notice.textContent = notice.dataset.message;
     }
