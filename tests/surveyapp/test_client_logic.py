@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from surveyapp.questionnaire.loader import load_version
 from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.respond.client_logic import page_logic, page_logic_json
-from tests.surveyapp.respond_helpers import QUESTIONNAIRES, readme_example
+from tests.surveyapp.respond_helpers import QUESTIONNAIRES, post_page, publish_file, readme_example, start
 
 VERSION = load_version(QUESTIONNAIRES / "public_safety" / "2024.yaml")
 
@@ -64,3 +68,29 @@ def test_json_is_compact_and_keeps_kazakh() -> None:
     text = page_logic_json(VERSION, VERSION.sections[0], {}, "kk")
     assert json.loads(text)["items"]
     assert "\\u04" not in text
+
+
+def _wrapper(html: str, code: str) -> str:
+    match = re.search(rf'<fieldset class="relevance[^"]*"[^>]*data-item="{code}"[^>]*>', html)
+    assert match, f"{code} is not on the page"
+    return match.group(0)
+
+
+def test_page_draws_hidden_follow_ups_disabled_and_marks_new_ones(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    publish_file(app, readme_example(tmp_path))
+    first = start(client, "/q/example/2025?lang=ru", lang="ru")
+    html = client.get(first).get_data(as_text=True)
+    # The follow-up is on the page for the script, hidden and disabled so that nothing of it is posted.
+    assert "hidden disabled" in _wrapper(html, "district")
+    assert "hidden" not in _wrapper(html, "age")
+    logic = json.loads(unescape(re.search(r'data-logic="([^"]*)"', html).group(1)))  # type: ignore[union-attr]
+    assert logic["items"][2]["relevant"][0] == "or"
+    assert 'src="/static/js/relevance.js"' in html and "<script>" not in html  # no inline script (CSP)
+    # Without the script, the follow-up comes back after the round trip, marked as new.
+    response = post_page(client, first, {"age": ["40"], "region": ["almaty"], "shown": ["age region"]})
+    assert response.status_code == 200
+    again = response.get_data(as_text=True)
+    assert "is-new" in _wrapper(again, "district") and "hidden" not in _wrapper(again, "district")
+    assert "is-new" not in _wrapper(again, "region")
