@@ -229,11 +229,22 @@
     return seen;
   }
 
+  // The controls of one item say whether the script found a problem, and which text describes it.
+  function markControls(box, id, invalid) {
+    box.querySelectorAll("input, select, textarea").forEach(function (el) {
+      var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (v) { return v && v !== id; });
+      if (invalid) { ids.push(id); }
+      if (ids.length) { el.setAttribute("aria-describedby", ids.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+      if (invalid) { el.setAttribute("aria-invalid", "true"); } else if (!box.classList.contains("has-error")) { el.removeAttribute("aria-invalid"); }
+    });
+  }
+
   function showMessage(code, message) {
     var box = document.getElementById("item-" + code);
     if (!box) { return; }
     var id = code + "-check";
     var p = document.getElementById(id);
+    markControls(box, id, !!message);
     if (!message) {
       if (p) { p.remove(); }
       box.classList.remove("has-check");

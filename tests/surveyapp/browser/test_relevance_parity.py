@@ -155,9 +155,11 @@ def test_cascading_follow_ups_appear_while_answering_on_a_phone(live: Live, brow
     page.locator("#f-victim_other").click()
     check = page.locator("#victims_count-check")
     assert check.inner_text().startswith("Число не может")
+    assert page.locator("#f-victims_count").get_attribute("aria-invalid") == "true"
+    assert "victims_count-check" in (page.locator("#f-victims_count").get_attribute("aria-describedby") or "")
     page.locator("#f-victims_count").fill("2")
     page.locator("#f-victim_other").click()
-    assert check.count() == 0
+    assert check.count() == 0 and page.locator("#f-victims_count").get_attribute("aria-invalid") is None
     page.locator("#f-victim_other").fill("угон велосипеда")
     r.shot("cascade-shown")
     # Taking the first answer back hides the whole cascade again, and its inputs are not posted.
