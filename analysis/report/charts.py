@@ -68,7 +68,8 @@ def _history(report: ReportData, indicator: IndicatorReport) -> list[HistoryPoin
     current = points.get(report.year)
     national = indicator.national
     if national.estimate is not None and (current is None or current.estimate is None):
-        target = current.target if current else (indicator.target.value if indicator.target else None)
+        year_target = indicator.year_target(report.year)
+        target = current.target if current else (year_target.value if year_target else None)
         points[report.year] = HistoryPoint(report.year, national.estimate, national.ci_low, national.ci_high, target)
     return [points[year] for year in sorted(points)]
 
@@ -163,7 +164,9 @@ def region_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> No
     if national is not None:
         ax.axvline(national, color=fmt.NATIONAL_COLOR, linewidth=0.9, zorder=2)
         handles.append(Line2D([], [], color=fmt.NATIONAL_COLOR, linewidth=0.9, label=tr("ind.national", language)))
-    target = indicator.target.value if indicator.target else None
+    # Only the report year's own target is a line here: a final target years ahead is not this year's bar.
+    year_target = indicator.year_target(report.year)
+    target = year_target.value if year_target else None
     if target is not None:
         ax.axvline(target, color=fmt.TARGET_COLOR, linestyle="--", linewidth=1.0, zorder=2)
         handles.append(Line2D([], [], color=fmt.TARGET_COLOR, linestyle="--", linewidth=1.0,

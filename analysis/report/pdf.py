@@ -225,15 +225,26 @@ def key_figures(page: Page, content: IndicatorPage) -> None:
     width = widths[3]
     page.rect(x, top, width, height, style_.color)
     page.text(x + 0.08, top + 0.07, content.status_title, 7, color=style_.text_color)
-    for size in (9.0, 8.0, 7.0):  # long Kazakh status names: a smaller size rather than a cut word
-        label_lines = wrap(content.status.label, width - 0.16, size, True)
-        if len(label_lines) <= 2:
-            break
+    def fitting(bottom: float) -> tuple[float, list[str]] | None:
+        for size in (9.0, 8.0, 7.0):  # long Kazakh status names: a smaller size rather than a cut word
+            lines = wrap(content.status.label, width - 0.16, size, True)
+            if len(lines) <= 2 and top + 0.25 + len(lines) * line_height(size) <= bottom + 0.02:
+                return size, lines
+        return None
+
+    below = wrap(content.trajectory, width - 0.16, 7)[:3] if content.trajectory else []
+    chosen = fitting(top + height - 0.08 - len(below) * line_height(7))
+    if chosen is None:  # no room in the box: the progress line goes under the boxes, whole
+        below = []
+        chosen = fitting(top + height - 0.08) or (7.0, wrap(content.status.label, width - 0.16, 7.0, True))
+    size, label_lines = chosen
     for i, line in enumerate(label_lines[:3]):
         page.text(x + 0.08, top + 0.25 + i * line_height(size), line, size, bold=True, color=style_.text_color)
-    if content.trajectory:
-        page.text(x + 0.08, top + height - 0.08, content.trajectory, 7, color=style_.text_color, va="bottom")
+    for i, line in enumerate(reversed(below)):
+        page.text(x + 0.08, top + height - 0.08 - i * line_height(7), line, 7, color=style_.text_color, va="bottom")
     page.y = top + height + 0.1
+    if content.trajectory and not below:
+        page.paragraph(content.trajectory, 7.5, color="#444444", after=0.02)
     if content.precision:
         page.paragraph(content.precision, 7.5, color="#444444", after=0.02)
     for note in content.notes:

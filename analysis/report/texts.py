@@ -137,6 +137,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Не отличимо от цели",
         "en": "Not distinguishable from target",
     },
+    "status.no_target": {
+        "kk": "Осы жылға нысаналы мән жоқ",
+        "ru": "Нет цели на этот год",
+        "en": "No target this year",
+    },
     "status.no_data": {"kk": "Деректер жоқ", "ru": "Нет данных", "en": "No data"},
     "status_rule.achieved": {
         "kk": "сенімділік аралығы толығымен нысаналы мәннің қажетті жағында жатыр (әкімшілік деректер үшін: мән "
@@ -160,6 +165,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "целевое значение лежит внутри доверительного интервала: по выборочным данным нельзя сказать, "
               "достигнута ли цель",
         "en": "the target lies inside the confidence interval: the sample cannot tell whether it was met",
+    },
+    "status_rule.no_target": {
+        "kk": "мән өлшенді, бірақ бағдарлама осы жылға нысаналы мән белгілемеген: оның орнына түпкі нысаналы "
+              "мәнге дейінгі қашықтық көрсетіледі",
+        "ru": "значение измерено, но программа не устанавливает цель на этот год: вместо статуса показано "
+              "расстояние до конечного целевого значения",
+        "en": "the value was measured, but the programme sets no target for this year: the distance to the "
+              "final target is shown instead",
     },
     "status_rule.no_data": {
         "kk": "осы жылға есептелген мән жоқ",
@@ -189,6 +202,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "kk": "{year} жылғы нысаналы мән",
         "ru": "Целевое значение на {year} год",
         "en": "Target for {year}",
+    },
+    "ind.final_target_year": {
+        "kk": "{year} жылғы түпкі нысаналы мән",
+        "ru": "Конечная цель на {year} год",
+        "en": "Final target for {year}",
     },
     "ind.precision": {"kk": "Дәлдігі", "ru": "Точность", "en": "Precision"},
     "ind.precision_line": {
@@ -312,6 +330,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "kk": "осы жылға нысаналы мән белгіленбеген",
         "ru": "на этот год целевое значение не установлено",
         "en": "no target set for this year",
+    },
+    "target.none_final": {
+        "kk": "{year} жылға нысаналы мән жоқ (түпкі нысаналы мән, {final_year} жыл: {value})",
+        "ru": "на {year} год цели нет (конечная цель на {final_year} год: {value})",
+        "en": "no target for {year} (final target for {final_year}: {value})",
+    },
+    "progress.title": {
+        "kk": "Түпкі нысаналы мәнге дейін",
+        "ru": "До конечной цели",
+        "en": "To the final target",
+    },
+    "progress.gap": {
+        "kk": "{final_year} жылғы түпкі мәнге дейін: {gap}",
+        "ru": "до конечной цели {final_year} г.: {gap}",
+        "en": "to the {final_year} final target: {gap}",
+    },
+    "progress.reached": {
+        "kk": "{final_year} жылғы түпкі нысаналы мәнге қазірдің өзінде жетті",
+        "ru": "конечная цель на {final_year} год уже достигнута",
+        "en": "already meets the final target for {final_year}",
     },
     "target.base_unknown": {
         "kk": "базалық жылдың мәні белгісіз",

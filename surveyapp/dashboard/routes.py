@@ -168,18 +168,25 @@ def download(programme: str, year: int, language: str, fmt: str) -> ResponseRetu
 
 @bp.app_template_global()
 def status_symbol(status: str) -> str:
-    return {"achieved": "✔", "not_achieved": "✘", "not_distinguishable": "≈"}.get(status, "○")
+    style = fmt.STATUS_STYLES.get(status)
+    return style.symbol if style else "○"
 
 
 @bp.app_template_global()
 def status_label(status: str) -> str:
-    labels = {
-        "achieved": _("achieved"),
-        "not_achieved": _("not achieved"),
-        "not_distinguishable": _("not distinguishable from the target"),
-        "no_data": _("no data or no target this year"),
-    }
-    return labels.get(status, status)
+    # The reports' own wording (analysis/report/texts.py): the dashboard and the PDF never name a status twice.
+    return fmt.status_text(status, str(get_locale()))
+
+
+@bp.app_template_global()
+def target_text(item: IndicatorReport, year: int) -> str:
+    """The year's target as the reports word it; without one, the final target with its own year."""
+    return fmt.full_target_text(item, str(get_locale()), year)
+
+
+@bp.app_template_global()
+def progress_text(item: IndicatorReport, year: int) -> str:
+    return fmt.progress_text(item, str(get_locale()), year)
 
 
 @bp.app_template_global()

@@ -15,6 +15,7 @@ from analysis.programme import Indicator, Kind, absolute_target, load_programme
 from analysis.report import (
     DISCLOSURE,
     NO_DATA,
+    NO_TARGET,
     SMALL_N,
     STATUSES,
     AdminSource,
@@ -114,14 +115,19 @@ def _value(row: IndicatorResult) -> Value:
     )
 
 
-def _status(row: IndicatorResult | None, trajectory: str | None = None) -> StatusInfo:
+def _status(row: IndicatorResult | None, trajectory: str | None = None, language: str = "en") -> StatusInfo:
+    # The stored notes are the computation's English diagnostics: printed in an English report only, the
+    # kk/ru reports say the same through the status and target wording.
     if row is None:
-        return StatusInfo(NO_DATA, trajectory=trajectory, note="not computed")
-    note = (row.details or {}).get("note") or None
-    if row.status in STATUSES:
+        return StatusInfo(NO_DATA, trajectory=trajectory, note="not computed" if language == "en" else None)
+    note = ((row.details or {}).get("note") or None) if language == "en" else None
+    if row.status in STATUSES and row.status != NO_TARGET:
         return StatusInfo(row.status, trajectory=trajectory, note=note)
-    # no_target / no_base / no_status: the value is shown, but there is nothing to compare it with this year.
-    return StatusInfo(NO_DATA, trajectory=trajectory, note=note or row.status)
+    if row.status == NO_TARGET and row.estimate is not None:
+        # Measured in a year the programme sets no target for: not "no data" (the final target is shown).
+        return StatusInfo(NO_TARGET, trajectory=trajectory, note=note)
+    # no_base / no_status: the value is shown, but it cannot be compared with this year's target.
+    return StatusInfo(NO_DATA, trajectory=trajectory, note=note or (row.status if language == "en" else None))
 
 
 def _trajectory(indicator: Indicator, history: dict[int, IndicatorResult], admin: dict[int, float]) -> str | None:
@@ -168,13 +174,16 @@ def _admin_figures(programme: str, year: int) -> dict[str, dict[int, float]]:
     return figures
 
 
-def _target(indicator: Indicator, year: int, row: IndicatorResult | None) -> TargetInfo | None:
+def _target(
+    indicator: Indicator, year: int, row: IndicatorResult | None, final: bool = False
+) -> TargetInfo | None:
+    """The target of ``year``, or None; with ``final``, the programme's last target whatever the year."""
     try:
-        target = indicator.target(year)
+        target = indicator.final_target if final else indicator.target(year)
     except ProgrammeError:
-        target = indicator.final_target if indicator.targets else None
-        if target is None:
-            return None
+        return None
+    if target is None:
+        return None
     value = row.target if row is not None and row.target is not None and target.year == year else None
     if value is None and target.kind.value in {"level", "at_least", "above", "at_most", "rank"}:
         value = target.value
@@ -254,9 +263,12 @@ def report_data(
                 source=indicator.source,
                 national=_value(national) if national else Value(None),
                 status=_status(
-                    national, _trajectory(indicator, history.get(indicator.code, {}), admin.get(indicator.code, {}))
+                    national,
+                    _trajectory(indicator, history.get(indicator.code, {}), admin.get(indicator.code, {})),
+                    language,
                 ),
                 target=_target(indicator, year, national),
+                final_target=_target(indicator, year, national, final=True) if indicator.targets else None,
                 history=tuple(points),
                 breakdowns={k: tuple(v) for k, v in breakdowns.items()},
                 note=indicator.note if language == "en" else None,

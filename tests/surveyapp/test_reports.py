@@ -232,3 +232,24 @@ def test_trajectory_is_shown_on_the_dashboard_and_in_the_workbook(
     workbook.close()
     assert trajectory_text(trajectory, "kk") in cells
     assert tr("meth.trajectory_rule", "kk") in cells  # the rule is explained in the methodology
+
+
+def test_measured_without_a_yearly_target_is_not_no_data(
+    computed: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    """A13 and A14 have values but only a 2028 target: "no target this year", the 2028 target under its year."""
+    with computed.app_context():
+        data = report_data(PROGRAMME, 2025, "ru", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    by_code = {i.code: i for i in data.indicators}
+    for code in ("A13", "A14"):
+        item = by_code[code]
+        assert item.national.estimate is not None
+        assert item.status.status == "no_target", code
+        assert item.target is None and item.final_target is not None and item.final_target.year == 2028
+        assert item.status.note is None  # the computation's English note stays out of a Russian report
+    assert data.status_counts()["no_data"] == sum(1 for i in data.indicators if i.national.estimate is None)
+    make_user(computed, "res", "researcher")
+    auth.login("res")
+    page = client.get(f"/dashboard/{PROGRAMME}/2025/A13?lang=ru").get_data(as_text=True)
+    assert tr("status.no_target", "ru") in page and "2028" in page
+    assert tr("status.no_data", "ru") not in page
