@@ -169,7 +169,10 @@ def target_text(target: TargetInfo | None, unit: Unit, language: str) -> str:
         printed = integer(target.printed_value, language)
     else:
         printed = value_text(target.printed_value, unit, language)
-    return tr(f"target.{kind.value}", language, value=printed, base_year=target.base_year)
+    key = f"target.{kind.value}"
+    if target.base_year is None and kind in (Kind.CHANGE_VS_BASE, Kind.ABSOLUTE_CHANGE_VS_BASE):
+        key = "target.change_vs_unnamed_base"  # the document names no base year: never print "vs None"
+    return tr(key, language, value=printed, base_year=target.base_year)
 
 
 def target_value_text(target: TargetInfo | None, unit: Unit, language: str) -> str:
@@ -182,15 +185,16 @@ def target_value_text(target: TargetInfo | None, unit: Unit, language: str) -> s
     return tr("target.equals", language, value=value_text(target.value, unit, language))
 
 
-def full_target_text(indicator: IndicatorReport, language: str, year: int) -> str:
-    """The target of ``year`` as worded, or, without one, "no target for 2024 (final target, 2028: ...)"."""
+def full_target_text(indicator: IndicatorReport, language: str, year: int, *, short: bool = False) -> str:
+    """The target of ``year`` as worded, or, without one, "no target for 2024 (final target, 2028: ...)"
+    (``short``: "none; final (2028): ...", for a narrow table column)."""
     target = indicator.year_target(year)
     if target is None:
         later = indicator.later_target(year)
         if later is None:
             return tr("target.none", language)
-        return tr("target.none_final", language, year=year, final_year=later.year,
-                  value=_worded(later, indicator, language))
+        key = "target.none_final_short" if short else "target.none_final"
+        return tr(key, language, year=year, final_year=later.year, value=_worded(later, indicator, language))
     return _worded(target, indicator, language)
 
 

@@ -68,6 +68,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "число индикаторов: {count}",
         "en": "number of indicators: {count}",
     },
+    "report.footer": {
+        "kk": "Нысаналы индикаторлар туралы есеп · {year}",
+        "ru": "Отчёт о целевых индикаторах · {year}",
+        "en": "Target indicators report · {year}",
+    },
     "report.contents": {"kk": "Мазмұны", "ru": "Содержание", "en": "Contents"},
     "page.number": {"kk": "{page}-бет / {pages}", "ru": "стр. {page} из {pages}", "en": "page {page} of {pages}"},
     "synthetic.banner": {
@@ -208,6 +213,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Конечная цель на {year} год",
         "en": "Final target for {year}",
     },
+    "ind.empty_title": {
+        "kk": "{year} жылы деректері жоқ индикаторлар",
+        "ru": "Индикаторы без данных за {year} год",
+        "en": "Indicators without data for {year}",
+    },
     "ind.precision": {"kk": "Дәлдігі", "ru": "Точность", "en": "Precision"},
     "ind.precision_line": {
         "kk": "n = {n}; тиімді n = {n_eff}; дизайн әсері = {deff}",
@@ -323,6 +333,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{value} к {base_year} году",
         "en": "{value} vs {base_year}",
     },
+    "target.change_vs_unnamed_base": {
+        "kk": "базалық мәнмен салыстырғанда {value}",
+        "ru": "{value} к базовому значению",
+        "en": "{value} vs the base",
+    },
     "target.rank": {"kk": "{value}-орын", "ru": "{value}-е место", "en": "rank {value}"},
     "target.points_suffix": {"kk": "пайыздық тармақ", "ru": "п. п.", "en": "pp"},
     "target.equals": {"kk": "= {value}", "ru": "= {value}", "en": "= {value}"},
@@ -335,6 +350,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "kk": "{year} жылға нысаналы мән жоқ (түпкі нысаналы мән, {final_year} жыл: {value})",
         "ru": "на {year} год цели нет (конечная цель на {final_year} год: {value})",
         "en": "no target for {year} (final target for {final_year}: {value})",
+    },
+    "target.none_final_short": {
+        "kk": "жоқ; түпкі ({final_year}): {value}",
+        "ru": "нет; конечная ({final_year}): {value}",
+        "en": "none; final ({final_year}): {value}",
     },
     "progress.title": {
         "kk": "Түпкі нысаналы мәнге дейін",
@@ -385,6 +405,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Standard errors are Taylor-linearised and account for stratification, clustering and weight "
               "calibration; {level} % confidence intervals ({method} method) use the design's degrees of freedom.",
     },
+    # The interval methods of analysis.CIMethod, as the variance sentence names them.
+    "ci_method.logit": {"kk": "логит", "ru": "логит-преобразования", "en": "logit"},
+    "ci_method.beta": {"kk": "Клоппер – Пирсон бета", "ru": "бета-распределения Клоппера – Пирсона",
+                       "en": "Clopper–Pearson beta"},
+    "ci_method.wilson": {"kk": "Уилсон", "ru": "Уилсона", "en": "Wilson"},
+    "ci_method.wald": {"kk": "Вальд", "ru": "Вальда", "en": "Wald"},
     "meth.precision": {"kk": "Бағалаулардың дәлдігі", "ru": "Точность оценок", "en": "Precision of the estimates"},
     "meth.precision_note": {
         "kk": "Қателік шегі – {level} % сенімділік аралығы енінің жартысы. Дизайн әсері – осы іріктеме дизайны "

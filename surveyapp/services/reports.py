@@ -42,6 +42,7 @@ from surveyapp.models import (
     SurveyResponse,
 )
 from surveyapp.questionnaire.shared_lists import read_shared_lists
+from surveyapp.services.report_labels import RunLabels, run_labels
 
 POPULATION_NAMES = {
     "adults": {"kk": "18 жастан асқан тұрғындар", "ru": "население 18 лет и старше", "en": "adults 18+"},
@@ -87,11 +88,13 @@ def _labels(questionnaires: str) -> dict[str, dict[str, dict[str, str]]]:
     return labels
 
 
-def _label(questionnaires: str, breakdown: str, category: str, language: str) -> str:
+def _label(questionnaires: str, breakdown: str, category: str, language: str, run: RunLabels | None = None) -> str:
     texts = _labels(questionnaires).get(breakdown, {}).get(category)
     if texts:
         return texts.get(language) or texts.get("ru") or category
-    return category
+    # A variable read from an item (the staff's age band): the label of the choice in the version used.
+    from_item = run.category(breakdown, category, language) if run is not None else None
+    return from_item or category
 
 
 def _reason(suppressed: str) -> str | None:
@@ -217,6 +220,7 @@ def report_data(
     for row in run.results:
         rows[row.indicator].append(row)
     history = _history(programme.code, year, published_only)
+    labels = run_labels(run)
     admin = _admin_figures(programme.code, year)
     indicators = []
     for indicator in programme.indicators:
@@ -229,7 +233,7 @@ def report_data(
                 breakdowns[row.breakdown].append(
                     BreakdownRow(
                         category=row.category,
-                        label=_label(questionnaires, row.breakdown, row.category, language),
+                        label=_label(questionnaires, row.breakdown, row.category, language, labels),
                         value=_value(row),
                         suppressed=hidden,
                     )
@@ -274,7 +278,7 @@ def report_data(
                 note=indicator.note if language == "en" else None,
             )
         )
-    methodology, synthetic = _methodology(run, year, language)
+    methodology, synthetic = _methodology(run, year, language, labels, programme.indicators)
     return ReportData(
         programme_code=programme.code,
         programme_name=programme.name,
@@ -305,7 +309,9 @@ def _history(programme: str, year: int, published_only: bool) -> dict[str, dict[
     return history
 
 
-def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodology, bool]:
+def _methodology(
+    run: ComputationRun, year: int, language: str, labels: RunLabels, indicators: tuple[Indicator, ...] = ()
+) -> tuple[Methodology, bool]:
     samples, weighting = [], []
     synthetic = False
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
@@ -341,7 +347,7 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
             synthetic |= "synthetic" in modes
             samples.append(
                 InstrumentSample(
-                    instrument=instrument,
+                    instrument=labels.title(instrument, language),
                     version=version,
                     sha256=sha,
                     respondents=int(count or 0),
@@ -354,9 +360,9 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
             names = tuple(MARGIN_NAMES[v][language] for v in MARGIN_NAMES if v in _margin_variables(run, population))
             weighting.append(
                 WeightingInfo(
-                    instrument=population,
+                    instrument=POPULATION_NAMES.get(population, {}).get(language, population),
                     margins=names or ("—",),
-                    source=f"{margins['file']} (sha256 {margins['sha256'][:12]}…)",
+                    source=f"{margins['file']} (SHA-256 {margins['sha256'][:12]}…)",
                 )
             )
     sources = []
@@ -367,7 +373,8 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
     ).all()
     for code, file_name, sha, is_synthetic in figures:
         synthetic |= bool(is_synthetic)
-        sources.append(AdminSource(indicator=code, source=file_name, file=file_name, sha256=sha))
+        agencies = next((", ".join(i.agencies) for i in indicators if i.code == code), "")
+        sources.append(AdminSource(indicator=code, source=agencies or file_name, file=file_name, sha256=sha))
     rule = (run.provenance or {}).get("disclosure", {})
     return Methodology(
         samples=tuple(samples),

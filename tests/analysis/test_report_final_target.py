@@ -38,7 +38,7 @@ def test_outline_tells_no_target_from_no_data(lang: str) -> None:
     row = next(r for r in outline.scorecard.table.rows if r[0].text == "A13")
     cells = dict(zip((c.key for c in outline.scorecard.table.columns), row, strict=True))
     assert cells["status"].text == fmt.status_label(NO_TARGET, lang)
-    assert "2028" in cells["target"].text and str(report.year) in cells["target"].text
+    assert "2028" in cells["target"].text and "80" in cells["target"].text
     assert cells["target_value"].value is None  # the 2028 figure is not stored as the 2025 target
 
 

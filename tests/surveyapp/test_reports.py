@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from analysis.programme import absolute_target, load_programme
+from analysis.report import build as build_report
 from analysis.report.fmt import trajectory_text
 from analysis.report.texts import tr
 from analysis.status import trajectory_status
@@ -253,3 +255,59 @@ def test_measured_without_a_yearly_target_is_not_no_data(
     page = client.get(f"/dashboard/{PROGRAMME}/2025/A13?lang=ru").get_data(as_text=True)
     assert tr("status.no_target", "ru") in page and "2028" in page
     assert tr("status.no_data", "ru") not in page
+
+
+# Latin-script words a Kazakh or Russian report may print: proper names of international indices and
+# standards, and the acronyms the programme documents themselves use.
+LATIN_NAMES = {"WJP", "Global", "Peace", "Index", "Open", "SDG", "SHA-256", "SHA", "n"}  # n: sample size
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+
+
+def _latin_words(text: str, allowed: set[str]) -> set[str]:
+    text = re.sub(r"[\w\-]+\.(csv|xlsx|yaml|json)\b", " ", text)  # file names are names
+    words = set(LATIN_WORD.findall(text))
+    return {
+        w
+        for w in words
+        if w not in LATIN_NAMES
+        and w not in allowed
+        and not re.fullmatch(r"[0-9a-f]+", w)  # pieces of a hash
+    }
+
+
+def _report_texts(path: Path, fmt: str) -> str:
+    if fmt == "pdf":
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    if fmt == "xlsx":
+        workbook = load_workbook(path)
+        return " ".join(
+            str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+        ) + " " + " ".join(ws.title for ws in workbook)
+    html = path.read_text(encoding="utf-8")
+    # What a reader never sees: styles, scripts, the SVG charts' metadata (the drawing library's name).
+    html = re.sub(r"<(style|script|metadata)\b.*?</\1>|<!--.*?-->|<\?xml.*?\?>|<!DOCTYPE[^>]*>", " ", html,
+                  flags=re.S | re.I)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_kazakh_and_russian_reports_print_no_english(computed: Flask, tmp_path: Path) -> None:
+    """Every report of every computed programme-year, in kk and ru and every format: no Latin-script word
+    outside the names above (the workbook's stable category codes excepted: they are keys, in their own column)."""
+    invoke(computed, "indicators", "compute", "--programme", "child_protection_2023_2025", "--year", "2025")
+    with computed.app_context():
+        runs = {(r.programme, r.year) for r in db.session.scalars(select(ComputationRun))}
+    assert len({p for p, _y in runs}) == 2
+    found: dict[str, set[str]] = {}
+    for programme, year in sorted(runs):
+        for lang in ("kk", "ru"):
+            with computed.app_context():
+                data = report_data(programme, year, lang, computed.config["QUESTIONNAIRES_DIR"], False)
+            indicators = {i.code for i in data.indicators}
+            codes = {r.category for i in data.indicators for rows in i.breakdowns.values() for r in rows}
+            for fmt in ("pdf", "xlsx", "html"):
+                path = build_report(data, fmt, tmp_path / f"{programme}_{year}_{lang}.{fmt}")
+                words = _latin_words(_report_texts(path, fmt), indicators | (codes if fmt == "xlsx" else set()))
+                if words:
+                    found[f"{programme} {year} {lang}.{fmt}"] = words
+    assert not found, found

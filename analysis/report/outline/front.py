@@ -100,7 +100,7 @@ def _scorecard_row(ind: IndicatorReport, lang: str, year: int) -> tuple[Cell, ..
         number_cell(v.n, lang, 0),
         number_cell(v.n_eff, lang, 0),
         number_cell(v.deff, lang, 2),
-        text_cell(fmt.full_target_text(ind, lang, year)),
+        text_cell(fmt.full_target_text(ind, lang, year, short=True)),
         number_cell(target.value if target else None, lang, places),
         text_cell(fmt.target_text(target, ind.unit, lang) if target else fmt.full_target_text(ind, lang, year)),
         status_cell(ind.status.status, lang),
