@@ -99,9 +99,11 @@ def trend_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> Non
                 fmt="none", ecolor=fmt.ESTIMATE_COLOR, elinewidth=1.0, capsize=3, zorder=3,
             )
         ax.plot(years, values, "o", color=fmt.ESTIMATE_COLOR, markersize=5, zorder=4)
+        # Just under the legend's size: 6.5 pt on the A4 page, larger where the caller set larger type (screen).
+        value_size = float(matplotlib.rcParams["legend.fontsize"]) - 0.5
         for year, value in zip(years, values, strict=True):
             ax.annotate(fmt.number(value, language, fmt.decimals(indicator.unit, value)), (year, value),
-                        textcoords="offset points", xytext=(6, 4), fontsize=6.5, color=fmt.ESTIMATE_COLOR)
+                        textcoords="offset points", xytext=(6, 4), fontsize=value_size, color=fmt.ESTIMATE_COLOR)
         label = tr("chart.estimate" if indicator.is_survey else "chart.value", language)
         handles.append(Line2D([], [], color=fmt.ESTIMATE_COLOR, marker="o", markersize=5, label=label))
         if with_ci:

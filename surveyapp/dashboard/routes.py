@@ -15,12 +15,17 @@ from analysis.report import IndicatorReport, ReportData, build, fmt
 from analysis.vocabulary import LANGUAGES
 from surveyapp import audit
 from surveyapp.access import role_required
+from surveyapp.dashboard.ordering import sort_rows
 from surveyapp.extensions import db
 from surveyapp.models import Role
 from surveyapp.services.publish_results import publish_run
 from surveyapp.services.reports import ReportError, available_years, latest_run, report_data
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+ORDERS = ("value", "name")  # how the reader orders a breakdown table: by value, or alphabetically
+SCREEN_RC = {"axes.labelsize": 11, "xtick.labelsize": 10.5, "ytick.labelsize": 10.5, "legend.fontsize": 10.5,
+             "font.size": 10.5}
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -92,7 +97,11 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
     names = [name for name, _rows in item.ordered_breakdowns()]
     if names and breakdown not in names:
         breakdown = names[0]
+    order = request.args.get("order", "value")
+    if order not in ORDERS:
+        order = "value"
     rows = dict(item.ordered_breakdowns()).get(breakdown, ())
+    rows = sort_rows(rows, order, _language(), data.methodology.min_cell_n)
     return render_template(
         "dashboard/indicator.html",
         plan=plan,
@@ -101,6 +110,8 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
         breakdown=breakdown,
         breakdowns=names,
         rows=rows,
+        order=order,
+        orders=ORDERS,
         years=available_years(plan.code, not drafts),
         chart=_chart_svg(data, item),
     )
@@ -116,8 +127,10 @@ def _chart_svg(data: ReportData, item: IndicatorReport) -> str:
     from analysis.report.charts import style, trend_chart
 
     buffer = io.StringIO()
-    with style():
-        figure, axes = plt.subplots(figsize=(7, 3.2))
+    # Drawn small and with larger type than the A4 page: the SVG is scaled to the screen, down to a 360-px phone,
+    # and its tick labels must stay readable there.
+    with style(), matplotlib.rc_context(SCREEN_RC):
+        figure, axes = plt.subplots(figsize=(5.2, 3.4))
         try:
             trend_chart(axes, data, item)
             figure.tight_layout()
@@ -203,6 +216,16 @@ def breakdown_label(name: str) -> str:
 
 @bp.app_template_filter("number")
 def number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}".replace(",", "\u202f")
+    """As the reports print it: decimal comma and grouped thousands in kk/ru, a real minus sign."""
+    return fmt.number(value, str(get_locale()), digits)
+
+
+@bp.app_template_global()
+def figure(item: IndicatorReport, value: float | None) -> str:
+    """A figure of ``item`` with its unit's decimals (a rank or a count has none)."""
+    return fmt.number(value, str(get_locale()), fmt.decimals(item.unit, value))
+
+
+@bp.app_template_global()
+def unit_label(item: IndicatorReport) -> str:
+    return fmt.unit_text(item.unit, str(get_locale()))

@@ -311,3 +311,37 @@ def test_kazakh_and_russian_reports_print_no_english(computed: Flask, tmp_path: 
                 if words:
                     found[f"{programme} {year} {lang}.{fmt}"] = words
     assert not found, found
+
+
+def test_dashboard_prints_figures_as_the_reports_do(computed: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    """Unit column, decimal comma, ranks without decimals, the run explained, region order chosen by the reader,
+    no interval or n columns for administrative figures, a phone-sized scorecard and a readable chart."""
+    make_user(computed, "saule", "researcher")
+    auth.login("saule")
+    page = client.get(f"/dashboard/{PROGRAMME}/2025?lang=ru").get_data(as_text=True)
+    assert "Единица измерения" in page and tr("unit.rank", "ru") in page
+    with computed.app_context():
+        data = report_data(PROGRAMME, 2025, "ru", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    a5 = next(i for i in data.indicators if i.code == "A5")
+    assert f"{a5.national.estimate:.1f}".replace(".", ",") in page  # decimal comma, as in the PDF
+    assert "Расчёт № " in page and 'class="table-scroll"' in page and 'data-label="Статус"' in page
+    a15 = client.get(f"/dashboard/{PROGRAMME}/2025/A15?lang=ru").get_data(as_text=True)
+    assert "65-е место" in a15 and "65,0" not in a15  # a rank has no decimals
+    a2 = client.get(f"/dashboard/{PROGRAMME}/2025/A2?lang=ru&by=region").get_data(as_text=True)
+    table = a2[a2.index("<table") :]
+    assert "ДИ" not in table and ">n<" not in table  # administrative: a complete count
+    by_name = client.get(f"/dashboard/{PROGRAMME}/2025/A5?lang=kk&by=region&order=name").get_data(as_text=True)
+    by_value = client.get(f"/dashboard/{PROGRAMME}/2025/A5?lang=kk&by=region&order=value").get_data(as_text=True)
+    with computed.app_context():
+        kk = report_data(PROGRAMME, 2025, "kk", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    labels = [r.label for r in next(i for i in kk.indicators if i.code == "A5").breakdowns["region"]]
+
+    def order(html: str) -> list[str]:
+        body = html[html.index("<tbody", html.index('class="table-scroll"')) :]
+        return sorted((label for label in labels if f"<td>{label}</td>" in body),
+                      key=lambda label: body.index(f"<td>{label}</td>"))
+
+    assert order(by_name) != order(by_value)
+    svg = by_value[by_value.index("<svg") : by_value.index("</svg>")]
+    sizes = [float(s) for s in re.findall(r"font-size: ?([\d.]+)px", svg) + re.findall(r"font: ([\d.]+)px", svg)]
+    assert sizes and min(sizes) >= 10  # tick labels readable once the chart is scaled to a phone
