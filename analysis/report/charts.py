@@ -68,7 +68,8 @@ def _history(report: ReportData, indicator: IndicatorReport) -> list[HistoryPoin
     current = points.get(report.year)
     national = indicator.national
     if national.estimate is not None and (current is None or current.estimate is None):
-        target = current.target if current else (indicator.target.value if indicator.target else None)
+        year_target = indicator.year_target(report.year)
+        target = current.target if current else (year_target.value if year_target else None)
         points[report.year] = HistoryPoint(report.year, national.estimate, national.ci_low, national.ci_high, target)
     return [points[year] for year in sorted(points)]
 
@@ -98,9 +99,11 @@ def trend_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> Non
                 fmt="none", ecolor=fmt.ESTIMATE_COLOR, elinewidth=1.0, capsize=3, zorder=3,
             )
         ax.plot(years, values, "o", color=fmt.ESTIMATE_COLOR, markersize=5, zorder=4)
+        # Just under the legend's size: 6.5 pt on the A4 page, larger where the caller set larger type (screen).
+        value_size = float(matplotlib.rcParams["legend.fontsize"]) - 0.5
         for year, value in zip(years, values, strict=True):
             ax.annotate(fmt.number(value, language, fmt.decimals(indicator.unit, value)), (year, value),
-                        textcoords="offset points", xytext=(6, 4), fontsize=6.5, color=fmt.ESTIMATE_COLOR)
+                        textcoords="offset points", xytext=(6, 4), fontsize=value_size, color=fmt.ESTIMATE_COLOR)
         label = tr("chart.estimate" if indicator.is_survey else "chart.value", language)
         handles.append(Line2D([], [], color=fmt.ESTIMATE_COLOR, marker="o", markersize=5, label=label))
         if with_ci:
@@ -163,7 +166,9 @@ def region_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> No
     if national is not None:
         ax.axvline(national, color=fmt.NATIONAL_COLOR, linewidth=0.9, zorder=2)
         handles.append(Line2D([], [], color=fmt.NATIONAL_COLOR, linewidth=0.9, label=tr("ind.national", language)))
-    target = indicator.target.value if indicator.target else None
+    # Only the report year's own target is a line here: a final target years ahead is not this year's bar.
+    year_target = indicator.year_target(report.year)
+    target = year_target.value if year_target else None
     if target is not None:
         ax.axvline(target, color=fmt.TARGET_COLOR, linestyle="--", linewidth=1.0, zorder=2)
         handles.append(Line2D([], [], color=fmt.TARGET_COLOR, linestyle="--", linewidth=1.0,
