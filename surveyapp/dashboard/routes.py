@@ -110,8 +110,8 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
     order = request.args.get("order", "value")
     if order not in ORDERS:
         order = "value"
-    rows = dict(item.ordered_breakdowns()).get(breakdown, ())
-    rows = sort_rows(rows, order, _language(), data.methodology.min_cell_n)
+    shown = dict(item.ordered_breakdowns()).get(breakdown, ())
+    rows = sort_rows(shown, order, _language(), data.methodology.min_cell_n)
     return render_template(
         "dashboard/indicator.html",
         plan=plan,
@@ -139,7 +139,7 @@ def _chart_svg(data: ReportData, item: IndicatorReport) -> str:
     buffer = io.StringIO()
     # Drawn small and with larger type than the A4 page: the SVG is scaled to the screen, down to a 360-px phone,
     # and its tick labels must stay readable there.
-    with style(), matplotlib.rc_context(SCREEN_RC):
+    with style(), matplotlib.rc_context(SCREEN_RC):  # type: ignore[arg-type]  # rc keys typed as Literals
         figure, axes = plt.subplots(figsize=(5.2, 3.4))
         try:
             trend_chart(axes, data, item)

@@ -251,14 +251,14 @@ def report_data(
                     target=target.value if target and target.year == point_year else None,
                 )
             )
-        for target in indicator.targets:
-            if target.year not in history.get(indicator.code, {}) and target.kind.value in {
+        for planned in indicator.targets:
+            if planned.year not in history.get(indicator.code, {}) and planned.kind.value in {
                 "level",
                 "at_least",
                 "above",
                 "at_most",
             }:
-                points.append(HistoryPoint(year=target.year, target=target.value))
+                points.append(HistoryPoint(year=planned.year, target=planned.value))
         indicators.append(
             IndicatorReport(
                 code=indicator.code,
