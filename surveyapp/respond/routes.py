@@ -276,9 +276,7 @@ def resume() -> ResponseReturnValue:
             )
         elif response.status == ResponseStatus.SUBMITTED.value:
             domain = domain_of(response.version)
-            return render_template(
-                "respond/already_sent.html", domain=domain, lang=lang, code=format_resume_code(code)
-            )
+            return render_template("respond/already_sent.html", domain=domain, lang=lang, code=format_resume_code(code))
         elif flow.is_expired(response):
             domain = domain_of(response.version)
             return render_template("respond/expired.html", domain=domain, lang=lang), 410
