@@ -55,7 +55,7 @@ def purge_partials() -> Purge:
     orphans = _rows(
         delete(SurveyResponse).where(or_(overdue, closed), never_opened()).execution_options(synchronize_session=False)
     )
-    erased = {
+    erased: dict[str, Any] = {
         "answers": {},
         "page_languages": {},
         "design": {},
