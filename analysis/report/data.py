@@ -226,6 +226,7 @@ class Methodology:
     min_cell_n: int = 30  # cells with fewer respondents are never printed
     status_rules: str | None = None  # replaces the standard wording of the status rules when given
     notes: tuple[str, ...] = ()  # in the report's language
+    withdrawn: int = 0  # responses their respondents took back after an earlier computation, left out here
 
 
 @dataclass(frozen=True, slots=True)

@@ -388,6 +388,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "В этом году данные опросов не использовались.",
         "en": "No survey data were used this year.",
     },
+    "meth.withdrawn": {
+        "kk": "Респонденттер өздері кері қайтарып алған, есептеуге енгізілмеген жауаптар саны: {count}.",
+        "ru": "Число ответов, отозванных самими респондентами и исключённых из расчёта: {count}.",
+        "en": "Responses withdrawn by their respondents and left out of the computation: {count}.",
+    },
     "meth.weighting": {"kk": "Салмақтау", "ru": "Взвешивание", "en": "Weighting"},
     "meth.weighting_default": {
         "kk": "Іріктеменің негізгі салмақ коэффициенттері халық санының шектік бөлулеріне калибрленді (рейкинг).",

@@ -11,8 +11,9 @@ from flask import current_app
 from surveyapp import audit
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
-from surveyapp.services.expiry import expire_partials
+from surveyapp.services.expiry import purge_partials
 from surveyapp.services.invitations import SampleError, create_invitations, invitation_variables, read_sample
+from surveyapp.services.sample_retention import clear_samples
 from surveyapp.services.versions import domain_of, published
 
 invitations_cli = CommandGroup("invitations", help="Personal single-use invitation links.")
@@ -75,14 +76,40 @@ def create(instrument: str, version: str, sample_path: Path, out_path: Path, bas
         click.echo("Keep the links file safe: each link opens one person's questionnaire.")
 
 
+@invitations_cli.command("clear-samples")
+def clear_samples_command() -> None:
+    """Erase invitations' sample variables SAMPLE_RETENTION_DAYS after use (or creation); run it daily."""
+    days = int(current_app.config["SAMPLE_RETENTION_DAYS"])
+    cleared = clear_samples(days)
+    if cleared.used or cleared.unused:
+        audit.record(
+            "invitation_samples_clear",
+            "invitation",
+            "",
+            {"used": cleared.used, "unused_closed": cleared.unused, "days": days},
+        )
+    db.session.commit()
+    click.echo(f"{cleared.used} used invitation(s) had their sample variables erased.")
+    click.echo(f"{cleared.unused} unused invitation(s) past retention erased and closed.")
+
+
 responses_cli = CommandGroup("responses", help="Respondents' answers: housekeeping.")
 
 
 @responses_cli.command("expire")
 def expire_command() -> None:
-    """Close unfinished responses older than PARTIAL_EXPIRY_DAYS since their last page (run it daily)."""
-    count = expire_partials()
-    if count:
-        audit.record("responses_expire", "response", "", {"count": count})
+    """Close unfinished responses older than PARTIAL_EXPIRY_DAYS since their last page and erase their answers
+    (run it daily); ones whose first page was never opened are deleted."""
+    purge = purge_partials()
+    if purge.expired or purge.purged or purge.never_opened:
+        # Counts only: what was erased is not copied into the trail.
+        audit.record(
+            "responses_expire",
+            "response",
+            "",
+            {"expired": purge.expired, "purged": purge.purged, "never_opened_deleted": purge.never_opened},
+        )
     db.session.commit()
-    click.echo(f"{count} unfinished response(s) expired.")
+    click.echo(f"{purge.expired} unfinished response(s) expired.")
+    click.echo(f"{purge.purged} expired response(s) had their answers erased.")
+    click.echo(f"{purge.never_opened} response(s) whose first page was never opened deleted.")

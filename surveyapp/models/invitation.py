@@ -19,13 +19,17 @@ class InvitationStatus(enum.StrEnum):
     STARTED = "started"
     DECLINED = "declined"
     SUBMITTED = "submitted"
+    # Never used, and its sample variables cleared after SAMPLE_RETENTION_DAYS: the link no longer opens.
+    EXPIRED = "expired"
 
 
 class Invitation(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """Only the token's hash is kept, and no link to the response: answers stay anonymous.
 
     The sample variables (region, stratum, PSU, base weight, ...) are copied into the response's design when
-    the respondent starts, and stay here for nonresponse adjustment of the whole sample.
+    the respondent starts, and stay here for nonresponse adjustment of the whole sample until
+    ``flask invitations clear-samples`` erases them SAMPLE_RETENTION_DAYS after the invitation was used (or,
+    unused, created).
     """
 
     __tablename__ = "invitation"

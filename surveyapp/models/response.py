@@ -18,6 +18,9 @@ class ResponseStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
     EXPIRED = "expired"
+    # Taken back by the respondent after submission: the answers are erased, the row stays only so the
+    # report of a year whose results were already computed can say how many were left out since.
+    WITHDRAWN = "withdrawn"
 
 
 class SurveyResponse(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
@@ -41,7 +44,7 @@ class SurveyResponse(db.Model):  # type: ignore[name-defined]  # db.Model is bui
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The link token is a bearer secret and is stored hashed. The short resume code is kept as is so it can
-    # be shown on every page; it only reopens an unfinished response and is cleared at submission.
+    # be shown on every page; it reopens an unfinished response, and after submission lets its holder withdraw it.
     access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     resume_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     current_section: Mapped[str] = mapped_column(String(64), default="")

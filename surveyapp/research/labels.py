@@ -16,6 +16,7 @@ INVITATION_LABELS = {
     "started": _l("started"),
     "declined": _l("declined"),
     "submitted": _l("submitted"),
+    "expired": _l("not used, closed after the sample was cleared"),
 }
 
 

@@ -161,12 +161,16 @@ def save_page(
 def note_page_view(response: SurveyResponse, section_code: str) -> None:
     paradata = dict(response.paradata)
     paradata["viewing"] = [section_code, utcnow().isoformat()]
+    # A response whose first page never reached the respondent (a lost "start" reply) has no such mark: it is
+    # not a break-off, and is deleted rather than kept once it expires.
+    paradata["opened"] = True
     response.paradata = paradata
 
 
 def _count_time(response: SurveyResponse, section_code: str) -> None:
     paradata = dict(response.paradata)
     viewing = paradata.pop("viewing", None)
+    paradata["opened"] = True
     if viewing and viewing[0] == section_code:
         opened = datetime.fromisoformat(viewing[1])
         seconds = max(0.0, (utcnow() - aware(opened)).total_seconds())

@@ -20,6 +20,7 @@ from surveyapp.respond.consent import skip_rule
 from surveyapp.respond.locks import claim_invitation, locked_response
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
 from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
+from surveyapp.services.withdrawal import withdraw
 
 bp = Blueprint("respond", __name__)
 
@@ -278,7 +279,7 @@ def resume() -> ResponseReturnValue:
             )
         elif response.status == ResponseStatus.SUBMITTED.value:
             domain = domain_of(response.version)
-            return render_template("respond/already_sent.html", domain=domain, lang=lang)
+            return render_template("respond/already_sent.html", domain=domain, lang=lang, code=format_resume_code(code))
         elif flow.is_expired(response):
             domain = domain_of(response.version)
             return render_template("respond/expired.html", domain=domain, lang=lang), 410
@@ -287,3 +288,22 @@ def resume() -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for("respond.page", token=token, section=response.current_section, resumed=1))
     return render_template("respond/resume.html", lang=lang, error=error), (400 if error else 200)
+
+
+@bp.post("/withdraw")
+def withdraw_response() -> ResponseReturnValue:
+    """Two steps: the first POST (from the "already sent" page) asks to confirm; the second erases."""
+    lang = _language()
+    code = normalise_resume_code(request.form.get("code", ""))
+    response = locked_response(SurveyResponse.resume_code == code, "resume_code", code) if code else None
+    if response is None or response.status != ResponseStatus.SUBMITTED.value:
+        # Already withdrawn (a double click), or a code typed by hand: nothing to withdraw.
+        error = _("This code is not known. Check it and try again: it has 8 letters and digits.")
+        return render_template("respond/resume.html", lang=lang, error=error), 400
+    domain = domain_of(response.version)
+    if request.form.get("confirm") != "yes":
+        db.session.rollback()  # release the row lock: nothing changes before the confirmation
+        return render_template("respond/withdraw_confirm.html", domain=domain, lang=lang, code=format_resume_code(code))
+    withdraw(response)
+    db.session.commit()
+    return render_template("respond/withdrawn.html", domain=domain, lang=lang)

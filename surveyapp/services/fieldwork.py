@@ -6,12 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from surveyapp.extensions import db
 from surveyapp.models import Invitation, ResponseStatus, StoredVersion, SurveyResponse
 from surveyapp.models.base import utcnow
 from surveyapp.questionnaire.model import QuestionnaireVersion
+from surveyapp.services.expiry import never_opened
 
 
 @dataclass
@@ -21,6 +22,10 @@ class Fieldwork:
     submitted: int
     in_progress: int
     expired: int
+    # Made by the consent page but whose first page never reached the respondent (the reply was lost, or the
+    # tab closed at once): neither started in earnest nor a break-off.
+    never_opened: int
+    withdrawn: int
     per_day: list[tuple[date, int]]
     per_region: list[tuple[str, int]]
     per_language: list[tuple[str, int]]
@@ -47,23 +52,25 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
             select(Invitation.status, func.count()).where(Invitation.version_id == row.id).group_by(Invitation.status)
         ).all()
     )
-    statuses = dict(
-        db.session.execute(
-            select(SurveyResponse.status, func.count())
-            .where(SurveyResponse.version_id == row.id)
-            .group_by(SurveyResponse.status)
-        ).all()
+    unfinished = SurveyResponse.status.in_([ResponseStatus.IN_PROGRESS.value, ResponseStatus.EXPIRED.value])
+    orphan = case((unfinished & never_opened(), 1), else_=0)
+    overdue_flag = case(
+        ((SurveyResponse.status == ResponseStatus.IN_PROGRESS.value) & (SurveyResponse.expires_at < utcnow()), 1),
+        else_=0,
     )
-    overdue = (
-        db.session.scalar(
-            select(func.count()).where(
-                SurveyResponse.version_id == row.id,
-                SurveyResponse.status == ResponseStatus.IN_PROGRESS.value,
-                SurveyResponse.expires_at < utcnow(),
-            )
-        )
-        or 0
-    )
+    counts: Counter[str] = Counter()
+    for status, is_orphan, is_overdue, count in db.session.execute(
+        select(SurveyResponse.status, orphan, overdue_flag, func.count())
+        .where(SurveyResponse.version_id == row.id)
+        .group_by(SurveyResponse.status, orphan, overdue_flag)
+    ).all():
+        if is_orphan:
+            counts["never_opened"] += count
+        elif is_overdue:
+            # Counted as of now, whether or not `flask responses expire` has closed them yet.
+            counts[ResponseStatus.EXPIRED.value] += count
+        else:
+            counts[status] += count
     submitted_rows = db.session.execute(
         select(
             SurveyResponse.submitted_at, SurveyResponse.language, SurveyResponse.design, SurveyResponse.quality_flags
@@ -82,19 +89,19 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
     breakoff = dict(
         db.session.execute(
             select(SurveyResponse.current_section, func.count())
-            .where(SurveyResponse.version_id == row.id, SurveyResponse.status != ResponseStatus.SUBMITTED.value)
+            .where(SurveyResponse.version_id == row.id, unfinished, ~never_opened())
             .group_by(SurveyResponse.current_section)
         ).all()
     )
     order = [section.code for section in domain.sections]
-    submitted = statuses.get(ResponseStatus.SUBMITTED.value, 0)
     return Fieldwork(
         invitations=invitations,
-        started=sum(statuses.values()),
-        submitted=submitted,
-        in_progress=statuses.get(ResponseStatus.IN_PROGRESS.value, 0) - overdue,
-        # Counted as of now, whether or not `flask responses expire` has closed them yet.
-        expired=statuses.get(ResponseStatus.EXPIRED.value, 0) + overdue,
+        started=sum(n for key, n in counts.items() if key != "never_opened"),
+        submitted=counts[ResponseStatus.SUBMITTED.value],
+        in_progress=counts[ResponseStatus.IN_PROGRESS.value],
+        expired=counts[ResponseStatus.EXPIRED.value],
+        never_opened=counts["never_opened"],
+        withdrawn=counts[ResponseStatus.WITHDRAWN.value],
         per_day=sorted(per_day.items()),
         per_region=sorted(per_region.items(), key=lambda kv: (-kv[1], kv[0])),
         per_language=sorted(per_language.items()),

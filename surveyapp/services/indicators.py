@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analysis import AnalysisError, Design, Estimate, LonelyPSU
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
@@ -45,7 +45,9 @@ from surveyapp.models import (
     IndicatorResult,
     Instrument,
     MarginSet,
+    ResponseStatus,
     StoredVersion,
+    SurveyResponse,
     User,
 )
 from surveyapp.services.margins import margin_variables, raking_margins
@@ -125,6 +127,18 @@ def load_survey_data(
         missing = frame[list(raking)].isna().any(axis=1).to_numpy() if raking else np.zeros(len(frame), bool)
         excluded = {"quality_flag": int(flagged.sum()), "missing_design_variable": int((missing & ~flagged).sum())}
         frame = frame[~flagged & ~missing].reset_index(drop=True)
+    # Withdrawn responses never reach the frame (it reads submitted ones only); counted for the report.
+    excluded["withdrawn"] = int(
+        db.session.scalar(
+            select(func.count()).where(
+                SurveyResponse.version_id.in_([v.id for v in versions]),
+                SurveyResponse.status == ResponseStatus.WITHDRAWN.value,
+                SurveyResponse.submitted_at >= start,
+                SurveyResponse.submitted_at < end,
+            )
+        )
+        or 0
+    )
     n = len(frame)
     if n == 0:
         raise ComputeError(

@@ -316,9 +316,11 @@ def _methodology(
     samples, weighting = [], []
     single_psu: list[SinglePSUStrata] = []
     synthetic = False
+    withdrawn = 0
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     for population, info in (run.provenance or {}).get("populations", {}).items():
         margins = info.get("margins")
+        withdrawn += int((info.get("excluded") or {}).get("withdrawn", 0))
         synthetic |= bool(margins and margins.get("synthetic"))
         lonely = info.get("lonely_psu") or {}  # runs stored before the rule was recorded had no such strata
         if lonely.get("strata"):
@@ -388,6 +390,7 @@ def _methodology(
         admin_sources=tuple(sources),
         single_psu=tuple(single_psu),
         min_cell_n=int(rule.get("min_n", 30)),
+        withdrawn=withdrawn,
     ), synthetic
 
 

@@ -88,3 +88,18 @@ def test_annex_names_the_strata_with_a_single_psu_and_the_rule_used(language: st
     [line] = [text for text in paragraphs(report) if "R07_rural" in text]
     assert tr("meth.single_psu.adjust", language) in line
     assert not any("R07_rural" in text for text in paragraphs(report_fixture.report(language)))
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_annex_says_how_many_withdrawn_responses_were_left_out(language: str) -> None:
+    from dataclasses import replace
+
+    def paragraphs(report: ReportData) -> list[str]:
+        annex = build_outline(report).annex
+        return [b.text for s in annex.sections for b in s.blocks if isinstance(b, Paragraph)]
+
+    report = report_fixture.report(language)
+    withdrawn = replace(report, methodology=replace(report.methodology, withdrawn=3))
+    line = tr("meth.withdrawn", language, count="3")
+    assert line in paragraphs(withdrawn)
+    assert not any(text.startswith(line[:20]) for text in paragraphs(report))

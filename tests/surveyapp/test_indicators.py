@@ -240,3 +240,35 @@ def test_import_admin_needs_replace_to_change_figures(app: Flask, tmp_path: Path
     assert invoke(app, "indicators", "import-admin", str(path), "--replace")[0] == 0
     with app.app_context():
         assert db.session.scalar(select(AdminFigure.value)) == 1500.0
+
+
+def test_responses_withdrawn_after_a_computation_are_left_out_of_the_next_and_counted(demo: Flask) -> None:
+    from datetime import UTC, datetime
+
+    from surveyapp.services.withdrawal import withdraw
+
+    invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    with demo.app_context():
+        before = db.session.get(ComputationRun, latest_run(demo)).provenance["populations"]["adults"]["responses"]
+        chosen = db.session.scalars(
+            select(SurveyResponse)
+            .where(
+                SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                SurveyResponse.submitted_at >= datetime(2025, 1, 1, tzinfo=UTC),
+                SurveyResponse.submitted_at < datetime(2026, 1, 1, tzinfo=UTC),
+            )
+            .order_by(SurveyResponse.id)
+            .limit(200)
+        ).all()
+        adults = [r for r in chosen if r.version.instrument.code == "public_safety" and not r.quality_flags][:4]
+        assert len(adults) == 4
+        for response in adults:
+            assert withdraw(response).after_computation
+        db.session.commit()
+    invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    with demo.app_context():
+        after = db.session.get(ComputationRun, latest_run(demo)).provenance["populations"]["adults"]
+        report = report_data(PROGRAMME, 2025, "ru", demo.config["QUESTIONNAIRES_DIR"], published_only=False)
+    assert after["excluded"]["withdrawn"] == 4
+    assert after["responses"] < before
+    assert report.methodology.withdrawn == 4

@@ -154,7 +154,8 @@ def test_fieldwork_page(
         start(respondent, "/q/example/2025?lang=ru", lang="ru"),
         overrides={"region": "astana"},
     )
-    start(app.test_client(), "/q/example/2025?lang=kk", lang="kk")  # one left unfinished on the first page
+    left = app.test_client()
+    left.get(start(left, "/q/example/2025?lang=kk", lang="kk"))  # one left unfinished on the first page
     make_user(app, "saule", "researcher")
     auth.login("saule")
     page = client.get("/research/fieldwork/example/2025?lang=en").get_data(as_text=True)
@@ -162,4 +163,18 @@ def test_fieldwork_page(
     assert "Questionnaires started</th><td>2" in page and "Submitted</th><td>1" in page
     assert "50.0 %" in page  # completion rate
     assert "Astana" in page or "Астана" in page
+    assert "<small>about_you</small></td><td>1</td>" in page
+
+
+def test_a_response_whose_first_page_never_opened_is_no_break_off(
+    app: Flask, client: FlaskClient, auth: AuthActions, example: QuestionnaireVersion
+) -> None:
+    left = app.test_client()
+    left.get(start(left, "/q/example/2025?lang=ru", lang="ru"))  # a real break-off on the first page
+    start(app.test_client(), "/q/example/2025?lang=ru", lang="ru")  # the "start" reply never arrived
+    make_user(app, "saule", "researcher")
+    auth.login("saule")
+    page = client.get("/research/fieldwork/example/2025?lang=en").get_data(as_text=True)
+    assert "Questionnaires started</th><td>1" in page
+    assert "Agreed, first page never opened</th><td>1" in page
     assert "<small>about_you</small></td><td>1</td>" in page

@@ -60,7 +60,8 @@ def test_fieldwork_page_names_pages_and_flags(
 ) -> None:
     respondent = app.test_client()
     complete(respondent, app, example, start(respondent, "/q/example/2025?lang=ru", lang="ru"))
-    start(app.test_client(), "/q/example/2025?lang=kk", lang="kk")  # left on the first page
+    left = app.test_client()
+    left.get(start(left, "/q/example/2025?lang=kk", lang="kk"))  # left on the first page
     with app.app_context():
         submitted = db.session.query(SurveyResponse).filter(SurveyResponse.submitted_at.is_not(None)).one()
         submitted.quality_flags = ["speeding"]

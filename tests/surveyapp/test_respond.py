@@ -302,8 +302,9 @@ def test_forged_tokens_and_codes(app: Flask, client: FlaskClient, example: Quest
 
 
 def test_expire_command_closes_overdue_partials(app: Flask, client: FlaskClient, example: QuestionnaireVersion) -> None:
-    start(client, "/q/example/2025?lang=ru", lang="ru")
-    start(app.test_client(), "/q/example/2025?lang=kk", lang="kk")
+    client.get(start(client, "/q/example/2025?lang=ru", lang="ru"))
+    other = app.test_client()
+    other.get(start(other, "/q/example/2025?lang=kk", lang="kk"))
     with app.app_context():
         first = db.session.query(SurveyResponse).order_by(SurveyResponse.id).first()
         first.expires_at = utcnow() - timedelta(days=1)

@@ -14,7 +14,7 @@ def annex(report: ReportData) -> Annex:
     sections = [
         Section(tr("meth.interpretation", lang),
                 (Paragraph(tr("report.diagnostic", lang)), Paragraph(tr("report.source_note", lang)))),
-        Section(tr("meth.samples", lang), (_samples(report),)),
+        Section(tr("meth.samples", lang), _sample_blocks(report)),
         Section(tr("meth.weighting", lang), _weighting(report)),
     ]
     precision = _precision(report)
@@ -31,6 +31,14 @@ def annex(report: ReportData) -> Annex:
     if meth.notes:
         sections.append(Section(tr("meth.notes", lang), tuple(Paragraph(note) for note in meth.notes)))
     return Annex(tr("meth.title", lang), tr("sheet.methodology", lang), tuple(sections))
+
+
+def _sample_blocks(report: ReportData) -> tuple[Block, ...]:
+    withdrawn = report.methodology.withdrawn
+    if not withdrawn:
+        return (_samples(report),)
+    count = fmt.integer(withdrawn, report.language)
+    return _samples(report), Paragraph(tr("meth.withdrawn", report.language, count=count))
 
 
 def _samples(report: ReportData) -> Block:
