@@ -108,9 +108,29 @@ def invitation_link(token: str) -> ResponseReturnValue:
     if invitation is None:
         abort(404)
     version = PublishedVersion.of(invitation.version)
-    if invitation.status != InvitationStatus.SENT.value:
-        return _link_used(version.domain)
-    return _consent_page(version, invitation)
+    if invitation.status == InvitationStatus.SENT.value:
+        return _consent_page(version, invitation)
+    if invitation.status == InvitationStatus.SUBMITTED.value:
+        return render_template("respond/already_sent.html", domain=version.domain, lang=_language(version.domain))
+    if invitation.status == InvitationStatus.STARTED.value:
+        return _resume_invited(invitation, version.domain)
+    return _link_used(version.domain)
+
+
+def _resume_invited(invitation: Invitation, domain: QuestionnaireVersion) -> ResponseReturnValue:
+    """The invitation link, until its response is sent, reopens that response (in any browser), as the
+    resume code does: a fresh page link, the earlier one stops working."""
+    # Locked like /resume: a submit racing this must not leave a just-submitted response open to a new link.
+    where = SurveyResponse.invitation_id == invitation.id
+    response = locked_response(where, "invitation_id", str(invitation.id))
+    if response is None or response.status == ResponseStatus.SUBMITTED.value:
+        # The submit that cleared the response's invitation has committed since the invitation was read.
+        return render_template("respond/already_sent.html", domain=domain, lang=_language(domain))
+    if flow.is_expired(response):
+        return render_template("respond/expired.html", domain=domain, lang=_language(domain)), 410
+    token = flow.resume(response)
+    db.session.commit()
+    return redirect(url_for("respond.page", token=token, section=response.current_section, resumed=1))
 
 
 def _link_used(domain: QuestionnaireVersion) -> ResponseReturnValue:
