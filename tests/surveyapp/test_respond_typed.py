@@ -95,3 +95,31 @@ def test_the_typed_input_is_dropped_once_the_page_saves_and_at_submission(app: F
     moved = post_page(client, location, fill(domain, "feeling_safe", stored_answers(app, token)))
     assert page_url(moved.location)[1] != "feeling_safe"
     assert "typed" not in only_response(app).paradata
+
+
+def test_required_and_invalid_fields_are_announced(app: Flask, client: FlaskClient) -> None:
+    location = _reach(client, app, "feeling_safe", lang="kk")
+    page = client.get(location).get_data(as_text=True)
+    # Radio groups (scales, matrix rows) are radiogroups that say they are required.
+    assert re.search(r'<fieldset[^>]*id="item-safe_dark"[^>]*role="radiogroup" aria-required="true"', page)
+    assert page.count('class="matrix-row" role="radiogroup" aria-required="true"') == 3
+
+    form = {"safe_alone_area": ["very_safe"], "safe_dark": ["rather_safe"], "safety_sense.personal": ["very_safe"]}
+    body = come_back(client, post_page(client, location, form)).get_data(as_text=True)
+    rows = re.findall(r'<fieldset class="matrix-row" ([^>]*)>\s*<legend>', body)
+    # The two unanswered rows are the invalid ones, described by the message.
+    assert ['aria-invalid="true"' in row for row in rows] == [False, True, True]
+    assert all('aria-describedby="safety_sense-error"' in row for row in rows)
+    assert 'class="error-summary" role="alert" tabindex="-1"' in body
+
+
+def test_check_boxes_with_an_error_are_invalid_and_a_required_group_says_so(app: Flask, client: FlaskClient) -> None:
+    location = _reach(client, app, "local_community", lang="kk")
+    page = client.get(location).get_data(as_text=True)
+    assert '<span class="visually-hidden"> (жауап беру міндетті)</span>' in page
+    four = ["theft_burglary", "fraud", "drugs", "stray_dogs"]
+    body = come_back(client, post_page(client, location, {"local_problems": four})).get_data(as_text=True)
+    boxes = re.findall(r'<input type="checkbox" name="local_problems"[^>]*>', body)
+    assert boxes and all('aria-invalid="true" aria-describedby="local_problems-error"' in box for box in boxes)
+    proposal = re.search(r'<textarea id="f-local_proposal"[^>]*>', body)
+    assert proposal and "aria-invalid" not in proposal.group(0)
