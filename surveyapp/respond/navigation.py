@@ -47,31 +47,52 @@ def act(
 ) -> Step:
     """Save the page as the action asks and say where the respondent goes next."""
     if action.startswith("lang:"):
-        result = flow.save_page(response, domain, section, form, lang, check=False)
-        _keep_or_drop(domain, response, section, form, shown, clean=result.clean)
-        new_lang = action.split(":", 1)[1]
-        if new_lang in domain.languages and new_lang in flow.RESPONDENT_LANGUAGES:
-            response.language = new_lang
-        return Step(section.code, {"lang": response.language})
+        return _switch_language(response, domain, section, form, action.split(":", 1)[1], shown, lang)
     check = action in {"next", "submit"}
     result = flow.save_page(response, domain, section, form, lang, check=check)
     errors, new_questions = result.errors, False
     if check and shown is not None:
-        # Follow-up questions that an answer on this page has just switched on were never seen: show the
-        # page again with them, instead of moving on (or of an error on a question nobody saw).
-        now = {item.code for item in routing.relevant_items(domain, response.answers, section.code)}
-        if now - shown:
-            errors = {code: message for code, message in errors.items() if code in shown}
-            new_questions = True
+        errors, new_questions = _before_follow_ups(response, domain, section, errors, shown)
     if errors or new_questions:
         drafts.keep(response, section, form, _shown(domain, response, section, shown), True, new_questions)
         return Step(section.code)
     _keep_or_drop(domain, response, section, form, shown, clean=result.clean)
-    previous, following = flow.neighbours(domain, response.answers, section.code)
+    return _move(response, domain, section.code, action, lang)
+
+
+def _switch_language(
+    response: SurveyResponse,
+    domain: QuestionnaireVersion,
+    section: Section,
+    form: Mapping[str, list[str]],
+    new_lang: str,
+    shown: set[str] | None,
+    lang: str,
+) -> Step:
+    result = flow.save_page(response, domain, section, form, lang, check=False)
+    _keep_or_drop(domain, response, section, form, shown, clean=result.clean)
+    if new_lang in domain.languages and new_lang in flow.RESPONDENT_LANGUAGES:
+        response.language = new_lang
+    return Step(section.code, {"lang": response.language})
+
+
+def _before_follow_ups(
+    response: SurveyResponse, domain: QuestionnaireVersion, section: Section, errors: dict[str, str], shown: set[str]
+) -> tuple[dict[str, str], bool]:
+    """Follow-up questions that an answer on this page has just switched on were never seen: the page comes
+    back with them, instead of moving on (or of an error on a question nobody saw)."""
+    now = {item.code for item in routing.relevant_items(domain, response.answers, section.code)}
+    if not now - shown:
+        return errors, False
+    return {code: message for code, message in errors.items() if code in shown}, True
+
+
+def _move(response: SurveyResponse, domain: QuestionnaireVersion, section: str, action: str, lang: str) -> Step:
+    previous, following = flow.neighbours(domain, response.answers, section)
     if action == "back":
-        target = previous or section.code
-    elif not check:
-        target = section.code
+        target = previous or section
+    elif action not in {"next", "submit"}:
+        target = section
     elif following:
         target = following
     else:
