@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation
+from surveyapp.models import Invitation, SurveyResponse
+from surveyapp.models.base import utcnow
 from surveyapp.questionnaire.model import QuestionnaireVersion
 from tests.conftest import AuthActions, make_user
 from tests.surveyapp.respond_helpers import (
@@ -119,6 +121,9 @@ def test_declined_invitation_is_counted(
     assert client.post(path, data={"action": "decline", "lang": "kk", "csrf_token": token}).status_code == 200
     with app.app_context():
         assert db.session.query(Invitation).one().status == "declined"
+    # A declined invitation has no response to reopen: the link says it was used.
+    again = client.get(path + "?lang=ru")
+    assert again.status_code == 410 and "Эта ссылка уже использована" in again.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -187,3 +192,18 @@ def test_fieldwork_page(
     assert "50.0 %" in page  # completion rate
     assert "Astana" in page or "Астана" in page
     assert "<small>about_you</small></td><td>1</td>" in page
+
+
+def test_an_expired_invited_response_is_not_reopened(
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion, tmp_path: Path
+) -> None:
+    create(app, write_sample(tmp_path / "sample.csv", [{"stratum": "s1"}]), tmp_path / "links.csv")
+    with (tmp_path / "links.csv").open(encoding="utf-8") as handle:
+        path = "/i/" + next(csv.DictReader(handle))["link"].rsplit("/", 1)[1]
+    start(client, path + "?lang=ru", lang="ru")
+    with app.app_context():
+        response = db.session.query(SurveyResponse).one()
+        response.expires_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    assert client.get(path + "?lang=ru").status_code == 410
+    assert only_response(app).paradata["resumes"] == 0
