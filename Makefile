@@ -35,6 +35,7 @@ run: setup
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: $(VENV)/.installed-dev translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -33,7 +33,8 @@ class TargetStatus(StrEnum):
 class Unassessed(StrEnum):
     """Why a year's result has no :class:`TargetStatus`: what is missing to compare the value with a target.
 
-    Stored beside the TargetStatus values in the same column; a report shows all four as "no data"."""
+    Stored beside the TargetStatus values in the same column; a report shows a measured NO_TARGET as "no target
+    this year" (with the final target) and the others as "no data"."""
 
     NO_DATA = "no_data"  # no value for the year: not measured, no usable responses, nothing imported
     NO_TARGET = "no_target"  # a value, but the programme sets no target for this year

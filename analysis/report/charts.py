@@ -6,7 +6,8 @@ needs closing, and the Agg/PDF/SVG canvases are chosen by whoever saves the figu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,10 +48,15 @@ RC = {
 }
 
 
+def _gaps(values: Iterable[float | None]) -> list[float]:
+    """Plot values with a missing one as NaN, which matplotlib leaves as a gap (as it does None)."""
+    return [math.nan if value is None else value for value in values]
+
+
 @contextmanager
 def style() -> Iterator[None]:
     """The report's matplotlib settings, for the duration of a build only (global rcParams stay untouched)."""
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC):  # type: ignore[arg-type]  # matplotlib types each rc key as a Literal
         yield
 
 
@@ -68,7 +74,8 @@ def _history(report: ReportData, indicator: IndicatorReport) -> list[HistoryPoin
     current = points.get(report.year)
     national = indicator.national
     if national.estimate is not None and (current is None or current.estimate is None):
-        target = current.target if current else (indicator.target.value if indicator.target else None)
+        year_target = indicator.year_target(report.year)
+        target = current.target if current else (year_target.value if year_target else None)
         points[report.year] = HistoryPoint(report.year, national.estimate, national.ci_low, national.ci_high, target)
     return [points[year] for year in sorted(points)]
 
@@ -90,26 +97,28 @@ def trend_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> Non
         years = [p.year for p in observed]
         values = [p.estimate for p in observed]
         with_ci = [p for p in observed if p.ci_low is not None and p.ci_high is not None]
-        ax.plot(years, values, color=fmt.ESTIMATE_COLOR, linewidth=1.2, zorder=3)
+        ax.plot(years, _gaps(values), color=fmt.ESTIMATE_COLOR, linewidth=1.2, zorder=3)
         if with_ci:
             ax.errorbar(
-                [p.year for p in with_ci], [p.estimate for p in with_ci],
+                [p.year for p in with_ci], _gaps(p.estimate for p in with_ci),
                 yerr=[[p.estimate - p.ci_low for p in with_ci], [p.ci_high - p.estimate for p in with_ci]],  # type: ignore[operator]
                 fmt="none", ecolor=fmt.ESTIMATE_COLOR, elinewidth=1.0, capsize=3, zorder=3,
             )
-        ax.plot(years, values, "o", color=fmt.ESTIMATE_COLOR, markersize=5, zorder=4)
+        ax.plot(years, _gaps(values), "o", color=fmt.ESTIMATE_COLOR, markersize=5, zorder=4)
+        # Just under the legend's size: 6.5 pt on the A4 page, larger where the caller set larger type (screen).
+        value_size = float(matplotlib.rcParams["legend.fontsize"]) - 0.5
         for year, value in zip(years, values, strict=True):
             ax.annotate(fmt.number(value, language, fmt.decimals(indicator.unit, value)), (year, value),
-                        textcoords="offset points", xytext=(6, 4), fontsize=6.5, color=fmt.ESTIMATE_COLOR)
+                        textcoords="offset points", xytext=(6, 4), fontsize=value_size, color=fmt.ESTIMATE_COLOR)
         label = tr("chart.estimate" if indicator.is_survey else "chart.value", language)
         handles.append(Line2D([], [], color=fmt.ESTIMATE_COLOR, marker="o", markersize=5, label=label))
         if with_ci:
             handles.append(Line2D([], [], color=fmt.ESTIMATE_COLOR, marker="|", markersize=9, linestyle="none",
                                   label=tr("chart.ci", language, level=level)))
     if targets:
-        ax.plot([p.year for p in targets], [p.target for p in targets], linestyle=":", color=fmt.TARGET_COLOR,
+        ax.plot([p.year for p in targets], _gaps(p.target for p in targets), linestyle=":", color=fmt.TARGET_COLOR,
                 linewidth=0.8, zorder=2)
-        ax.plot([p.year for p in targets], [p.target for p in targets], "D", markerfacecolor="white",
+        ax.plot([p.year for p in targets], _gaps(p.target for p in targets), "D", markerfacecolor="white",
                 markeredgecolor=fmt.TARGET_COLOR, markersize=5, zorder=5)
         handles.append(Line2D([], [], color=fmt.TARGET_COLOR, marker="D", markerfacecolor="white", markersize=5,
                               linestyle=":", linewidth=0.8, label=tr("chart.target", language)))
@@ -123,7 +132,7 @@ def trend_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> Non
     ax.set_axisbelow(True)
     ax.set_ylabel(fmt.unit_text(indicator.unit, language))
     ax.axvspan(report.year - 0.4, report.year + 0.4, color="#F2F2F2", zorder=0)  # the report's year
-    wide = sum(len(h.get_label()) for h in handles) > 36  # long Kazakh labels: two columns instead of one row
+    wide = sum(len(str(h.get_label())) for h in handles) > 36  # long Kazakh labels: two columns instead of one row
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2 if wide else len(handles),
               frameon=False, handlelength=1.6, columnspacing=1.0)
 
@@ -151,19 +160,21 @@ def region_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> No
     with_ci = [(i, r) for i, r in enumerate(shown) if r.value.has_ci]
     if with_ci:
         ax.errorbar(
-            [r.value.estimate for _, r in with_ci], [i for i, _ in with_ci],
+            _gaps(r.value.estimate for _, r in with_ci), [i for i, _ in with_ci],
             xerr=[[r.value.estimate - r.value.ci_low for _, r in with_ci],  # type: ignore[operator]
                   [r.value.ci_high - r.value.estimate for _, r in with_ci]],  # type: ignore[operator]
             fmt="none", ecolor=fmt.ESTIMATE_COLOR, elinewidth=1.0, capsize=2, zorder=3,
         )
-    ax.plot(values, positions, "o", color=fmt.ESTIMATE_COLOR, markersize=4, zorder=4)
+    ax.plot(_gaps(values), positions, "o", color=fmt.ESTIMATE_COLOR, markersize=4, zorder=4)
     handles = [Line2D([], [], color=fmt.ESTIMATE_COLOR, marker="o", markersize=4,
                       label=tr("chart.estimate" if indicator.is_survey else "chart.value", language))]
     national = indicator.national.estimate
     if national is not None:
         ax.axvline(national, color=fmt.NATIONAL_COLOR, linewidth=0.9, zorder=2)
         handles.append(Line2D([], [], color=fmt.NATIONAL_COLOR, linewidth=0.9, label=tr("ind.national", language)))
-    target = indicator.target.value if indicator.target else None
+    # Only the report year's own target is a line here: a final target years ahead is not this year's bar.
+    year_target = indicator.year_target(report.year)
+    target = year_target.value if year_target else None
     if target is not None:
         ax.axvline(target, color=fmt.TARGET_COLOR, linestyle="--", linewidth=1.0, zorder=2)
         handles.append(Line2D([], [], color=fmt.TARGET_COLOR, linestyle="--", linewidth=1.0,

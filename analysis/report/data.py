@@ -23,12 +23,15 @@ from analysis.status import DisclosureReason, TargetStatus, Unassessed
 from analysis.vocabulary import LANGUAGES
 
 # The status values of analysis.status.TargetStatus (its members compare equal to these strings, so either can
-# be passed), plus Unassessed.NO_DATA for a year without a status (no value, or nothing to compare it with).
+# be passed), plus Unassessed.NO_TARGET for a measured value in a year the programme sets no target for (an expected
+# result with only a final target), and Unassessed.NO_DATA for a year without a computed value. The two are kept apart:
+# a ministry reading "no data" for a figure the survey did measure would think the survey failed.
 ACHIEVED = TargetStatus.ACHIEVED.value
 NOT_ACHIEVED = TargetStatus.NOT_ACHIEVED.value
 NOT_DISTINGUISHABLE = TargetStatus.NOT_DISTINGUISHABLE.value
+NO_TARGET = Unassessed.NO_TARGET.value
 NO_DATA = Unassessed.NO_DATA.value
-STATUSES = (ACHIEVED, NOT_ACHIEVED, NOT_DISTINGUISHABLE, NO_DATA)
+STATUSES = (ACHIEVED, NOT_ACHIEVED, NOT_DISTINGUISHABLE, NO_TARGET, NO_DATA)
 
 # Breakdowns the report knows how to title, in the order it prints them; others follow, titled by their name.
 BREAKDOWN_ORDER = ("region", "sex", "age_group", "settlement")
@@ -138,10 +141,11 @@ class IndicatorReport:
     source: Source
     national: Value
     status: StatusInfo
-    target: TargetInfo | None = None
+    target: TargetInfo | None = None  # the report year's target; None when the programme sets none that year
     history: tuple[HistoryPoint, ...] = ()  # any order; the charts sort by year
     breakdowns: Mapping[str, tuple[BreakdownRow, ...]] = field(default_factory=dict)
     note: str | None = None  # in the report's language
+    final_target: TargetInfo | None = None  # the programme's last target (its own year), shown when ``target`` is None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "unit", Unit(self.unit))
@@ -154,6 +158,18 @@ class IndicatorReport:
     @property
     def is_survey(self) -> bool:
         return self.source is Source.SURVEY
+
+    def year_target(self, year: int) -> TargetInfo | None:
+        """The target of ``year`` only: a target of another year is never printed as this year's."""
+        return self.target if self.target is not None and self.target.year == year else None
+
+    def later_target(self, year: int) -> TargetInfo | None:
+        """When ``year`` has no target: the final one (given as ``final_target``, or a ``target`` of another year)."""
+        if self.year_target(year) is not None:
+            return None
+        if self.final_target is not None:
+            return self.final_target
+        return self.target
 
     def ordered_breakdowns(self) -> list[tuple[str, tuple[BreakdownRow, ...]]]:
         known = [(name, self.breakdowns[name]) for name in BREAKDOWN_ORDER if name in self.breakdowns]

@@ -14,6 +14,7 @@ from analysis.programme import Kind, Reading, Source, Unit
 from analysis.report.data import (
     ACHIEVED,
     NO_DATA,
+    NO_TARGET,
     NOT_ACHIEVED,
     NOT_DISTINGUISHABLE,
     SMALL_N,
@@ -54,6 +55,8 @@ STATUS_STYLES: dict[str, StatusStyle] = {
     ACHIEVED: StatusStyle("#009E73", "✔", "#FFFFFF", "#C7EAE0"),
     NOT_ACHIEVED: StatusStyle("#D55E00", "✘", "#FFFFFF", "#F7D2BC"),
     NOT_DISTINGUISHABLE: StatusStyle("#E69F00", "≈", "#000000", "#FBE5B5"),
+    # Measured, but nothing to compare with this year: sky blue (Okabe-Ito), the open diamond of a target.
+    NO_TARGET: StatusStyle("#56B4E9", "◇", "#000000", "#D5ECF9"),
     NO_DATA: StatusStyle("#8C8C8C", "○", "#FFFFFF", "#E3E3E3"),
 }
 
@@ -166,7 +169,10 @@ def target_text(target: TargetInfo | None, unit: Unit, language: str) -> str:
         printed = integer(target.printed_value, language)
     else:
         printed = value_text(target.printed_value, unit, language)
-    return tr(f"target.{kind.value}", language, value=printed, base_year=target.base_year)
+    key = f"target.{kind.value}"
+    if target.base_year is None and kind in (Kind.CHANGE_VS_BASE, Kind.ABSOLUTE_CHANGE_VS_BASE):
+        key = "target.change_vs_unnamed_base"  # the document names no base year: never print "vs None"
+    return tr(key, language, value=printed, base_year=target.base_year)
 
 
 def target_value_text(target: TargetInfo | None, unit: Unit, language: str) -> str:
@@ -179,10 +185,43 @@ def target_value_text(target: TargetInfo | None, unit: Unit, language: str) -> s
     return tr("target.equals", language, value=value_text(target.value, unit, language))
 
 
-def full_target_text(indicator: IndicatorReport, language: str) -> str:
-    printed = target_text(indicator.target, indicator.unit, language)
-    extra = target_value_text(indicator.target, indicator.unit, language)
+def full_target_text(indicator: IndicatorReport, language: str, year: int, *, short: bool = False) -> str:
+    """The target of ``year`` as worded, or, without one, "no target for 2024 (final target, 2028: ...)"
+    (``short``: "none; final (2028): ...", for a narrow table column)."""
+    target = indicator.year_target(year)
+    if target is None:
+        later = indicator.later_target(year)
+        if later is None:
+            return tr("target.none", language)
+        key = "target.none_final_short" if short else "target.none_final"
+        return tr(key, language, year=year, final_year=later.year, value=_worded(later, indicator, language))
+    return _worded(target, indicator, language)
+
+
+def _worded(target: TargetInfo, indicator: IndicatorReport, language: str) -> str:
+    printed = target_text(target, indicator.unit, language)
+    extra = target_value_text(target, indicator.unit, language)
     return f"{printed} ({extra})" if extra else printed
+
+
+def progress_text(indicator: IndicatorReport, language: str, year: int) -> str:
+    """How far the year's value is from the final target, for a year without its own target ('' otherwise).
+
+    A plain difference of two printed figures, not a status: the status stays "no target this year".
+    """
+    later = indicator.later_target(year)
+    value = indicator.national.estimate
+    if later is None or later.value is None or value is None:
+        return ""
+    gap = later.value - value
+    good = gap <= 0 if indicator.direction.value == "increase" else gap >= 0
+    if good:
+        return tr("progress.reached", language, final_year=later.year)
+    places = decimals(indicator.unit, gap)
+    printed = number(abs(gap), language, places)
+    if indicator.unit is Unit.PERCENT:  # a difference of two shares is in percentage points
+        printed += NBSP + tr("target.points_suffix", language).replace(" ", NBSP)
+    return tr("progress.gap", language, final_year=later.year, gap=printed)
 
 
 def date_text(value: date | datetime | None, language: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from matplotlib import ft2font
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Rectangle
@@ -18,12 +19,17 @@ from matplotlib.patches import Rectangle
 from analysis.report import fmt
 from analysis.report.charts import FONT_BOLD, FONT_REGULAR
 
+LoadFlags = getattr(ft2font, "LoadFlags", None)  # an enum from matplotlib 3.10, module constants before
+
 PAGE_W, PAGE_H = 8.27, 11.69  # A4 in inches
 MARGIN_X = 0.75
 MARGIN_TOP = 0.6
 MARGIN_BOTTOM = 0.75  # the footer lives in here
 TEXT_W = PAGE_W - 2 * MARGIN_X
 LINE = 1.3  # line height as a multiple of the font size
+
+
+_NO_HINTING = LoadFlags.NO_HINTING if LoadFlags is not None else ft2font.LOAD_NO_HINTING  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=2)
@@ -36,7 +42,9 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in inches of ``text`` set in DejaVu Sans at ``size`` points."""
     font = _font(bold)
     font.set_size(size, 72)  # at 72 dpi one pixel is one point
-    font.set_text(text, 0.0)
+    # Unhinted, as the PDF sets it: hinted advances at 72 dpi run ~5 % short, and text then runs into the
+    # next column.
+    font.set_text(text, 0.0, flags=_NO_HINTING)
     width, _height = font.get_width_height()  # in 26.6 fixed point
     return width / 64.0 / 72.0
 
@@ -141,8 +149,21 @@ def row_height(cells: Sequence[Cell], columns: Sequence[Column], size: float) ->
     return lines * line_height(size) + 0.032
 
 
+def header_size(header: str, width: float, size: float) -> float:
+    """The size at which every word of a column header fits its column: a header is never cut mid-word
+    ("Эффективн|ый"); a long word is set smaller instead, down to 5 pt."""
+    longest = max(header.split(" "), key=lambda word: text_width(word, size, True))
+    while size > 5.0 and text_width(longest, size, True) > width - 2 * PAD:
+        size = round(size - 0.2, 1)
+    return size
+
+
 def header_height(columns: Sequence[Column], size: float) -> float:
-    return row_height([Cell(c.header, bold=True) for c in columns], columns, size)
+    heights = []
+    for column in columns:
+        fitted = header_size(column.header, column.width, size)
+        heights.append(len(wrap(column.header, column.width - 2 * PAD, fitted, True)) * line_height(fitted))
+    return max(heights) + 0.032
 
 
 def draw_row(page: Page, x: float, cells: Sequence[Cell], columns: Sequence[Column], size: float, *,
@@ -172,7 +193,23 @@ def draw_row(page: Page, x: float, cells: Sequence[Cell], columns: Sequence[Colu
 
 
 def draw_header(page: Page, x: float, columns: Sequence[Column], size: float) -> None:
-    draw_row(page, x, [Cell(c.header, bold=True) for c in columns], columns, size, fill=fmt.HEADER_FILL)
+    height = header_height(columns, size)
+    total = sum(c.width for c in columns)
+    page.rect(x, page.y, total, height, fmt.HEADER_FILL)
+    cx = x
+    for column in columns:
+        fitted = header_size(column.header, column.width, size)
+        if column.align == "right":
+            tx, ha = cx + column.width - PAD, "right"
+        elif column.align == "center":
+            tx, ha = cx + column.width / 2, "center"
+        else:
+            tx, ha = cx + PAD, "left"
+        for i, line in enumerate(wrap(column.header, column.width - 2 * PAD, fitted, True)):
+            page.text(tx, page.y + 0.018 + i * line_height(fitted), line, fitted, bold=True, ha=ha)
+        cx += column.width
+    page.y += height
+    page.hline(page.y, x, x + total, fmt.RULE_COLOR, 0.4)
 
 
 class Flow:

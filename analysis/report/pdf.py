@@ -52,10 +52,10 @@ HALF_W = (TEXT_W - 0.2) / 2  # two breakdown tables side by side
 WIDTHS: dict[str, dict[str, float]] = {
     "scorecard": {"code": 0.38, "name": 2.05, "unit": 0.72, "value": 0.66, "ci": 0.82, "target": 0.95,
                   "status": TEXT_W - 5.58},
-    "samples": {"instrument": 1.2, "version": 0.6, "population": 1.35, "fieldwork": 1.2, "respondents": 0.95,
-                "sha256": 1.47},
+    "samples": {"instrument": 1.75, "version": 0.5, "population": 1.2, "fieldwork": 1.05, "respondents": 0.85,
+                "sha256": TEXT_W - 5.35},
     "precision": {"code": 0.45, "name": 2.7, "n": 0.7, "n_eff": 0.85, "deff": 0.95, "moe": 1.12},
-    "admin_sources": {"code": 0.45, "source": 3.0, "file": 1.6, "sha256": TEXT_W - 5.05},
+    "admin_sources": {"code": 0.45, "source": 1.9, "file": 2.1, "sha256": TEXT_W - 4.45},
 }
 SURVEY_BREAKDOWN = {"label": 1.42, "value": 0.76, "ci": 0.68, "n": HALF_W - 1.42 - 0.76 - 0.68}
 ADMIN_BREAKDOWN = {"label": HALF_W - 0.9, "value": 0.9}  # a complete count: no interval, no sample size
@@ -81,10 +81,19 @@ def render_pdf(report: ReportData, path: Path, progress: Progress | None = None)
         flow.new_page()
         scorecard(flow, outline)
         step("scorecard")
+        # Indicators with nothing measured share one compact page rather than each taking an empty one.
+        empty = [p for p in outline.indicators if p.is_empty]
         for page_content in outline.indicators:
+            if page_content.is_empty:
+                continue
             flow.new_page()
             indicator_pages(flow, report, page_content)
             step(page_content.code)
+        if empty:
+            flow.new_page()
+            empty_indicators(flow, outline, empty)
+            for page_content in empty:
+                step(page_content.code)
         flow.new_page()
         annex(flow, outline)
         step("methodology")
@@ -123,7 +132,7 @@ def table(flow: Flow, content: Table, size: float = TABLE_SIZE) -> None:
 def footer(page: Page, outline: Outline, number: int, pages: int) -> None:
     y = PAGE_H - MARGIN_BOTTOM + 0.3
     page.hline(y - 0.08)
-    page.text(MARGIN_X, y, f"{outline.programme_code} · {outline.year}", 7, color="#555555")
+    page.text(MARGIN_X, y, outline.footer_line, 7, color="#555555")
     if outline.marks:
         page.text(PAGE_W / 2, y, " · ".join(outline.marks), 7.5, bold=True, color=fmt.SYNTHETIC_COLOR, ha="center")
     page.text(PAGE_W - MARGIN_X, y, outline.page_number(number, pages), 7, color="#555555", ha="right")
@@ -210,6 +219,33 @@ def indicator_pages(flow: Flow, report: ReportData, content: IndicatorPage) -> N
     breakdown_tables(flow, content)
 
 
+def empty_indicators(flow: Flow, outline: Outline, contents: list[IndicatorPage]) -> None:
+    """One block per indicator: code, name, facts, the target as worded and the status (no charts, no tables)."""
+    flow.heading(outline.empty_title, 14)
+    for content in contents:
+        style_ = fmt.STATUS_STYLES[content.status.status]
+        name_lines = wrap(content.name, TEXT_W - 0.7, 10, True)
+        height = len(name_lines) * line_height(10) + 3 * line_height(8) + 0.35
+        page = flow.ensure(height)
+        top = page.y
+        page.rect(MARGIN_X, top, 0.55, 0.26, fmt.ESTIMATE_COLOR)
+        page.text(MARGIN_X + 0.275, top + 0.05, content.code, 9.5, bold=True, color="#FFFFFF", ha="center")
+        page.paragraph(content.name, 10, x=MARGIN_X + 0.7, width=TEXT_W - 0.7, bold=True, after=0.03)
+        page.paragraph(" · ".join(content.facts), 8, x=MARGIN_X + 0.7, width=TEXT_W - 0.7, color="#555555",
+                       after=0.03)
+        page.paragraph(f"{content.target.label}: {content.target.text}", 8, x=MARGIN_X + 0.7,
+                       width=TEXT_W - 0.7, after=0.03)
+        status = f"{content.status_title}: {content.status.label}"
+        page.rect(MARGIN_X + 0.7, page.y - 0.02, text_width(status, 8, True) + 0.12, line_height(8) + 0.04,
+                  style_.tint)
+        page.paragraph(status, 8, x=MARGIN_X + 0.76, width=TEXT_W - 0.76, bold=True, after=0.03)
+        for note in content.notes:
+            page.paragraph(note, 7.5, x=MARGIN_X + 0.7, width=TEXT_W - 0.7, italic=True, color="#444444",
+                           after=0.03)
+        page.y += 0.12
+        page.hline(page.y - 0.06)
+
+
 def key_figures(page: Page, content: IndicatorPage) -> None:
     top, height, gap = page.y, 0.85, 0.1
     widths = [1.45, 1.5, 1.95, TEXT_W - 1.45 - 1.5 - 1.95 - 3 * gap]
@@ -225,15 +261,26 @@ def key_figures(page: Page, content: IndicatorPage) -> None:
     width = widths[3]
     page.rect(x, top, width, height, style_.color)
     page.text(x + 0.08, top + 0.07, content.status_title, 7, color=style_.text_color)
-    for size in (9.0, 8.0, 7.0):  # long Kazakh status names: a smaller size rather than a cut word
-        label_lines = wrap(content.status.label, width - 0.16, size, True)
-        if len(label_lines) <= 2:
-            break
+    def fitting(bottom: float) -> tuple[float, list[str]] | None:
+        for size in (9.0, 8.0, 7.0):  # long Kazakh status names: a smaller size rather than a cut word
+            lines = wrap(content.status.label, width - 0.16, size, True)
+            if len(lines) <= 2 and top + 0.25 + len(lines) * line_height(size) <= bottom + 0.02:
+                return size, lines
+        return None
+
+    below = wrap(content.trajectory, width - 0.16, 7)[:3] if content.trajectory else []
+    chosen = fitting(top + height - 0.08 - len(below) * line_height(7))
+    if chosen is None:  # no room in the box: the progress line goes under the boxes, whole
+        below = []
+        chosen = fitting(top + height - 0.08) or (7.0, wrap(content.status.label, width - 0.16, 7.0, True))
+    size, label_lines = chosen
     for i, line in enumerate(label_lines[:3]):
         page.text(x + 0.08, top + 0.25 + i * line_height(size), line, size, bold=True, color=style_.text_color)
-    if content.trajectory:
-        page.text(x + 0.08, top + height - 0.08, content.trajectory, 7, color=style_.text_color, va="bottom")
+    for i, line in enumerate(reversed(below)):
+        page.text(x + 0.08, top + height - 0.08 - i * line_height(7), line, 7, color=style_.text_color, va="bottom")
     page.y = top + height + 0.1
+    if content.trajectory and not below:
+        page.paragraph(content.trajectory, 7.5, color="#444444", after=0.02)
     if content.precision:
         page.paragraph(content.precision, 7.5, color="#444444", after=0.02)
     for note in content.notes:

@@ -68,6 +68,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "число индикаторов: {count}",
         "en": "number of indicators: {count}",
     },
+    "report.footer": {
+        "kk": "Нысаналы индикаторлар туралы есеп · {year}",
+        "ru": "Отчёт о целевых индикаторах · {year}",
+        "en": "Target indicators report · {year}",
+    },
     "report.contents": {"kk": "Мазмұны", "ru": "Содержание", "en": "Contents"},
     "page.number": {"kk": "{page}-бет / {pages}", "ru": "стр. {page} из {pages}", "en": "page {page} of {pages}"},
     "synthetic.banner": {
@@ -137,6 +142,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Не отличимо от цели",
         "en": "Not distinguishable from target",
     },
+    "status.no_target": {
+        "kk": "Осы жылға нысаналы мән жоқ",
+        "ru": "Нет цели на этот год",
+        "en": "No target this year",
+    },
     "status.no_data": {"kk": "Деректер жоқ", "ru": "Нет данных", "en": "No data"},
     "status_rule.achieved": {
         "kk": "сенімділік аралығы толығымен нысаналы мәннің қажетті жағында жатыр (әкімшілік деректер үшін: мән "
@@ -160,6 +170,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "целевое значение лежит внутри доверительного интервала: по выборочным данным нельзя сказать, "
               "достигнута ли цель",
         "en": "the target lies inside the confidence interval: the sample cannot tell whether it was met",
+    },
+    "status_rule.no_target": {
+        "kk": "мән өлшенді, бірақ бағдарлама осы жылға нысаналы мән белгілемеген: оның орнына түпкі нысаналы "
+              "мәнге дейінгі қашықтық көрсетіледі",
+        "ru": "значение измерено, но программа не устанавливает цель на этот год: вместо статуса показано "
+              "расстояние до конечного целевого значения",
+        "en": "the value was measured, but the programme sets no target for this year: the distance to the "
+              "final target is shown instead",
     },
     "status_rule.no_data": {
         "kk": "осы жылға есептелген мән жоқ",
@@ -189,6 +207,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "kk": "{year} жылғы нысаналы мән",
         "ru": "Целевое значение на {year} год",
         "en": "Target for {year}",
+    },
+    "ind.final_target_year": {
+        "kk": "{year} жылғы түпкі нысаналы мән",
+        "ru": "Конечная цель на {year} год",
+        "en": "Final target for {year}",
+    },
+    "ind.empty_title": {
+        "kk": "{year} жылы деректері жоқ индикаторлар",
+        "ru": "Индикаторы без данных за {year} год",
+        "en": "Indicators without data for {year}",
     },
     "ind.precision": {"kk": "Дәлдігі", "ru": "Точность", "en": "Precision"},
     "ind.precision_line": {
@@ -305,6 +333,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{value} к {base_year} году",
         "en": "{value} vs {base_year}",
     },
+    "target.change_vs_unnamed_base": {
+        "kk": "базалық мәнмен салыстырғанда {value}",
+        "ru": "{value} к базовому значению",
+        "en": "{value} vs the base",
+    },
     "target.rank": {"kk": "{value}-орын", "ru": "{value}-е место", "en": "rank {value}"},
     "target.points_suffix": {"kk": "пайыздық тармақ", "ru": "п. п.", "en": "pp"},
     "target.equals": {"kk": "= {value}", "ru": "= {value}", "en": "= {value}"},
@@ -312,6 +345,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "kk": "осы жылға нысаналы мән белгіленбеген",
         "ru": "на этот год целевое значение не установлено",
         "en": "no target set for this year",
+    },
+    "target.none_final": {
+        "kk": "{year} жылға нысаналы мән жоқ (түпкі нысаналы мән, {final_year} жыл: {value})",
+        "ru": "на {year} год цели нет (конечная цель на {final_year} год: {value})",
+        "en": "no target for {year} (final target for {final_year}: {value})",
+    },
+    "target.none_final_short": {
+        "kk": "жоқ; түпкі ({final_year}): {value}",
+        "ru": "нет; конечная ({final_year}): {value}",
+        "en": "none; final ({final_year}): {value}",
+    },
+    "progress.title": {
+        "kk": "Түпкі нысаналы мәнге дейін",
+        "ru": "До конечной цели",
+        "en": "To the final target",
+    },
+    "progress.gap": {
+        "kk": "{final_year} жылғы түпкі мәнге дейін: {gap}",
+        "ru": "до конечной цели {final_year} г.: {gap}",
+        "en": "to the {final_year} final target: {gap}",
+    },
+    "progress.reached": {
+        "kk": "{final_year} жылғы түпкі нысаналы мәнге қазірдің өзінде жетті",
+        "ru": "конечная цель на {final_year} год уже достигнута",
+        "en": "already meets the final target for {final_year}",
     },
     "target.base_unknown": {
         "kk": "базалық жылдың мәні белгісіз",
@@ -375,6 +433,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Отклонение такой единицы отсчитывается от среднего по всем единицам отбора выборки.",
         "en": "Such a unit's deviation is taken from the mean over all the sample's units.",
     },
+    # The interval methods of analysis.CIMethod, as the variance sentence names them.
+    "ci_method.logit": {"kk": "логит", "ru": "логит-преобразования", "en": "logit"},
+    "ci_method.beta": {"kk": "Клоппер – Пирсон бета", "ru": "бета-распределения Клоппера – Пирсона",
+                       "en": "Clopper–Pearson beta"},
+    "ci_method.wilson": {"kk": "Уилсон", "ru": "Уилсона", "en": "Wilson"},
+    "ci_method.wald": {"kk": "Вальд", "ru": "Вальда", "en": "Wald"},
     "meth.precision": {"kk": "Бағалаулардың дәлдігі", "ru": "Точность оценок", "en": "Precision of the estimates"},
     "meth.precision_note": {
         "kk": "Қателік шегі – {level} % сенімділік аралығы енінің жартысы. Дизайн әсері – осы іріктеме дизайны "

@@ -59,6 +59,7 @@ def render_xlsx(report: ReportData, path: Path, progress: Progress | None = None
     workbook.properties.title = outline.title
     workbook.properties.creator = "surveyapp analysis.report"
     first = workbook.active
+    assert isinstance(first, Worksheet)  # a new workbook opens with one worksheet
     first.title = outline.scorecard.sheet_name[:31]
     scorecard(first, outline)
     step("scorecard")
@@ -140,7 +141,7 @@ def _status_font(status: str) -> Font:
 def scorecard(ws: Worksheet, outline: Outline) -> None:
     content = outline.scorecard
     row = _preamble(ws, outline, content.title)
-    ws.freeze_panes = ws.cell(row + 1, 3)
+    ws.freeze_panes = ws.cell(row + 1, 3).coordinate
     row = _table(ws, row, content.table) + 2
     ws.cell(row, 1, content.legend_title).font = BOLD
     for entry in content.legend:

@@ -13,7 +13,7 @@ from surveyapp import audit
 from surveyapp.auth import throttle
 from surveyapp.auth.forms import LoginForm, LogoutForm
 from surveyapp.extensions import db
-from surveyapp.models import User
+from surveyapp.models import Role, User
 from surveyapp.models.base import utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -46,6 +46,9 @@ def login() -> ResponseReturnValue:
             login_user(user)
             audit.record("login", "user", user.username, user=user)
             db.session.commit()
+            if not request.args.get("next") and user.role == Role.MINISTRY:
+                # A ministry comes for the results: the dashboard, not the researchers' start page.
+                return redirect(url_for("dashboard.index"))
             return redirect(_safe_next(request.args.get("next")))
         locked = throttle.is_locked(username)
         audit.record("login_failed", "user", username[:80], {"locked": locked})

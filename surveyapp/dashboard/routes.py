@@ -12,10 +12,10 @@ from flask_login import current_user
 from analysis.errors import ProgrammeError
 from analysis.programme import Programme, load_programme, load_programmes
 from analysis.report import IndicatorReport, ReportData, build, fmt
-from analysis.status import TargetStatus, Unassessed
 from analysis.vocabulary import LANGUAGES
 from surveyapp import audit
 from surveyapp.access import role_required
+from surveyapp.dashboard.ordering import sort_rows
 from surveyapp.extensions import db
 from surveyapp.models import Role
 from surveyapp.services.reports import ReportError, available_years, latest_run, report_data
@@ -32,6 +32,10 @@ def check_year(endpoint: str | None, values: dict[str, object] | None) -> None:
     if values and "year" in values and values["year"] not in YEARS:
         abort(404)
 
+
+ORDERS = ("value", "name")  # how the reader orders a breakdown table: by value, or alphabetically
+SCREEN_RC = {"axes.labelsize": 11, "xtick.labelsize": 10.5, "ytick.labelsize": 10.5, "legend.fontsize": 10.5,
+             "font.size": 10.5}
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -103,7 +107,11 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
     names = [name for name, _rows in item.ordered_breakdowns()]
     if names and breakdown not in names:
         breakdown = names[0]
-    rows = dict(item.ordered_breakdowns()).get(breakdown, ())
+    order = request.args.get("order", "value")
+    if order not in ORDERS:
+        order = "value"
+    shown = dict(item.ordered_breakdowns()).get(breakdown, ())
+    rows = sort_rows(shown, order, _language(), data.methodology.min_cell_n)
     return render_template(
         "dashboard/indicator.html",
         plan=plan,
@@ -112,6 +120,8 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
         breakdown=breakdown,
         breakdowns=names,
         rows=rows,
+        order=order,
+        orders=ORDERS,
         years=available_years(plan.code, not drafts),
         chart=_chart_svg(data, item),
     )
@@ -127,8 +137,10 @@ def _chart_svg(data: ReportData, item: IndicatorReport) -> str:
     from analysis.report.charts import style, trend_chart
 
     buffer = io.StringIO()
-    with style():
-        figure, axes = plt.subplots(figsize=(7, 3.2))
+    # Drawn small and with larger type than the A4 page: the SVG is scaled to the screen, down to a 360-px phone,
+    # and its tick labels must stay readable there.
+    with style(), matplotlib.rc_context(SCREEN_RC):  # type: ignore[arg-type]  # rc keys typed as Literals
+        figure, axes = plt.subplots(figsize=(5.2, 3.4))
         try:
             trend_chart(axes, data, item)
             figure.tight_layout()
@@ -164,23 +176,25 @@ def download(programme: str, year: int, language: str, fmt: str) -> ResponseRetu
 
 @bp.app_template_global()
 def status_symbol(status: str) -> str:
-    symbols: dict[str, str] = {
-        TargetStatus.ACHIEVED: "✔",
-        TargetStatus.NOT_ACHIEVED: "✘",
-        TargetStatus.NOT_DISTINGUISHABLE: "≈",
-    }
-    return symbols.get(status, "○")
+    style = fmt.STATUS_STYLES.get(status)
+    return style.symbol if style else "○"
 
 
 @bp.app_template_global()
 def status_label(status: str) -> str:
-    labels: dict[str, str] = {
-        TargetStatus.ACHIEVED: _("achieved"),
-        TargetStatus.NOT_ACHIEVED: _("not achieved"),
-        TargetStatus.NOT_DISTINGUISHABLE: _("not distinguishable from the target"),
-        Unassessed.NO_DATA: _("no data or no target this year"),
-    }
-    return labels.get(status, status)
+    # The reports' own wording (analysis/report/texts.py): the dashboard and the PDF never name a status twice.
+    return fmt.status_text(status, str(get_locale()))
+
+
+@bp.app_template_global()
+def target_text(item: IndicatorReport, year: int) -> str:
+    """The year's target as the reports word it; without one, the final target with its own year."""
+    return fmt.full_target_text(item, str(get_locale()), year)
+
+
+@bp.app_template_global()
+def progress_text(item: IndicatorReport, year: int) -> str:
+    return fmt.progress_text(item, str(get_locale()), year)
 
 
 @bp.app_template_global()
@@ -197,6 +211,16 @@ def breakdown_label(name: str) -> str:
 
 @bp.app_template_filter("number")
 def number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}".replace(",", "\u202f")
+    """As the reports print it: decimal comma and grouped thousands in kk/ru, a real minus sign."""
+    return fmt.number(value, str(get_locale()), digits)
+
+
+@bp.app_template_global()
+def figure(item: IndicatorReport, value: float | None) -> str:
+    """A figure of ``item`` with its unit's decimals (a rank or a count has none)."""
+    return fmt.number(value, str(get_locale()), fmt.decimals(item.unit, value))
+
+
+@bp.app_template_global()
+def unit_label(item: IndicatorReport) -> str:
+    return fmt.unit_text(item.unit, str(get_locale()))

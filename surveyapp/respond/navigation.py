@@ -139,6 +139,7 @@ class PageState:
     errors: dict[str, str]
     new_questions: bool
     incomplete: bool
+    new_codes: frozenset[str] = frozenset()  # the follow-ups a round trip opened, marked on the page
 
     @property
     def status(self) -> int:
@@ -154,8 +155,11 @@ def page_state(
     draft = drafts.get(response, section.code)
     if draft is not None and draft.checked:
         errors = routing.validate_page(domain, section.code, draft.form, response.answers, lang).errors
+        new_codes: frozenset[str] = frozenset()
         if draft.new_questions:
             errors = {code: message for code, message in errors.items() if code in draft.shown}
-        return PageState(draft, dict(errors), draft.new_questions, False)
+            now = {item.code for item in routing.relevant_items(domain, response.answers, section.code)}
+            new_codes = frozenset(now - draft.shown)
+        return PageState(draft, dict(errors), draft.new_questions, False, new_codes)
     errors = completeness.page_errors(domain, response.answers, section.code, lang) if incomplete else {}
     return PageState(draft, errors, False, incomplete and bool(errors))

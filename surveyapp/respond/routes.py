@@ -15,7 +15,7 @@ from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, Surve
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion, Section
 from surveyapp.questionnaire.question_types import question_type
-from surveyapp.respond import drafts, flow, navigation
+from surveyapp.respond import client_logic, drafts, flow, navigation
 from surveyapp.respond.consent import skip_rule
 from surveyapp.respond.locks import claim_invitation, locked_response
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
@@ -222,7 +222,9 @@ def _page_context(
         "resume_code": format_resume_code(response.resume_code or ""),
         "first_view": bool(request.args.get("new") or request.args.get("resumed")),
         "new_questions": state.new_questions,
+        "new_codes": state.new_codes,
         "incomplete": state.incomplete,
+        "logic": client_logic.page_logic_json(domain, section, response.answers, lang),
         "choices_for": lambda item: flow.choices_for(item, response.answers, page_codes),
         "choice_groups": lambda item, choices: flow.choice_groups(domain, item, choices, lang),
     }

@@ -15,6 +15,7 @@ from analysis.programme import Indicator, Kind, absolute_target, load_programme
 from analysis.report import (
     DISCLOSURE,
     NO_DATA,
+    NO_TARGET,
     SMALL_N,
     STATUSES,
     AdminSource,
@@ -42,6 +43,7 @@ from surveyapp.models import (
     SurveyResponse,
 )
 from surveyapp.questionnaire.shared_lists import read_shared_lists
+from surveyapp.services.report_labels import RunLabels, run_labels
 
 POPULATION_NAMES = {
     "adults": {"kk": "18 жастан асқан тұрғындар", "ru": "население 18 лет и старше", "en": "adults 18+"},
@@ -87,11 +89,13 @@ def _labels(questionnaires: str) -> dict[str, dict[str, dict[str, str]]]:
     return labels
 
 
-def _label(questionnaires: str, breakdown: str, category: str, language: str) -> str:
+def _label(questionnaires: str, breakdown: str, category: str, language: str, run: RunLabels | None = None) -> str:
     texts = _labels(questionnaires).get(breakdown, {}).get(category)
     if texts:
         return texts.get(language) or texts.get("ru") or category
-    return category
+    # A variable read from an item (the staff's age band): the label of the choice in the version used.
+    from_item = run.category(breakdown, category, language) if run is not None else None
+    return from_item or category
 
 
 def _reason(suppressed: str) -> str | None:
@@ -115,15 +119,19 @@ def _value(row: IndicatorResult) -> Value:
     )
 
 
-def _status(row: IndicatorResult | None, trajectory: str | None = None) -> StatusInfo:
+def _status(row: IndicatorResult | None, trajectory: str | None = None, language: str = "en") -> StatusInfo:
+    # The stored notes are the computation's English diagnostics: printed in an English report only, the
+    # kk/ru reports say the same through the status and target wording.
     if row is None:
-        return StatusInfo(NO_DATA, trajectory=trajectory, note="not computed")
-    note = (row.details or {}).get("note") or None
-    if row.status in STATUSES:  # a TargetStatus, or Unassessed.NO_DATA
+        return StatusInfo(NO_DATA, trajectory=trajectory, note="not computed" if language == "en" else None)
+    note = ((row.details or {}).get("note") or None) if language == "en" else None
+    if row.status in STATUSES and row.status != NO_TARGET:
         return StatusInfo(row.status, trajectory=trajectory, note=note)
-    # The other Unassessed reasons (no target this year, no base value, no status): the value is shown, but
-    # there is nothing to compare it with this year.
-    return StatusInfo(NO_DATA, trajectory=trajectory, note=note or row.status)
+    if row.status == NO_TARGET and row.estimate is not None:
+        # Measured in a year the programme sets no target for: not "no data" (the final target is shown).
+        return StatusInfo(NO_TARGET, trajectory=trajectory, note=note)
+    # no_base / no_status: the value is shown, but it cannot be compared with this year's target.
+    return StatusInfo(NO_DATA, trajectory=trajectory, note=note or (row.status if language == "en" else None))
 
 
 def _trajectory(indicator: Indicator, history: dict[int, IndicatorResult], admin: dict[int, float]) -> str | None:
@@ -170,13 +178,16 @@ def _admin_figures(programme: str, year: int) -> dict[str, dict[int, float]]:
     return figures
 
 
-def _target(indicator: Indicator, year: int, row: IndicatorResult | None) -> TargetInfo | None:
+def _target(
+    indicator: Indicator, year: int, row: IndicatorResult | None, final: bool = False
+) -> TargetInfo | None:
+    """The target of ``year``, or None; with ``final``, the programme's last target whatever the year."""
     try:
-        target = indicator.target(year)
+        target = indicator.final_target if final else indicator.target(year)
     except ProgrammeError:
-        target = indicator.final_target if indicator.targets else None
-        if target is None:
-            return None
+        return None
+    if target is None:
+        return None
     value = row.target if row is not None and row.target is not None and target.year == year else None
     if value is None and target.kind.value in {"level", "at_least", "above", "at_most", "rank"}:
         value = target.value
@@ -210,6 +221,7 @@ def report_data(
     for row in run.results:
         rows[row.indicator].append(row)
     history = _history(programme.code, year, published_only)
+    labels = run_labels(run)
     admin = _admin_figures(programme.code, year)
     indicators = []
     for indicator in programme.indicators:
@@ -222,7 +234,7 @@ def report_data(
                 breakdowns[row.breakdown].append(
                     BreakdownRow(
                         category=row.category,
-                        label=_label(questionnaires, row.breakdown, row.category, language),
+                        label=_label(questionnaires, row.breakdown, row.category, language, labels),
                         value=_value(row),
                         suppressed=hidden,
                     )
@@ -239,14 +251,14 @@ def report_data(
                     target=target.value if target and target.year == point_year else None,
                 )
             )
-        for target in indicator.targets:
-            if target.year not in history.get(indicator.code, {}) and target.kind.value in {
+        for planned in indicator.targets:
+            if planned.year not in history.get(indicator.code, {}) and planned.kind.value in {
                 "level",
                 "at_least",
                 "above",
                 "at_most",
             }:
-                points.append(HistoryPoint(year=target.year, target=target.value))
+                points.append(HistoryPoint(year=planned.year, target=planned.value))
         indicators.append(
             IndicatorReport(
                 code=indicator.code,
@@ -256,15 +268,18 @@ def report_data(
                 source=indicator.source,
                 national=_value(national) if national else Value(None),
                 status=_status(
-                    national, _trajectory(indicator, history.get(indicator.code, {}), admin.get(indicator.code, {}))
+                    national,
+                    _trajectory(indicator, history.get(indicator.code, {}), admin.get(indicator.code, {})),
+                    language,
                 ),
                 target=_target(indicator, year, national),
+                final_target=_target(indicator, year, national, final=True) if indicator.targets else None,
                 history=tuple(points),
                 breakdowns={k: tuple(v) for k, v in breakdowns.items()},
                 note=indicator.note if language == "en" else None,
             )
         )
-    methodology, synthetic = _methodology(run, year, language)
+    methodology, synthetic = _methodology(run, year, language, labels, programme.indicators)
     return ReportData(
         programme_code=programme.code,
         programme_name=programme.name,
@@ -295,7 +310,9 @@ def _history(programme: str, year: int, published_only: bool) -> dict[str, dict[
     return history
 
 
-def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodology, bool]:
+def _methodology(
+    run: ComputationRun, year: int, language: str, labels: RunLabels, indicators: tuple[Indicator, ...] = ()
+) -> tuple[Methodology, bool]:
     samples, weighting = [], []
     single_psu: list[SinglePSUStrata] = []
     synthetic = False
@@ -336,7 +353,7 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
             synthetic |= "synthetic" in modes
             samples.append(
                 InstrumentSample(
-                    instrument=instrument,
+                    instrument=labels.title(instrument, language),
                     version=version,
                     sha256=sha,
                     respondents=int(count or 0),
@@ -349,9 +366,9 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
             names = tuple(MARGIN_NAMES[v][language] for v in MARGIN_NAMES if v in _margin_variables(run, population))
             weighting.append(
                 WeightingInfo(
-                    instrument=population,
+                    instrument=POPULATION_NAMES.get(population, {}).get(language, population),
                     margins=names or ("—",),
-                    source=f"{margins['file']} (sha256 {margins['sha256'][:12]}…)",
+                    source=f"{margins['file']} (SHA-256 {margins['sha256'][:12]}…)",
                 )
             )
     sources = []
@@ -362,7 +379,8 @@ def _methodology(run: ComputationRun, year: int, language: str) -> tuple[Methodo
     ).all()
     for code, file_name, sha, is_synthetic in figures:
         synthetic |= bool(is_synthetic)
-        sources.append(AdminSource(indicator=code, source=file_name, file=file_name, sha256=sha))
+        agencies = next((", ".join(i.agencies) for i in indicators if i.code == code), "")
+        sources.append(AdminSource(indicator=code, source=agencies or file_name, file=file_name, sha256=sha))
     rule = (run.provenance or {}).get("disclosure", {})
     return Methodology(
         samples=tuple(samples),

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from analysis.programme import Direction, Kind, Source, Text, Unit
 from analysis.report.data import (
     ACHIEVED,
+    NO_DATA,
+    NO_TARGET,
     NOT_ACHIEVED,
     NOT_DISTINGUISHABLE,
     SMALL_N,
@@ -185,3 +187,29 @@ def report_with_survey_count(language: str = "ru") -> ReportData:
     single_psu = (SinglePSUStrata(population, "adjust", ("R07_rural",)),)
     return replace(base, indicators=(*base.indicators, a12(language)),
                    methodology=replace(base.methodology, single_psu=single_psu))
+
+
+def a13(language: str) -> IndicatorReport:
+    """An expected result measured every year with a target only for the programme's last year (2028)."""
+    return IndicatorReport(
+        code="A13",
+        name=Text(kk="Азаматтардың жеке, мүліктік және қоғамдық қауіпсіздігін сезінуі",
+                  ru="Ощущение гражданами личной, имущественной и общественной безопасности",
+                  en="Citizens' sense of personal, property and public safety"),
+        unit=Unit.PERCENT, direction=Direction.INCREASE, source=Source.SURVEY,
+        national=Value(62.04, se=0.8, ci_low=60.4, ci_high=63.6, n=4210, n_eff=2951.2, deff=1.43),
+        status=StatusInfo(NO_TARGET),
+        target=None,
+        final_target=TargetInfo(2028, 80.5, Kind.AT_LEAST, value=80.5),
+        history=(HistoryPoint(2025, 62.04, 60.4, 63.6), HistoryPoint(2028, target=80.5)),
+        breakdowns={"region": _rows(REGIONS, {"astana": (66.1, 62.3, 69.7, 512), "almaty": (58.4, 55.1, 61.7, 688)},
+                                    language)},
+    )
+
+
+def report_with_final_target(language: str = "ru") -> ReportData:
+    """The report above plus :func:`a13` (measured, no target this year) and one indicator with no data."""
+    base = report(language)
+    empty = replace(a9(language), code="A10", national=Value(None), status=StatusInfo(NO_DATA), history=(),
+                    breakdowns={})
+    return replace(base, indicators=(*base.indicators, a13(language), empty))

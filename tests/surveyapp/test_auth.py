@@ -104,3 +104,12 @@ def test_login_follows_local_next(app: Flask, auth: AuthActions) -> None:
     make_user(app, "root", "admin")
     response = auth.login("root", query_string={"next": "/admin/audit"})
     assert response.location == "/admin/audit"
+
+
+def test_a_ministry_lands_on_the_dashboard_after_sign_in(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    make_user(app, "dana", "ministry")
+    make_user(app, "saule", "researcher")
+    response = auth.login("dana")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard/")
+    auth.logout()
+    assert not auth.login("saule").headers["Location"].endswith("/dashboard/")  # researchers keep the start page

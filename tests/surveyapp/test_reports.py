@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from analysis.programme import absolute_target, load_programme
+from analysis.report import build as build_report
 from analysis.report.fmt import trajectory_text
 from analysis.report.texts import tr
 from analysis.status import trajectory_status
@@ -234,3 +236,114 @@ def test_trajectory_is_shown_on_the_dashboard_and_in_the_workbook(
     workbook.close()
     assert trajectory_text(trajectory, "kk") in cells
     assert tr("meth.trajectory_rule", "kk") in cells  # the rule is explained in the methodology
+
+
+def test_measured_without_a_yearly_target_is_not_no_data(
+    computed: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    """A13 and A14 have values but only a 2028 target: "no target this year", the 2028 target under its year."""
+    with computed.app_context():
+        data = report_data(PROGRAMME, 2025, "ru", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    by_code = {i.code: i for i in data.indicators}
+    for code in ("A13", "A14"):
+        item = by_code[code]
+        assert item.national.estimate is not None
+        assert item.status.status == "no_target", code
+        assert item.target is None and item.final_target is not None and item.final_target.year == 2028
+        assert item.status.note is None  # the computation's English note stays out of a Russian report
+    assert data.status_counts()["no_data"] == sum(1 for i in data.indicators if i.national.estimate is None)
+    make_user(computed, "res", "researcher")
+    auth.login("res")
+    page = client.get(f"/dashboard/{PROGRAMME}/2025/A13?lang=ru").get_data(as_text=True)
+    assert tr("status.no_target", "ru") in page and "2028" in page
+    assert tr("status.no_data", "ru") not in page
+
+
+# Latin-script words a Kazakh or Russian report may print: proper names of international indices and
+# standards, and the acronyms the programme documents themselves use.
+LATIN_NAMES = {"WJP", "Global", "Peace", "Index", "Open", "SDG", "SHA-256", "SHA", "n"}  # n: sample size
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+
+
+def _latin_words(text: str, allowed: set[str]) -> set[str]:
+    text = re.sub(r"[\w\-]+\.(csv|xlsx|yaml|json)\b", " ", text)  # file names are names
+    words = set(LATIN_WORD.findall(text))
+    return {
+        w
+        for w in words
+        if w not in LATIN_NAMES
+        and w not in allowed
+        and not re.fullmatch(r"[0-9a-f]+", w)  # pieces of a hash
+    }
+
+
+def _report_texts(path: Path, fmt: str) -> str:
+    if fmt == "pdf":
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    if fmt == "xlsx":
+        workbook = load_workbook(path)
+        return " ".join(
+            str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+        ) + " " + " ".join(ws.title for ws in workbook)
+    html = path.read_text(encoding="utf-8")
+    # What a reader never sees: styles, scripts, the SVG charts' metadata (the drawing library's name).
+    html = re.sub(r"<(style|script|metadata)\b.*?</\1>|<!--.*?-->|<\?xml.*?\?>|<!DOCTYPE[^>]*>", " ", html,
+                  flags=re.S | re.I)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_kazakh_and_russian_reports_print_no_english(computed: Flask, tmp_path: Path) -> None:
+    """Every report of every computed programme-year, in kk and ru and every format: no Latin-script word
+    outside the names above (the workbook's stable category codes excepted: they are keys, in their own column)."""
+    invoke(computed, "indicators", "compute", "--programme", "child_protection_2023_2025", "--year", "2025")
+    with computed.app_context():
+        runs = {(r.programme, r.year) for r in db.session.scalars(select(ComputationRun))}
+    assert len({p for p, _y in runs}) == 2
+    found: dict[str, set[str]] = {}
+    for programme, year in sorted(runs):
+        for lang in ("kk", "ru"):
+            with computed.app_context():
+                data = report_data(programme, year, lang, computed.config["QUESTIONNAIRES_DIR"], False)
+            indicators = {i.code for i in data.indicators}
+            codes = {r.category for i in data.indicators for rows in i.breakdowns.values() for r in rows}
+            for fmt in ("pdf", "xlsx", "html"):
+                path = build_report(data, fmt, tmp_path / f"{programme}_{year}_{lang}.{fmt}")
+                words = _latin_words(_report_texts(path, fmt), indicators | (codes if fmt == "xlsx" else set()))
+                if words:
+                    found[f"{programme} {year} {lang}.{fmt}"] = words
+    assert not found, found
+
+
+def test_dashboard_prints_figures_as_the_reports_do(computed: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    """Unit column, decimal comma, ranks without decimals, the run explained, region order chosen by the reader,
+    no interval or n columns for administrative figures, a phone-sized scorecard and a readable chart."""
+    make_user(computed, "saule", "researcher")
+    auth.login("saule")
+    page = client.get(f"/dashboard/{PROGRAMME}/2025?lang=ru").get_data(as_text=True)
+    assert "Единица измерения" in page and tr("unit.rank", "ru") in page
+    with computed.app_context():
+        data = report_data(PROGRAMME, 2025, "ru", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    a5 = next(i for i in data.indicators if i.code == "A5")
+    assert f"{a5.national.estimate:.1f}".replace(".", ",") in page  # decimal comma, as in the PDF
+    assert "Расчёт № " in page and 'class="table-scroll"' in page and 'data-label="Статус"' in page
+    a15 = client.get(f"/dashboard/{PROGRAMME}/2025/A15?lang=ru").get_data(as_text=True)
+    assert "65-е место" in a15 and "65,0" not in a15  # a rank has no decimals
+    a2 = client.get(f"/dashboard/{PROGRAMME}/2025/A2?lang=ru&by=region").get_data(as_text=True)
+    table = a2[a2.index("<table") :]
+    assert "ДИ" not in table and ">n<" not in table  # administrative: a complete count
+    by_name = client.get(f"/dashboard/{PROGRAMME}/2025/A5?lang=kk&by=region&order=name").get_data(as_text=True)
+    by_value = client.get(f"/dashboard/{PROGRAMME}/2025/A5?lang=kk&by=region&order=value").get_data(as_text=True)
+    with computed.app_context():
+        kk = report_data(PROGRAMME, 2025, "kk", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    labels = [r.label for r in next(i for i in kk.indicators if i.code == "A5").breakdowns["region"]]
+
+    def order(html: str) -> list[str]:
+        body = html[html.index("<tbody", html.index('class="table-scroll"')) :]
+        return sorted((label for label in labels if f"<td>{label}</td>" in body),
+                      key=lambda label: body.index(f"<td>{label}</td>"))
+
+    assert order(by_name) != order(by_value)
+    svg = by_value[by_value.index("<svg") : by_value.index("</svg>")]
+    sizes = [float(s) for s in re.findall(r"font-size: ?([\d.]+)px", svg) + re.findall(r"font: ([\d.]+)px", svg)]
+    assert sizes and min(sizes) >= 10  # tick labels readable once the chart is scaled to a phone

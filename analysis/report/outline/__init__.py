@@ -58,6 +58,8 @@ def build_outline(report: ReportData) -> Outline:
         contents_title=tr("report.contents", lang),
         print_label=tr("html.print", lang),
         page_label=tr("page.number", lang),
+        empty_title=tr("ind.empty_title", lang, year=report.year),
+        footer_line=tr("report.footer", lang, year=report.year),
     )
 
 

@@ -6,7 +6,7 @@ from analysis.report import fmt
 from analysis.report.data import ReportData
 from analysis.report.outline.cells import number_cell, status_entries, text_cell
 from analysis.report.outline.model import Annex, Block, Column, Paragraph, Section, StatusRules, Table, Tone
-from analysis.report.texts import tr
+from analysis.report.texts import has, tr
 
 
 def annex(report: ReportData) -> Annex:
@@ -55,7 +55,8 @@ def _weighting(report: ReportData) -> tuple[Block, ...]:
     lines = [f"{w.instrument}: {w.method or default} {tr('col.margins', lang)}: {'; '.join(w.margins)}. "
              f"{tr('col.source', lang)}: {w.source}." for w in meth.weighting] or [default]
     level = fmt.level_text(meth.ci_level, lang)
-    lines.append(tr("meth.variance", lang, level=level, method=meth.ci_method))
+    method = f"ci_method.{meth.ci_method}"
+    lines.append(tr("meth.variance", lang, level=level, method=tr(method, lang) if has(method) else meth.ci_method))
     # Said only where it changed a number: a stratum left with one PSU in this year's sample.
     lines += [f"{tr('meth.single_psu', lang, population=s.population, strata=', '.join(s.strata))} "
               f"{tr(f'meth.single_psu.{s.rule}', lang)}" for s in meth.single_psu if s.strata]

@@ -79,11 +79,12 @@ def scorecard_table(report: ReportData) -> Table:
         Column("status", tr("col.status", lang)),
         Column("trajectory", tr("col.trajectory", lang), formats=WORKBOOK),
     )
-    return Table("scorecard", columns, tuple(_scorecard_row(ind, lang) for ind in report.indicators))
+    return Table("scorecard", columns, tuple(_scorecard_row(ind, lang, report.year) for ind in report.indicators))
 
 
-def _scorecard_row(ind: IndicatorReport, lang: str) -> tuple[Cell, ...]:
+def _scorecard_row(ind: IndicatorReport, lang: str, year: int) -> tuple[Cell, ...]:
     v = ind.national
+    target = ind.year_target(year)
     places = fmt.decimals(ind.unit, v.estimate)
     interval = fmt.ci_text(v, ind.unit, lang)
     return (
@@ -99,9 +100,9 @@ def _scorecard_row(ind: IndicatorReport, lang: str) -> tuple[Cell, ...]:
         number_cell(v.n, lang, 0),
         number_cell(v.n_eff, lang, 0),
         number_cell(v.deff, lang, 2),
-        text_cell(fmt.full_target_text(ind, lang)),
-        number_cell(ind.target.value if ind.target else None, lang, places),
-        text_cell(fmt.target_text(ind.target, ind.unit, lang)),
+        text_cell(fmt.full_target_text(ind, lang, year, short=True)),
+        number_cell(target.value if target else None, lang, places),
+        text_cell(fmt.target_text(target, ind.unit, lang) if target else fmt.full_target_text(ind, lang, year)),
         status_cell(ind.status.status, lang),
-        text_cell(fmt.trajectory_text(ind.status.trajectory, lang)),
+        text_cell(fmt.trajectory_text(ind.status.trajectory, lang) or fmt.progress_text(ind, lang, year)),
     )

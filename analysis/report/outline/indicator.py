@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from analysis.programme import Source
 from analysis.report import fmt
 from analysis.report.data import BreakdownRow, IndicatorReport, ReportData
@@ -22,10 +24,10 @@ def indicator_page(report: ReportData, ind: IndicatorReport) -> IndicatorPage:
         value=KeyFigure(tr("ind.value_year", lang, year=report.year),
                      fmt.value_text(ind.national.estimate, ind.unit, lang)),
         interval=KeyFigure(tr("col.ci", lang, level=level), fmt.ci_text(ind.national, ind.unit, lang)),
-        target=KeyFigure(tr("ind.target_year", lang, year=report.year), fmt.full_target_text(ind, lang)),
+        target=_target_figure(report, ind),
         status=status_entry(ind.status.status, lang),
         status_title=tr("col.status", lang),
-        trajectory=fmt.trajectory_text(ind.status.trajectory, lang),
+        trajectory=fmt.trajectory_text(ind.status.trajectory, lang) or fmt.progress_text(ind, lang, report.year),
         precision=_precision(ind, lang),
         notes=tuple(note for note in (ind.status.note, ind.note) if note),
         trend_title=tr("ind.trend", lang),
@@ -39,6 +41,16 @@ def indicator_page(report: ReportData, ind: IndicatorReport) -> IndicatorPage:
         history=_history(report, ind),
         indicator=ind,
     )
+
+
+def _target_figure(report: ReportData, ind: IndicatorReport) -> KeyFigure:
+    """The year's target; in a year without one, the final target under its own year (never as this year's)."""
+    lang = report.language
+    later = ind.later_target(report.year)
+    if later is not None:
+        return KeyFigure(tr("ind.final_target_year", lang, year=later.year),
+                         fmt.full_target_text(replace(ind, target=later), lang, later.year))
+    return KeyFigure(tr("ind.target_year", lang, year=report.year), fmt.full_target_text(ind, lang, report.year))
 
 
 def _precision(ind: IndicatorReport, lang: str) -> str | None:
@@ -121,6 +133,7 @@ def _data(report: ReportData, ind: IndicatorReport) -> tuple[tuple[str, Cell], .
     lang = report.language
     v = ind.national
     places = fmt.decimals(ind.unit, v.estimate)
+    year_target = ind.year_target(report.year)
     figures = [
         (tr("col.unit", lang), text_cell(fmt.unit_text(ind.unit, lang))),
         (tr("col.source", lang), text_cell(fmt.source_text(ind.source, lang))),
@@ -131,8 +144,9 @@ def _data(report: ReportData, ind: IndicatorReport) -> tuple[tuple[str, Cell], .
         (tr("col.n", lang), number_cell(v.n, lang, 0)),
         (tr("col.deff", lang), number_cell(v.deff, lang, 2)),
         (tr("ind.target_year", lang, year=report.year),
-         number_cell(ind.target.value if ind.target else None, lang, places)),
-        (tr("col.target_printed", lang), text_cell(fmt.target_text(ind.target, ind.unit, lang))),
+         number_cell(year_target.value if year_target else None, lang, places)),
+        (tr("col.target_printed", lang), text_cell(fmt.full_target_text(ind, lang, report.year))),
+        (tr("progress.title", lang), text_cell(fmt.progress_text(ind, lang, report.year) or None)),
         (tr("col.status", lang), status_cell(ind.status.status, lang)),
         (tr("col.trajectory", lang), text_cell(fmt.trajectory_text(ind.status.trajectory, lang))),
     ]

@@ -187,6 +187,13 @@ class IndicatorPage:
     def title(self) -> str:
         return f"{self.code}. {self.name}"
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing measured at all: no value, no breakdown, no earlier year (the printed report gathers these)."""
+        ind = self.indicator
+        return (ind.national.estimate is None and not any(ind.breakdowns.values())
+                and not any(p.estimate is not None for p in ind.history))
+
 
 @dataclass(frozen=True, slots=True)
 class Annex:
@@ -212,6 +219,8 @@ class Outline:
     contents_title: str
     print_label: str
     page_label: str  # "стр. {page} из {pages}": the page numbers are known only once the PDF is laid out
+    footer_line: str = ""  # at the foot of every page: the report's short name and year, in its language
+    empty_title: str = ""  # the heading of the one page that lists the indicators with nothing measured
 
     def page_number(self, page: int, pages: int) -> str:
         return self.page_label.format(page=page, pages=pages)

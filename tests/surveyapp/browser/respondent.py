@@ -221,8 +221,8 @@ class Respondent:
         """Set the given form values the way a person would (click the choice, pick the option, type)."""
         for name, values in form.items():
             fields = self.page.locator(f'[name="{name}"]')
-            if fields.count() == 0:
-                continue  # a follow-up question the server shows once its condition is answered
+            if fields.count() == 0 or not fields.first.is_visible():
+                continue  # a follow-up question shown once its condition is answered (hidden until then)
             first = fields.first
             tag = first.evaluate("e => e.tagName.toLowerCase()")
             kind = first.get_attribute("type")

@@ -1,0 +1,332 @@
+// Follow-up questions shown as the respondent answers, and constraint messages as they type.
+// Progressive enhancement only: without this script the server shows follow-ups after "Next", and it stays the
+// authority either way (it prunes hidden answers and checks every rule again).
+//
+// The page's form carries `data-logic`: its items in order with their rules as syntax trees made by the
+// server's own parser (surveyapp/questionnaire/expression_json.py), and the earlier answers they read. This file
+// interprets those trees with the semantics of surveyapp/questionnaire/expression.py: an unanswered item is
+// null; a comparison involving null is false; arithmetic with null is null.
+(function () {
+  "use strict";
+
+  var COMPARISONS = { "=": 1, "!=": 1, "<": 1, "<=": 1, ">": 1, ">=": 1 };
+
+  function isNumber(v) { return typeof v === "number" && isFinite(v); }
+  function isMap(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+
+  function empty(v) {
+    return v === null || v === undefined || v === "" ||
+      (Array.isArray(v) && v.length === 0) || (isMap(v) && Object.keys(v).length === 0);
+  }
+
+  function truthy(v) {
+    if (v === null || v === undefined) { return false; }
+    if (typeof v === "boolean") { return v; }
+    if (isNumber(v)) { return v !== 0; }
+    return !empty(v);
+  }
+
+  function compare(op, a, b) {
+    if (a === null || b === null) { return false; }
+    if (typeof a === "boolean" || typeof b === "boolean") {
+      if (typeof a !== "boolean" || typeof b !== "boolean" || (op !== "=" && op !== "!=")) { return false; }
+    } else if (!((isNumber(a) && isNumber(b)) || (typeof a === "string" && typeof b === "string"))) {
+      return false;
+    }
+    switch (op) {
+      case "=": return a === b;
+      case "!=": return a !== b;
+      case "<": return a < b;
+      case "<=": return a <= b;
+      case ">": return a > b;
+      default: return a >= b;
+    }
+  }
+
+  function arithmetic(op, a, b) {
+    if (!(isNumber(a) && isNumber(b))) { return null; }
+    switch (op) {
+      case "+": return a + b;
+      case "-": return a - b;
+      case "*": return a * b;
+      default: return b === 0 ? null : a / b;
+    }
+  }
+
+  function lookup(answers, code, row) {
+    var has = Object.prototype.hasOwnProperty;
+    if (row === null || row === undefined) { return has.call(answers, code) ? answers[code] : null; }
+    var ref = code + "." + row;
+    if (has.call(answers, ref)) { return answers[ref]; }
+    var parent = has.call(answers, code) ? answers[code] : null;
+    return isMap(parent) && has.call(parent, row) ? parent[row] : null;
+  }
+
+  function evaluate(node, answers, current) {
+    var op = node[0];
+    switch (op) {
+      case "lit": return node[1];
+      case "cur": return empty(current) ? null : current;
+      case "name": {
+        var found = lookup(answers, node[1], node[2]);
+        return empty(found) ? null : found;
+      }
+      case "not": return !truthy(evaluate(node[1], answers, current));
+      case "neg": {
+        var inner = evaluate(node[1], answers, current);
+        return isNumber(inner) ? -inner : null;
+      }
+      case "and": return truthy(evaluate(node[1], answers, current)) && truthy(evaluate(node[2], answers, current));
+      case "or": return truthy(evaluate(node[1], answers, current)) || truthy(evaluate(node[2], answers, current));
+      case "call": return call(node, answers, current);
+    }
+    if (COMPARISONS[op]) { return compare(op, evaluate(node[1], answers, current), evaluate(node[2], answers, current)); }
+    return arithmetic(op, evaluate(node[1], answers, current), evaluate(node[2], answers, current));
+  }
+
+  function call(node, answers, current) {
+    var fn = node[1];
+    var target = evaluate(node[2], answers, current);
+    if (fn === "answered") { return target !== null; }
+    if (fn === "count_selected") {
+      if (target === null) { return 0; }
+      if (Array.isArray(target)) { return target.length; }
+      if (isMap(target)) { return Object.keys(target).filter(function (k) { return !empty(target[k]); }).length; }
+      return 1;
+    }
+    if (Array.isArray(target)) { return target.indexOf(node[3]) >= 0; }
+    return typeof target === "string" && target === node[3];
+  }
+
+  // One pass in page order, as the server's routing does: each item's rule sees the answers kept so far
+  // (earlier pages, then this page's relevant answers and calculations). `values` maps code -> answer.
+  function walk(logic, values) {
+    var kept = {};
+    Object.keys(logic.answers || {}).forEach(function (k) { kept[k] = logic.answers[k]; });
+    var visible = {};
+    logic.items.forEach(function (item) {
+      var on = !item.relevant || truthy(evaluate(item.relevant, kept, null));
+      if (item.shown) { visible[item.code] = on; }
+      if (!on) { return; }
+      if (item.calculation) {
+        var value = evaluate(item.calculation, kept, null);
+        if (value !== null) { kept[item.code] = value; }
+      } else if (item.kind && values[item.code] !== null && values[item.code] !== undefined) {
+        kept[item.code] = values[item.code];
+      }
+    });
+    return { visible: visible, kept: kept };
+  }
+
+  function visibleCodes(logic, values) {
+    var visible = walk(logic, values).visible;
+    return logic.items.filter(function (item) { return visible[item.code]; }).map(function (item) { return item.code; });
+  }
+
+  // --- reading the form as the server's question types do -----------------------------------------------
+
+  var INTEGER = /^[+-]?\d+$/;
+  var DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+  function parseNumber(text, kind) {
+    var cleaned = text.trim().replace(/[\u00a0 ]/g, "").replace(/,/g, ".");
+    if (!(kind === "integer" ? INTEGER : DECIMAL).test(cleaned)) { return undefined; }
+    return Number(cleaned);
+  }
+
+  function named(form, name) {
+    return Array.prototype.filter.call(form.elements, function (el) { return el.name === name; });
+  }
+
+  function checkedValues(els) {
+    return els.filter(function (el) { return el.checked; }).map(function (el) { return el.value.trim(); })
+      .filter(function (v) { return v !== ""; });
+  }
+
+  function rawText(els) {
+    var el = els.filter(function (e) { return e.value.trim(); })[0] || els[0];
+    return el ? el.value : "";
+  }
+
+  // The answer to one item (null when empty), and whether it could not be read (a number with letters).
+  function readItem(form, item, rowsOf) {
+    var els = named(form, item.code);
+    switch (item.kind) {
+      case "codes": {
+        var codes = checkedValues(els);
+        return { value: codes.length ? codes : null };
+      }
+      case "rows": {
+        var answer = {};
+        rowsOf(item.code).forEach(function (row) {
+          var picked = checkedValues(named(form, item.code + "." + row));
+          if (picked.length) { answer[row] = picked[0]; }
+        });
+        return { value: Object.keys(answer).length ? answer : null };
+      }
+      case "code": {
+        var chosen = els.some(function (el) { return el.type === "radio"; }) ? checkedValues(els) : els.map(function (el) { return el.value.trim(); });
+        chosen = chosen.filter(function (v) { return v !== ""; });
+        return { value: chosen.length ? chosen[0] : null };
+      }
+      case "number": {
+        var text = rawText(els);
+        if (!text.trim()) { return { value: null }; }
+        var number = parseNumber(text, item.number);
+        return number === undefined ? { value: null, bad: true } : { value: number };
+      }
+      case "date": {
+        var day = rawText(els).trim();
+        return { value: /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null };
+      }
+      default: {
+        var line = rawText(els).replace(/\r\n/g, "\n").trim();
+        return { value: line ? line : null };
+      }
+    }
+  }
+
+  // The message the server would give for this answer's own rules, or "" (required is left to the server:
+  // an empty answer is not an error while the respondent is still on the page).
+  function problem(item, read, kept) {
+    if (read.bad) { return item.number_message; }
+    var value = read.value;
+    if (value === null) { return ""; }
+    if (item.min !== undefined && value < item.min) { return item.min_message; }
+    if (item.max !== undefined && value > item.max) { return item.max_message; }
+    if (item.max_choices && value.length > item.max_choices) { return item.max_choices_message; }
+    if (item.constraint) {
+      var answers = Object.assign({}, kept);
+      answers[item.code] = value;
+      if (!truthy(evaluate(item.constraint, answers, value))) { return item.constraint_message; }
+    }
+    return "";
+  }
+
+  window.surveyLogic = { evaluate: evaluate, truthy: truthy, walk: walk, visibleCodes: visibleCodes };
+
+  // --- the page -----------------------------------------------------------------------------------------
+
+  var form = document.querySelector("form[data-logic]");
+  if (!form) { return; }
+  var logic;
+  try { logic = JSON.parse(form.dataset.logic); } catch (e) { return; }
+  var wrappers = {};
+  form.querySelectorAll("[data-item]").forEach(function (el) { wrappers[el.dataset.item] = el; });
+  var shownField = form.querySelector('input[name="shown"]');
+  var notice = document.getElementById("relevance-notice");
+  var touched = {};
+
+  function rowsOf(code) {
+    var seen = [];
+    var prefix = code + ".";
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && el.name.indexOf(prefix) === 0) {
+        var row = el.name.slice(prefix.length);
+        if (seen.indexOf(row) < 0) { seen.push(row); }
+      }
+    });
+    return seen;
+  }
+
+  // The controls of one item say whether the script found a problem, and which text describes it.
+  function markControls(box, id, invalid) {
+    box.querySelectorAll("input, select, textarea").forEach(function (el) {
+      var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (v) { return v && v !== id; });
+      if (invalid) { ids.push(id); }
+      if (ids.length) { el.setAttribute("aria-describedby", ids.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+      if (invalid) { el.setAttribute("aria-invalid", "true"); } else if (!box.classList.contains("has-error")) { el.removeAttribute("aria-invalid"); }
+    });
+  }
+
+  function showMessage(code, message) {
+    var box = document.getElementById("item-" + code);
+    if (!box) { return; }
+    var id = code + "-check";
+    var p = document.getElementById(id);
+    markControls(box, id, !!message);
+    if (!message) {
+      if (p) { p.remove(); }
+      box.classList.remove("has-check");
+      return;
+    }
+    if (!p) {
+      p = document.createElement("p");
+      p.id = id;
+      p.className = "error client-check";
+      p.setAttribute("aria-live", "polite");
+      var anchor = box.querySelector(":scope > .hint") ||
+        box.querySelector(":scope > legend, :scope > label, :scope > .matrix-label");
+      if (anchor) { anchor.after(p); } else { box.prepend(p); }
+    }
+    p.textContent = message;
+    box.classList.add("has-check");
+  }
+
+  function update() {
+    var values = {};
+    var reads = {};
+    logic.items.forEach(function (item) {
+      if (!item.kind || !wrappers[item.code]) { return; }
+      reads[item.code] = readItem(form, item, rowsOf);
+      values[item.code] = reads[item.code].value;
+    });
+    var state = walk(logic, values);
+    var appeared = [];
+    var visible = [];
+    var kept = Object.assign({}, logic.answers || {});
+    logic.items.forEach(function (item) {
+      var on = state.visible[item.code];
+      var wrapper = wrappers[item.code];
+      if (on && state.kept[item.code] !== undefined) { kept[item.code] = state.kept[item.code]; }
+      if (!wrapper || !item.shown) { return; }
+      if (on) { visible.push(item.code); }
+      if (on && wrapper.hidden) {
+        wrapper.hidden = false;
+        wrapper.disabled = false;
+        wrapper.classList.add("is-new");
+        appeared.push(item.code);
+      } else if (!on && !wrapper.hidden) {
+        wrapper.hidden = true;
+        wrapper.disabled = true;  // not posted, as the server drops answers to hidden questions
+        wrapper.classList.remove("is-new");
+      }
+      if (on && touched[item.code] && reads[item.code]) {
+        var before = Object.assign({}, kept);
+        delete before[item.code];
+        showMessage(item.code, problem(item, reads[item.code], before));
+      }
+    });
+    // The server compares this list with what is relevant now: questions shown here count as seen.
+    if (shownField) { shownField.value = visible.join(" "); }
+    if (appeared.length && notice) {
+      notice.classList.add("flash", "new-questions");
+      notice.textContent = "";
+      notice.textContent = notice.dataset.message;
+    }
+  }
+
+  function itemOf(el) {
+    var wrapper = el.closest("[data-item]");
+    return wrapper ? wrapper.dataset.item : null;
+  }
+
+  form.addEventListener("change", function (event) {
+    var code = itemOf(event.target);
+    if (code) { touched[code] = true; }
+    update();
+  });
+  form.addEventListener("input", function (event) {
+    // Typing changes follow-ups at once; its message waits for the change (leaving the field).
+    if (event.target.type === "text" || event.target.tagName === "TEXTAREA") { update(); }
+  });
+  update();
+
+  // After a round trip that opened questions, take the respondent to the first of them.
+  var first = form.querySelector("[data-item].is-new:not([hidden])");
+  if (first) {
+    var target = first.querySelector("input, select, textarea") || first;
+    target.focus();
+    first.scrollIntoView({ block: "center" });
+  }
+})();
