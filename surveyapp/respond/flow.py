@@ -17,6 +17,7 @@ from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.design_values import design_from_answers
 from surveyapp.questionnaire.model import Choice, Item, QuestionnaireVersion, Section
 from surveyapp.questionnaire.question_types import question_type
+from surveyapp.respond import drafts
 from surveyapp.services.secrets import digest, new_resume_code, new_token
 from surveyapp.services.versions import PublishedVersion
 
@@ -128,7 +129,8 @@ def neighbours(domain: QuestionnaireVersion, answers: Mapping[str, Any], code: s
 @dataclass
 class PageResult:
     errors: dict[str, str] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict)
+    # Every answer on the page was stored as typed; False when some could not be (kept as a draft then).
+    clean: bool = True
 
 
 def save_page(
@@ -155,7 +157,7 @@ def save_page(
     _count_time(response, section.code)
     response.current_section = section.code
     response.expires_at = utcnow() + timedelta(days=current_app.config["PARTIAL_EXPIRY_DAYS"])
-    return PageResult(errors=dict(page.errors) if check else {}, raw=dict(form))
+    return PageResult(errors=dict(page.errors) if check else {}, clean=not page.errors)
 
 
 def note_page_view(response: SurveyResponse, section_code: str) -> None:
@@ -202,6 +204,7 @@ def submit(response: SurveyResponse, domain: QuestionnaireVersion) -> None:
     paradata["total_seconds"] = round(total, 1)
     paradata.pop("viewing", None)
     response.paradata = paradata
+    drafts.drop(response)
     if domain.min_seconds and total < domain.min_seconds:
         flags.append("speeding")
     if straightlined(domain, response.answers):

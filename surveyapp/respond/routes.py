@@ -13,9 +13,9 @@ from sqlalchemy import select
 from surveyapp.extensions import db
 from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, SurveyResponse
 from surveyapp.questionnaire import routing
-from surveyapp.questionnaire.model import Item, QuestionnaireVersion
+from surveyapp.questionnaire.model import Item, QuestionnaireVersion, Section
 from surveyapp.questionnaire.question_types import question_type
-from surveyapp.respond import client_logic, completeness, flow
+from surveyapp.respond import client_logic, drafts, flow, navigation
 from surveyapp.respond.consent import skip_rule
 from surveyapp.respond.locks import claim_invitation, locked_response
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
@@ -32,9 +32,10 @@ def respondent_helpers() -> dict[str, Any]:
         args = request.args.to_dict() | {"lang": code}
         return request.path + "?" + urlencode(args)
 
-    def field_value(item: Item, raw: Mapping[str, Any], answers: Mapping[str, Any], error: str | None) -> Any:
-        # After an error the field shows what was typed, which may not parse; otherwise the stored answer.
-        typed = question_type(item).redisplay(item, raw) if error else None
+    def field_value(item: Item, draft: drafts.Draft | None, answers: Mapping[str, Any]) -> Any:
+        # A page that came back (an error, a language switch) shows what was typed, which may not parse, for
+        # every field that was on it when sent; otherwise the stored answer.
+        typed = question_type(item).redisplay(item, draft.form) if draft and draft.covers(item.code) else None
         return answers.get(item.code) if typed is None else typed
 
     return {"url_with_language": url_with_language, "question_type": question_type, "field_value": field_value}
@@ -108,9 +109,29 @@ def invitation_link(token: str) -> ResponseReturnValue:
     if invitation is None:
         abort(404)
     version = PublishedVersion.of(invitation.version)
-    if invitation.status != InvitationStatus.SENT.value:
-        return _link_used(version.domain)
-    return _consent_page(version, invitation)
+    if invitation.status == InvitationStatus.SENT.value:
+        return _consent_page(version, invitation)
+    if invitation.status == InvitationStatus.SUBMITTED.value:
+        return render_template("respond/already_sent.html", domain=version.domain, lang=_language(version.domain))
+    if invitation.status == InvitationStatus.STARTED.value:
+        return _resume_invited(invitation, version.domain)
+    return _link_used(version.domain)
+
+
+def _resume_invited(invitation: Invitation, domain: QuestionnaireVersion) -> ResponseReturnValue:
+    """The invitation link, until its response is sent, reopens that response (in any browser), as the
+    resume code does: a fresh page link, the earlier one stops working."""
+    # Locked like /resume: a submit racing this must not leave a just-submitted response open to a new link.
+    where = SurveyResponse.invitation_id == invitation.id
+    response = locked_response(where, "invitation_id", str(invitation.id))
+    if response is None or response.status == ResponseStatus.SUBMITTED.value:
+        # The submit that cleared the response's invitation has committed since the invitation was read.
+        return render_template("respond/already_sent.html", domain=domain, lang=_language(domain))
+    if flow.is_expired(response):
+        return render_template("respond/expired.html", domain=domain, lang=_language(domain)), 410
+    token = flow.resume(response)
+    db.session.commit()
+    return redirect(url_for("respond.page", token=token, section=response.current_section, resumed=1))
 
 
 def _link_used(domain: QuestionnaireVersion) -> ResponseReturnValue:
@@ -145,100 +166,69 @@ def page(token: str, section: str) -> ResponseReturnValue:
     if response.status == ResponseStatus.SUBMITTED.value:
         return redirect(url_for("respond.done", token=token))
     if flow.is_expired(response):
-        lang = _language(domain)
-        return render_template("respond/expired.html", domain=domain, lang=lang), 410
-    try:
-        current_section = domain.section(section)
-    except KeyError:
-        abort(404)
+        return render_template("respond/expired.html", domain=domain, lang=_language(domain)), 410
+    current_section = _section_or_404(domain, section)
     lang = _page_language(response, domain)
-    visible_codes = [s.code for s in flow.visible(domain, response.answers)]
-    if section not in visible_codes:
-        # A page that skip logic now hides (or a guessed address): go where the respondent really is.
-        target = response.current_section if response.current_section in visible_codes else visible_codes[0]
-        return redirect(url_for("respond.page", token=token, section=target))
-
-    errors: dict[str, str] = {}
-    raw: dict[str, Any] = {}
-    new_questions = False
-    appeared: set[str] = set()
+    elsewhere = navigation.misplaced(domain, response, section)
+    if elsewhere is not None:
+        return redirect(url_for("respond.page", token=token, section=elsewhere))
     if request.method == "POST":
-        action = request.form.get("action", "next")
         form = {key: request.form.getlist(key) for key in request.form if key not in {"action", "csrf_token", "shown"}}
-        if action.startswith("lang:"):
-            new_lang = action.split(":", 1)[1]
-            result = flow.save_page(response, domain, current_section, form, lang, check=False)
-            if new_lang in domain.languages and new_lang in flow.RESPONDENT_LANGUAGES:
-                response.language = new_lang
-            db.session.commit()
-            return redirect(url_for("respond.page", token=token, section=section, lang=response.language))
-        check = action in {"next", "submit"}
-        result = flow.save_page(response, domain, current_section, form, lang, check=check)
-        errors, raw = result.errors, result.raw
-        if check and "shown" in request.form:
-            # Follow-up questions that an answer on this page has just switched on were never seen: show the
-            # page again with them, instead of moving on (or of an error on a question nobody saw).
-            shown = set(request.form.get("shown", "").split())
-            now = {item.code for item in routing.relevant_items(domain, response.answers, current_section.code)}
-            appeared = now - shown
-            if appeared:
-                errors = {code: message for code, message in errors.items() if code in shown}
-                new_questions = True
-        if not errors and not new_questions:
-            previous, following = flow.neighbours(domain, response.answers, section)
-            if action == "back" and previous:
-                response.current_section = previous
-                db.session.commit()
-                return redirect(url_for("respond.page", token=token, section=previous))
-            if action in {"next", "submit"} and following:
-                response.current_section = following
-                db.session.commit()
-                return redirect(url_for("respond.page", token=token, section=following))
-            if action in {"next", "submit"}:
-                incomplete = completeness.first_incomplete_page(domain, response.answers, lang)
-                if incomplete is not None:
-                    response.current_section = incomplete
-                    db.session.commit()
-                    return redirect(url_for("respond.page", token=token, section=incomplete, incomplete=1))
-                flow.submit(response, domain)
-                db.session.commit()
-                return redirect(url_for("respond.done", token=token))
-    else:
-        flow.note_page_view(response, section)
-        if request.args.get("incomplete"):
-            errors = completeness.page_errors(domain, response.answers, section, lang)
-
+        shown = set(request.form["shown"].split()) if "shown" in request.form else None
+        step = navigation.act(response, domain, current_section, form, request.form.get("action", "next"), shown, lang)
+        db.session.commit()
+        if step.done:
+            return redirect(url_for("respond.done", token=token))
+        return redirect(url_for("respond.page", token=token, section=step.section, **step.params))
+    flow.note_page_view(response, section)
+    state = navigation.page_state(response, domain, current_section, lang, bool(request.args.get("incomplete")))
     # The page is rendered before the commit: after it the response's attributes would be expired and read
     # back in a new transaction (three more round trips to the database for the same values).
-    sections = flow.visible(domain, response.answers)
-    codes = [s.code for s in sections]
-    page_codes = {item.code for item in current_section.items}
-    position = codes.index(section) + 1 if section in codes else 1
-    html = render_template(
-        "respond/page.html",
-        response=response,
-        domain=domain,
-        section=current_section,
-        items=routing.relevant_items(domain, response.answers, current_section.code),
-        answers=response.answers,
-        raw=raw,
-        errors=errors,
-        lang=lang,
-        token=token,
-        position=position,
-        total=len(codes),
-        is_last=position == len(codes),
-        resume_code=format_resume_code(response.resume_code or ""),
-        first_view=bool(request.args.get("new") or request.args.get("resumed")),
-        new_questions=new_questions,
-        incomplete=bool(request.args.get("incomplete")) and bool(errors),
-        new_codes=appeared,
-        logic=client_logic.page_logic_json(domain, current_section, response.answers, lang),
-        choices_for=lambda item: flow.choices_for(item, response.answers, page_codes),
-        choice_groups=lambda item, choices: flow.choice_groups(domain, item, choices, lang),
-    )
+    html = render_template("respond/page.html", **_page_context(token, response, domain, current_section, lang, state))
     db.session.commit()
-    return html, (422 if errors and request.method == "POST" else 200)
+    return html, state.status
+
+
+def _section_or_404(domain: QuestionnaireVersion, code: str) -> Section:
+    try:
+        return domain.section(code)
+    except KeyError:
+        abort(404)
+
+
+def _page_context(
+    token: str,
+    response: SurveyResponse,
+    domain: QuestionnaireVersion,
+    section: Section,
+    lang: str,
+    state: navigation.PageState,
+) -> dict[str, Any]:
+    codes = [s.code for s in flow.visible(domain, response.answers)]
+    page_codes = {item.code for item in section.items}
+    position = codes.index(section.code) + 1 if section.code in codes else 1
+    return {
+        "response": response,
+        "domain": domain,
+        "section": section,
+        "items": routing.relevant_items(domain, response.answers, section.code),
+        "answers": response.answers,
+        "draft": state.draft,
+        "errors": state.errors,
+        "lang": lang,
+        "token": token,
+        "position": position,
+        "total": len(codes),
+        "is_last": position == len(codes),
+        "resume_code": format_resume_code(response.resume_code or ""),
+        "first_view": bool(request.args.get("new") or request.args.get("resumed")),
+        "new_questions": state.new_questions,
+        "new_codes": state.new_codes,
+        "incomplete": state.incomplete,
+        "logic": client_logic.page_logic_json(domain, section, response.answers, lang),
+        "choices_for": lambda item: flow.choices_for(item, response.answers, page_codes),
+        "choice_groups": lambda item, choices: flow.choice_groups(domain, item, choices, lang),
+    }
 
 
 def _page_language(response: SurveyResponse, domain: QuestionnaireVersion) -> str:

@@ -118,6 +118,14 @@ def post_page(client: FlaskClient, location: str, form: dict[str, list[str]], ac
     return client.post(url, data=data)
 
 
+def come_back(client: FlaskClient, posted: Any) -> Any:
+    """A page that did not move on (an error, follow-up questions): the POST redirects to the page itself
+    (so reload and Back never post again), and the page is shown from what was kept on the server."""
+    assert posted.status_code == 302, posted.get_data(as_text=True)[:2000]
+    assert page_url(posted.location) == page_url(posted.request.url), posted.location
+    return client.get(posted.location)
+
+
 def complete(
     client: FlaskClient,
     app: Flask,

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from surveyapp.questionnaire.loader import load_version
 from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.respond.client_logic import page_logic, page_logic_json
-from tests.surveyapp.respond_helpers import QUESTIONNAIRES, post_page, publish_file, readme_example, start
+from tests.surveyapp.respond_helpers import QUESTIONNAIRES, come_back, post_page, publish_file, readme_example, start
 
 VERSION = load_version(QUESTIONNAIRES / "public_safety" / "2024.yaml")
 
@@ -89,7 +89,9 @@ def test_page_draws_hidden_follow_ups_disabled_and_marks_new_ones(
     assert logic["items"][2]["relevant"][0] == "or"
     assert 'src="/static/js/relevance.js"' in html and "<script>" not in html  # no inline script (CSP)
     # Without the script, the follow-up comes back after the round trip, marked as new.
-    response = post_page(client, first, {"age": ["40"], "region": ["almaty"], "shown": ["age region"]})
+    response = come_back(
+        client, post_page(client, first, {"age": ["40"], "region": ["almaty"], "shown": ["age region"]})
+    )
     assert response.status_code == 200
     again = response.get_data(as_text=True)
     assert "is-new" in _wrapper(again, "district") and "hidden" not in _wrapper(again, "district")

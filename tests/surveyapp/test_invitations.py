@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation
+from surveyapp.models import Invitation, SurveyResponse
+from surveyapp.models.base import utcnow
 from surveyapp.questionnaire.model import QuestionnaireVersion
 from tests.conftest import AuthActions, make_user
-from tests.surveyapp.respond_helpers import complete, csrf, only_response, publish_file, readme_example, start
+from tests.surveyapp.respond_helpers import (
+    complete,
+    csrf,
+    fill,
+    only_response,
+    page_url,
+    post_page,
+    publish_file,
+    readme_example,
+    start,
+)
 
 
 @pytest.fixture
@@ -74,13 +86,27 @@ def test_invitation_links_carry_the_sample_and_work_once(
 
     path = "/i/" + links[0]["link"].rsplit("/", 1)[1]
     first = start(client, path + "?lang=ru", lang="ru")
-    complete(client, app, example, first, overrides={"region": "astana"})
+    page = post_page(client, first, fill(example, "about_you", {}, {"region": "astana", "age": 40}))
+    assert page.status_code == 302
+
+    # Until it is sent, the invitation link reopens its own response, in this browser or another one.
+    elsewhere = app.test_client()
+    reopened = elsewhere.get(path + "?lang=ru")
+    assert reopened.status_code == 302 and page_url(reopened.location)[1] == "safety"
+    assert "Безопасность" in elsewhere.get(reopened.location).get_data(as_text=True)
+    assert client.get(first).status_code == 404  # as with the resume code, the earlier page link stops working
+    again = client.get(path + "?lang=ru")
+    assert again.status_code == 302 and "resumed=1" in again.location
+    complete(client, app, example, again.location, overrides={"region": "astana"})
     response = only_response(app)
     assert response.design["stratum"] == "astana_urban" and response.invitation_id is None
+    assert response.paradata["resumes"] == 2
     with app.app_context():
         assert db.session.query(Invitation).filter_by(status="submitted").count() == 1
-    again = client.get(path + "?lang=ru")
-    assert again.status_code == 410 and "Эта ссылка уже использована" in again.get_data(as_text=True)
+    # Once sent, the link says so (not "already used, continue with your code").
+    sent = client.get(path + "?lang=ru")
+    body = sent.get_data(as_text=True)
+    assert sent.status_code == 200 and "Эти ответы уже отправлены" in body and "уже использована" not in body
     assert client.get("/i/not-a-token").status_code == 404
 
 
@@ -95,6 +121,9 @@ def test_declined_invitation_is_counted(
     assert client.post(path, data={"action": "decline", "lang": "kk", "csrf_token": token}).status_code == 200
     with app.app_context():
         assert db.session.query(Invitation).one().status == "declined"
+    # A declined invitation has no response to reopen: the link says it was used.
+    again = client.get(path + "?lang=ru")
+    assert again.status_code == 410 and "Эта ссылка уже использована" in again.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -178,3 +207,17 @@ def test_a_response_whose_first_page_never_opened_is_no_break_off(
     assert "Questionnaires started</th><td>1" in page
     assert "Agreed, first page never opened</th><td>1" in page
     assert "<small>about_you</small></td><td>1</td>" in page
+
+def test_an_expired_invited_response_is_not_reopened(
+    app: Flask, client: FlaskClient, example: QuestionnaireVersion, tmp_path: Path
+) -> None:
+    create(app, write_sample(tmp_path / "sample.csv", [{"stratum": "s1"}]), tmp_path / "links.csv")
+    with (tmp_path / "links.csv").open(encoding="utf-8") as handle:
+        path = "/i/" + next(csv.DictReader(handle))["link"].rsplit("/", 1)[1]
+    start(client, path + "?lang=ru", lang="ru")
+    with app.app_context():
+        response = db.session.query(SurveyResponse).one()
+        response.expires_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    assert client.get(path + "?lang=ru").status_code == 410
+    assert only_response(app).paradata["resumes"] == 0

@@ -117,9 +117,9 @@ class QuestionType:
         """The form fields that submit `value`: the reverse of `read_form` (for tests and API clients)."""
         return {} if value is None else {item.code: [str(value)]}
 
-    def redisplay(self, item: Item, form: FormData) -> str | None:
-        """What the respondent typed, to show again after an error (so "12,5x" is not lost), or None when the
-        field is drawn from the stored answer instead."""
+    def redisplay(self, item: Item, form: FormData) -> Any:
+        """What the respondent typed, in the shape the field macro draws (so "12,5x" is not lost), to show a
+        page again as it was sent; None when the form holds nothing for the item."""
         found = form_values(form, item.code)
         return found[0] if found else None
 

@@ -122,9 +122,9 @@ class MultipleChoice(SingleChoice):
     def example_answer(self, item: Item) -> Any:
         return ["good", "bad"]
 
-    def redisplay(self, item: Item, form: FormData) -> str | None:
-        # Check boxes are redrawn from the stored answer: one string could not show several ticks.
-        return None
+    def redisplay(self, item: Item, form: FormData) -> Any:
+        # Every tick comes back, also the fourth of four where three are allowed.
+        return [value for value in form_values(form, item.code) if value.strip()]
 
     def coerce(self, item: Item, raw: Any) -> Any:
         if blank(raw):

@@ -51,8 +51,10 @@ class Matrix(QuestionType):
     def example_answer(self, item: Item) -> Any:
         return {"day": "good", "night": "dont_know"}
 
-    def redisplay(self, item: Item, form: FormData) -> str | None:
-        return None
+    def redisplay(self, item: Item, form: FormData) -> Any:
+        # The rows answered so far come back even while others are still missing.
+        typed = self.read_form(item, form)
+        return {row: code for row, code in typed.items() if isinstance(code, str) and code.strip()}
 
     def coerce(self, item: Item, raw: Any) -> Any:
         if blank(raw):

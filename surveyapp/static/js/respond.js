@@ -29,3 +29,11 @@
     update();
   });
 })();
+
+// A page that came back with errors: focus goes to the summary at the top, so a screen reader reads it out
+// and the keyboard starts there (its links lead to each question).
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+})();

@@ -275,3 +275,35 @@ def test_accessibility_of_every_page_type(live: Live, browser: Any) -> None:
     r.press("lang:kk")
     r.visit("kk", "page-switched-to-kk")
     context.close()
+
+
+def test_a_page_with_errors_keeps_every_tick_focuses_the_summary_and_reloads_without_posting(
+    live: Live, browser: Any
+) -> None:
+    context = browser.new_context(**PHONE)
+    r = Respondent(live, context, "9-typed-input", "public_safety")
+    r.goto("/q/public_safety/2024?lang=ru")
+    r.press("agree")
+    r.complete_page("ru", ADULT)
+    assert r.where()[1] == "feeling_safe"
+    # One row of the matrix answered of three: the page comes back with the row still ticked.
+    r.answer({"safe_alone_area": ["very_safe"], "safety_sense.personal": ["rather_safe"]})
+    assert r.press("next") == 422
+    r.visit("ru", "matrix-partly-answered")
+    assert r.page.locator('[name="safety_sense.personal"][value="rather_safe"]').is_checked()
+    assert r.page.locator('[name="safe_alone_area"][value="very_safe"]').is_checked()
+    # Focus is on the error summary, so a screen reader reads it first; the unanswered rows are invalid.
+    assert r.page.evaluate("document.activeElement.classList.contains('error-summary')")
+    invalid = r.page.locator("#item-safety_sense fieldset.matrix-row[aria-invalid=true]")
+    assert invalid.count() == 2
+    assert r.page.locator("#item-safe_dark").get_attribute("aria-required") == "true"
+    # The page with errors was reached by a redirect: reloading it is a GET, nothing is posted again.
+    reloaded = r.page.reload()
+    assert reloaded is not None and reloaded.request.method == "GET" and reloaded.status == 422
+    assert r.page.locator('[name="safety_sense.personal"][value="rather_safe"]').is_checked()
+    # The browser's Back walks the history by GETs only, never a "confirm resubmission" step: first the same
+    # page as it was opened (its draft shown there too), then the page before it.
+    for section in ("feeling_safe", "residence"):
+        back = r.page.go_back()
+        assert back is not None and back.request.method == "GET" and r.where()[1] == section
+    context.close()
