@@ -25,6 +25,9 @@ from analysis.report.data import (
 )
 from analysis.report.texts import has, tr
 
+# Languages that write 12,5 % (decimal comma, a space before the sign) and group thousands with a space.
+DECIMAL_COMMA = ("kk", "ru")
+
 NBSP = "\u00a0"
 MINUS = "\u2212"
 DASH = "–"  # en dash: ranges, and "nothing to show" in a cell
@@ -81,7 +84,7 @@ def number(value: float | None, language: str, places: int = 1, *, signed: bool 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH
     text = f"{abs(value):,.{places}f}"
-    if language in ("kk", "ru"):
+    if language in DECIMAL_COMMA:
         text = text.replace(",", NBSP).replace(".", ",")
     if value < 0 and text.strip("0,." + NBSP):
         text = MINUS + text
@@ -98,7 +101,7 @@ def value_text(value: float | None, unit: Unit, language: str, *, with_unit: boo
     """A value as printed in a table or a headline: "59,3 %" for a share, "11,8" for a rate."""
     text = number(value, language, decimals(unit, value))
     if with_unit and unit is Unit.PERCENT and value is not None:
-        text += NBSP + "%" if language in ("kk", "ru") else "%"
+        text += NBSP + "%" if language in DECIMAL_COMMA else "%"
     return text
 
 
@@ -162,7 +165,7 @@ def target_text(target: TargetInfo | None, unit: Unit, language: str) -> str:
         if target.reading is Reading.POINTS:
             printed += " " + tr("target.points_suffix", language)
         else:
-            printed += (NBSP + "%") if language in ("kk", "ru") else "%"
+            printed += (NBSP + "%") if language in DECIMAL_COMMA else "%"
     elif kind is Kind.ABSOLUTE_CHANGE_VS_BASE:
         printed = number(target.printed_value, language, decimals(unit, target.printed_value), signed=True)
     elif kind is Kind.RANK:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from analysis.vocabulary import LANGUAGES
 from surveyapp.questionnaire.diff import ItemChange, TextChange, VersionDiff
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 
@@ -273,7 +274,7 @@ def _version_texts(before: QuestionnaireVersion, after: QuestionnaireVersion, la
         ),
     )
     for name, old, new in pairs:
-        for lang in sorted(("kk", "ru", "en"), key=lambda code: (code != language, code)):
+        for lang in sorted(LANGUAGES, key=lambda code: (code != language, code)):
             was = old.get(lang, fallback=False) if old else ""
             now = new.get(lang, fallback=False) if new else ""
             if " ".join(was.split()) != " ".join(now.split()):

@@ -10,6 +10,7 @@ from typing import Any, overload
 
 from flask import current_app
 
+from analysis.vocabulary import REQUIRED_LANGUAGES
 from surveyapp.extensions import db
 from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, SurveyResponse
 from surveyapp.models.base import utcnow
@@ -21,7 +22,7 @@ from surveyapp.respond import drafts
 from surveyapp.services.secrets import digest, new_resume_code, new_token
 from surveyapp.services.versions import PublishedVersion
 
-RESPONDENT_LANGUAGES = ("kk", "ru")
+RESPONDENT_LANGUAGES = REQUIRED_LANGUAGES
 _PHONE = re.compile(r"Mobi|Android|iPhone|iPod|Windows Phone", re.IGNORECASE)
 _TABLET = re.compile(r"iPad|Tablet", re.IGNORECASE)
 

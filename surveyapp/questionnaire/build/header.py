@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from ..model import POPULATIONS
 from ..problem import Problem
-from ..text import LANGUAGES, LocalizedText
+from ..text import LANGUAGES, REQUIRED_LANGUAGES, LocalizedText
 from .reader import CODE_RE, Reader, is_number, suggest
 
 VERSION_RE: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -137,11 +137,11 @@ def age_range(reader: Reader, data: Any) -> tuple[int | None, int | None]:
 def languages(reader: Reader, data: Any) -> tuple[str, ...]:
     if not isinstance(data, list) or not all(isinstance(v, str) for v in data):
         reader.error(("languages",), None, "languages must be a list such as [kk, ru, en]", "")
-        return ("kk", "ru")
+        return REQUIRED_LANGUAGES
     for lang in data:
         if lang not in LANGUAGES:
             reader.error(("languages",), None, f"unknown language {lang!r}", "languages are kk, ru, en")
-    for lang in ("kk", "ru"):
+    for lang in REQUIRED_LANGUAGES:
         if lang not in data:
             reader.error(
                 ("languages",),
