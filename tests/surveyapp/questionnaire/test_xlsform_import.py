@@ -1,0 +1,121 @@
+"""XLSForm import of what real workbooks hold: nothing they say may be dropped without a word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import Workbook
+
+from surveyapp.questionnaire.problem import Severity
+from surveyapp.questionnaire.xlsform_import import import_xlsform
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "xlsforms"
+
+
+def _book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _messages(path: Path) -> list[str]:
+    return [str(p) for p in import_xlsform(path, "form", "1").problems]
+
+
+def test_a_loop_with_single_colon_labels_is_refused_not_flattened() -> None:
+    # pyxform's own example: `begin loop over toilet_type` and `label:english` columns.
+    path = FIXTURES / "pyxform" / "loop.xlsx"
+    imported = import_xlsform(path, "loop", "1")
+    [loop] = [p for p in imported.errors if p.item == "loop_toilet_types"]
+    assert loop.line == 3
+    assert loop.message.startswith("loop over 'toilet_type' 'loop_toilet_types' cannot be imported: its 1 question")
+    assert "rows 3-5" in loop.message and "matrix" in loop.hint
+    document = yaml.safe_load(imported.yaml_text)
+    codes = [item["code"] for section in document["sections"] for item in section["items"]]
+    assert "number" not in codes  # not a question asked once
+
+
+def test_every_spelling_of_a_repeat_is_refused(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "repeats.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label:English", "repeat_count"],
+                ["begin repeat", "members", "Members", "3"],
+                ["text", "member_name", "Name"],
+                ["begin_group", "inner", "Inner"],
+                ["integer", "member_age", "Age"],
+                ["end_group", "inner"],
+                ["end repeat", "members"],
+                ["begin_repeat", "incidents", "Incidents"],
+                ["text", "what", "What happened"],
+                ["end_repeat"],
+                ["begin looped group", "plots", "Plots"],
+                ["decimal", "area", "Area"],
+                ["end looped group"],
+                ["begin_group", "g", "Group"],
+                ["text", "kept", "Kept"],
+                ["end group"],
+                ["begin repeat", "open", "Never closed"],
+                ["text", "lost", "Lost"],
+            ]
+        },
+    )
+    imported = import_xlsform(path, "form", "1")
+    refused = {p.item: p for p in imported.errors if "cannot be imported" in p.message}
+    assert set(refused) == {"members", "incidents", "plots", "open"}
+    assert refused["members"].line == 2 and "its 2 question(s) (rows 2-7)" in refused["members"].message
+    assert "member1_age" in refused["members"].hint
+    assert "end_repeat" in refused["open"].hint
+    document = yaml.safe_load(imported.yaml_text)
+    codes = [item["code"] for section in document["sections"] for item in section["items"]]
+    assert codes == ["kept"]
+    assert document["sections"][0]["title"] == {"en": "Group"}  # label:English read like label::English
+
+
+def test_whatever_is_not_understood_is_said(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "each.xlsx",
+        {
+            "survey": [
+                ["type", "name", "Label", "default", "media::image", "appearance", "required", "calculation"],
+                ["integer", "age", "Age", "30", "age.png", "minimal", "${x} = 1", "2"],
+                ["range", "slider", "Slider"],
+                ["", "untyped", "No type"],
+                ["text", "name", "Name", "", "", "multiline field-list"],
+                ["end_group"],
+            ],
+            "choices": [["list_name", "name", "label", "region"], ["unused", "a", "A", "north"]],
+            "settings": [["form_title", "style", "default_language"], ["Form", "pages", "Deutsch"]],
+            "external_choices": [["list_name", "name"], ["towns", "x"]],
+        },
+    )
+    found = _messages(path)
+    expected = [
+        ":survey:2: warning: column 'default' is not imported (1 row(s) fill it)",
+        ":survey:2: warning: column 'media::image' is not imported",
+        ":survey:2: warning: [age] appearance 'minimal' is not imported",
+        ":survey:2: [age] required '${x} = 1' cannot be imported",
+        ":survey:2: warning: [age] calculation '2' of a integer question is not imported",
+        ":survey:3: [slider] type 'range' cannot be imported",
+        ":survey:4: [untyped] type '' cannot be imported",
+        ":survey:6: end_group without a begin_group",
+        ":choices:2: warning: column 'region' is not imported",
+        ":choices:2: warning: choice list 'unused' is not used",
+        ":settings:2: warning: column 'style' is not imported",
+        ":settings:2: warning: default_language 'Deutsch' is not kk, ru or en",
+        ":external_choices:2: warning: sheet 'external_choices' is not imported",
+    ]
+    for text in expected:
+        assert any(text in message for message in found), (text, found)
+    assert not any("multiline" in m or "field-list" in m for m in found)
+    assert all(p.severity in {Severity.ERROR, Severity.WARNING} for p in import_xlsform(path, "f", "1").problems)
