@@ -13,19 +13,17 @@ flattened into its section, with a warning. Questions outside any group form a s
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import ExpressionError, QuestionnaireError
 from .expression import FUNCTIONS, Expression
 from .problem import Problem, Severity
 from .question_types import QUESTION_TYPES, XLSFORM_LANGUAGE, XLSFORM_SELECTS, xlsform_import_type
+from .workbook import read_tables
 
 _CODES: Final = {name.lower(): code for code, name in XLSFORM_LANGUAGE.items()} | {
     "kazakh": "kk",
@@ -62,6 +60,11 @@ _CALL: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_:-]*)\s*\(")
 _FILTER: Final = re.compile(r"^parent\s*=\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 # pyxform's spellings of a group, repeat or loop row: begin_group, begin group, begin repeat, begin loop over x.
 _CONTROL: Final = re.compile(r"^(begin|end)[\s_]+(group|lgroup|repeat|looped group|loop)(?:\s+(?:over\s+)?(\S+))?$")
+# pyxform's older spellings of a select: "select one from x", "select all that apply from x or specify other".
+_SELECT_ALIAS: Final = re.compile(
+    r"^(select all that apply|select multiple|select one|select1)(?:\s+from)?\s+(\S+)(\s+or specify other)?$", re.I
+)
+_MULTIPLE_ALIASES: Final = frozenset({"select all that apply", "select multiple"})
 _REPEATS: Final = {"lgroup": "repeat", "repeat": "repeat", "looped group": "repeat", "loop": "loop"}
 # The columns each sheet's rows are read from (text columns by the part before "::"); any other column is
 # reported, so that nothing a form says is dropped without a word.
@@ -130,12 +133,18 @@ class Row:
 
     @property
     def kind(self) -> str:
-        """``select_one`` of ``select_one regions``."""
+        """``select_one`` of ``select_one regions`` (and of pyxform's ``select one from regions``)."""
+        select = _SELECT_ALIAS.match(" ".join(self.get("type").split()))
+        if select:
+            return "select_multiple" if select.group(1).lower() in _MULTIPLE_ALIASES else "select_one"
         return self.get("type").partition(" ")[0].strip().lower()
 
     @property
     def argument(self) -> str:
         """``regions`` of ``select_one regions``."""
+        select = _SELECT_ALIAS.match(" ".join(self.get("type").split()))
+        if select:
+            return select.group(2) + (" or_other" if select.group(3) else "")
         return self.get("type").partition(" ")[2].strip()
 
     @property
@@ -188,28 +197,26 @@ class _Importer:
 
     # --- reading ---------------------------------------------------------------------------------------
     def sheets(self) -> dict[str, list[Row]]:
-        try:
-            workbook = load_workbook(self.path, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-            raise QuestionnaireError(f"{self.path}: not a readable .xlsx workbook ({error})") from None
+        """Every sheet's rows with their row numbers, from an .xlsx, .xls, a CSV file in pyxform's layout
+        (the sheet name in the first column), or a folder or .zip of one CSV per sheet (survey.csv, ...)."""
+        tables = read_tables(self.path)
         sheets: dict[str, list[Row]] = {}
-        for sheet in workbook.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows, None)
+        for title, table in tables.items():
+            header = next(table, None)
             if header is None:
                 continue
-            names = _headers([str(h) if h is not None else "" for h in header])
+            names = _headers([str(h) if h is not None else "" for h in header[1]])
             found = []
-            for number, values in enumerate(rows, start=2):
+            for number, values in table:
                 cells = {
                     name: _cell(value)
                     for name, value in zip(names, values, strict=False)
                     if name and value is not None and _cell(value)
                 }
                 if cells:
-                    found.append(Row(sheet.title.strip().lower(), number, cells))
-            sheets[sheet.title.strip().lower()] = found
-        workbook.close()
+                    found.append(Row(title, number, cells))
+            # A sheet the import does not read keeps its header row, so that the sweep can name it.
+            sheets[title] = found or ([] if title in _KNOWN_COLUMNS else [Row(title, header[0], {})])
         if "survey" not in sheets:
             raise QuestionnaireError(f"{self.path}: no 'survey' sheet; is this an XLSForm?")
         return sheets
@@ -467,7 +474,7 @@ class _Importer:
         for sheet, rows in sheets.items():
             known = _KNOWN_COLUMNS.get(sheet)
             if known is None:
-                if rows:
+                if rows:  # the header row at least
                     self.problem(
                         rows[0],
                         f"sheet {sheet!r} is not imported",

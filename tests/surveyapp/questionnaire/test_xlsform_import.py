@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+import xlrd
 import yaml
 from openpyxl import Workbook
 
+from surveyapp.questionnaire import QuestionnaireError
 from surveyapp.questionnaire.problem import Severity
 from surveyapp.questionnaire.xlsform_import import import_xlsform
 
@@ -119,3 +125,69 @@ def test_whatever_is_not_understood_is_said(tmp_path: Path) -> None:
         assert any(text in message for message in found), (text, found)
     assert not any("multiline" in m or "field-list" in m for m in found)
     assert all(p.severity in {Severity.ERROR, Severity.WARNING} for p in import_xlsform(path, "f", "1").problems)
+
+
+def _questions(path: Path) -> list[tuple[str, str, dict[str, str]]]:
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == [], [str(p) for p in imported.errors]
+    document = yaml.safe_load(imported.yaml_text)
+    return [(i["code"], i["type"], i.get("label", {})) for s in document["sections"] for i in s["items"]]
+
+
+TEXT_AND_INTEGER = [
+    ("your_name", "text", {"en": "What is your name?"}),
+    ("your_age", "integer", {"en": "How many years old are you?"}),
+]
+
+
+def test_an_xls_workbook_imports_like_xlsx() -> None:
+    assert _questions(FIXTURES / "pyxform" / "text_and_integer.xls") == TEXT_AND_INTEGER
+    imported = import_xlsform(FIXTURES / "pyxform" / "repeat_date_test.xls", "form", "1")
+    assert any(p.item == "repeat_test" and p.line == 4 and "repeat group" in p.message for p in imported.errors)
+
+
+def test_a_pyxform_csv_imports_like_xlsx() -> None:
+    # One CSV with the sheet name in the first column, as pyxform's xls2xform reads it; lines are file lines.
+    assert _questions(FIXTURES / "pyxform" / "text_and_integer.csv") == TEXT_AND_INTEGER
+    imported = import_xlsform(FIXTURES / "pyxform" / "simple_loop.csv", "form", "1")
+    [loop] = imported.errors
+    assert (loop.item, loop.line) == ("my_table", 3)
+
+
+def _sheets_as_csv(source: Path) -> dict[str, str]:
+    """The sheets of a fetched .xls workbook, written out one CSV per sheet as Excel's "save as CSV" would."""
+    book = xlrd.open_workbook(source)
+    files = {}
+    for sheet in book.sheets():
+        if sheet.nrows:
+            out = io.StringIO()
+            csv.writer(out).writerows(sheet.row_values(r) for r in range(sheet.nrows))
+            files[f"{sheet.name}.csv"] = out.getvalue()
+    return files
+
+
+def test_a_folder_or_zip_of_csv_sheets_imports_like_xlsx(tmp_path: Path) -> None:
+    files = _sheets_as_csv(FIXTURES / "pyxform" / "text_and_integer.xls")
+    folder = tmp_path / "form"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert _questions(folder) == TEXT_AND_INTEGER
+    archive = tmp_path / "form.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, text in files.items():
+            zipped.writestr(f"form/{name}", text)
+    assert _questions(archive) == TEXT_AND_INTEGER
+
+
+def test_unreadable_workbooks_say_what_is_read(tmp_path: Path) -> None:
+    for name, content in (("form.xls", b"not excel"), ("form.zip", b"not a zip"), ("form.csv", b"\xff\xfe\x00x")):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(QuestionnaireError, match=r"\.xls \(Excel 97-2003\)|UTF-8"):
+            import_xlsform(path, "x", "1")
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w") as zipped:
+        zipped.writestr("readme.txt", "x")
+    with pytest.raises(QuestionnaireError, match=r"no survey\.csv"):
+        import_xlsform(empty, "x", "1")
