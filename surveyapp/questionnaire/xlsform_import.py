@@ -32,6 +32,12 @@ _CODES: Final = {name.lower(): code for code, name in XLSFORM_LANGUAGE.items()} 
     "қазақша": "kk",
     "казахский": "kk",
     "русский": "ru",
+    "қазақ тілі": "kk",
+    "казахский язык": "kk",
+    "орысша": "ru",
+    "орыс тілі": "ru",
+    "русский язык": "ru",
+    "kz": "kk",  # the country's code, often written for the language
     **{code: code for code in XLSFORM_LANGUAGE},
 }
 _METADATA: Final = {
@@ -180,7 +186,7 @@ class _Importer:
         self.population = population
         self.problems: list[Problem] = []
         self.languages: list[str] = []
-        self.bad_columns: set[tuple[str, str]] = set()
+        self.other_languages: dict[str, dict[str, Row]] = {}  # sheet -> column -> first row holding it
         self.default_language = "kk"
 
     # --- reporting -------------------------------------------------------------------------------------
@@ -231,13 +237,8 @@ class _Importer:
                 code = re.search(r"\(([A-Za-z]{2})\)\s*$", suffix)
                 found = _CODES.get(code.group(1).lower() if code else suffix.lower())
                 if found is None:
-                    if (row.sheet, key) not in self.bad_columns:
-                        self.bad_columns.add((row.sheet, key))
-                        self.problem(
-                            row,
-                            f"column {key!r}: language {suffix!r} is not kk, ru or en",
-                            "name the column like label::Kazakh (kk), label::Russian (ru)",
-                        )
+                    # Said once per sheet, with every such column, when the survey has been read.
+                    self.other_languages.setdefault(row.sheet, {}).setdefault(key, row)
                     continue
                 lang = found
             else:
@@ -424,6 +425,7 @@ class _Importer:
             for name in used_lists
             if name in lists
         }
+        self.language_columns(survey[0] if survey else None)
         document: dict[str, Any] = {
             "instrument": self.instrument,
             "version": version,
@@ -468,6 +470,31 @@ class _Importer:
             hint,
             name,
         )
+
+    def language_columns(self, first: Row | None) -> None:
+        """Texts in languages other than kk, ru and en are left out with a warning naming their columns; the
+        respondent sees every text in Kazakh and Russian, so missing ones are said with how to add them."""
+        for columns in self.other_languages.values():
+            row = min(columns.values(), key=lambda r: r.number)
+            self.problem(
+                row,
+                f"column(s) {', '.join(repr(c) for c in columns)} are in a language other than kk, ru or en and "
+                "are not imported",
+                "nothing to do if the form has Kazakh and Russian columns; a column named like label::Kazakh (kk) "
+                "or label::Russian (ru) is read as that language",
+                severity=Severity.WARNING,
+            )
+        missing = [XLSFORM_LANGUAGE[lang] for lang in ("kk", "ru") if lang not in self.languages]
+        if missing and first is not None:
+            columns = " and ".join(f"label::{name}" for name in missing)
+            self.problem(
+                Row(first.sheet, 1, {}),
+                f"no texts in {' and '.join(missing)}: respondents read every question in Kazakh and Russian",
+                f"add the column(s) {columns} (and hint::..., constraint_message::...) to the survey and choices "
+                "sheets with the translations, or add them to the YAML draft; a label column without a language "
+                "is read as settings' default_language",
+                severity=Severity.WARNING,
+            )
 
     def sweep(self, sheets: dict[str, list[Row]], lists: dict[str, list[Row]], used: dict[str, str]) -> None:
         """Report every sheet, column, appearance and choice list the import does not read."""

@@ -191,3 +191,43 @@ def test_unreadable_workbooks_say_what_is_read(tmp_path: Path) -> None:
         zipped.writestr("readme.txt", "x")
     with pytest.raises(QuestionnaireError, match=r"no survey\.csv"):
         import_xlsform(empty, "x", "1")
+
+
+def test_other_languages_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "languages.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label::Kazakh (kk)", "label::Russian (ru)", "label::French (fr)", "hint::Deutsch"],
+                ["select_one yn", "q", "Сұрақ", "Вопрос", "Question", "Hinweis"],
+            ],
+            "choices": [
+                ["list_name", "name", "label::Kazakh (kk)", "label::Russian (ru)", "label::French (fr)"],
+                ["yn", "yes", "Иә", "Да", "Oui"],
+            ],
+        },
+    )
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == []
+    said = [str(p) for p in imported.problems]
+    assert f"{path}:survey:2: warning: column(s) 'label::French (fr)', 'hint::Deutsch' are in a language other " \
+        "than kk, ru or en and are not imported" in said[0]  # fmt: skip
+    assert "'label::French (fr)' are in a language other" in said[1] and ":choices:2:" in said[1]
+    document = yaml.safe_load(imported.yaml_text)
+    assert document["languages"] == ["kk", "ru"]
+    assert document["sections"][0]["items"][0]["label"] == {"kk": "Сұрақ", "ru": "Вопрос"}
+    assert document["choice_lists"]["yn"][0]["label"] == {"kk": "Иә", "ru": "Да"}
+
+
+def test_missing_kazakh_and_russian_are_named_with_the_fix(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "english.xlsx",
+        {"survey": [["type", "name", "label::English (en)", "label::Español (es)"], ["text", "q", "Q", "P"]]},
+    )
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == []
+    [other, missing] = imported.problems
+    assert "'label::Español (es)'" in other.message
+    assert missing.line == 1 and missing.severity is Severity.WARNING
+    assert missing.message.startswith("no texts in Kazakh (kk) and Russian (ru)")
+    assert "label::Kazakh (kk) and label::Russian (ru)" in missing.hint
