@@ -55,9 +55,12 @@ _METADATA: Final = {
     "background-audio",
 }
 _UNSUPPORTED_HINT: Final = (
-    "not a question type of this platform; remove the row or ask it differently "
-    "(types: select_one, select_multiple, integer, decimal, text, date, note, calculate, acknowledge for consent)"
+    "not a question type of this platform; remove the row or ask it differently (types: "
+    + ", ".join(sorted({name for qt in QUESTION_TYPES.values() for name in qt.xlsform_names}))
+    + ")"
 )
+# Media questions collect files (photos, recordings, signatures, scans): none is ever stored from a respondent.
+_MEDIA: Final = frozenset({"image", "photo", "audio", "video", "file", "signature", "barcode", "draw"})
 _CONSENT_NAMES: Final = ("consent_given", "_consent_given", "consent")
 _REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
@@ -106,6 +109,8 @@ _COLUMN_ALIASES: Final = {
     "jr:constraintmsg": "constraint_message",
     "constraining_message": "constraint_message",
     "control::appearance": "appearance",
+    "readonly": "read_only",
+    "bind::readonly": "read_only",
 }
 _TEXT_COLUMNS: Final = frozenset({"label", "hint", "constraint_message"})
 _COLUMN_HINTS: Final = {
@@ -569,6 +574,15 @@ class _Importer:
         if not name:
             self.problem(row, f"a {kind or 'row'} without a name", "fill the name column")
             return None
+        if kind in _MEDIA:
+            self.problem(
+                row,
+                f"media question {kind!r} cannot be imported: the platform takes no photos, recordings, files or "
+                "scans from respondents, since they could identify them and no file store is kept",
+                "ask for the information in words (a text or choice question), or remove the row",
+                name,
+            )
+            return None
         item: dict[str, Any] = {"code": name}
         appearance = row.get("appearance").lower()
         if kind in XLSFORM_SELECTS:
@@ -606,7 +620,15 @@ class _Importer:
         hint = self.texts(row, "hint")
         if hint:
             item["hint"] = hint
-        if row.required:
+        if row.required and qtype == "geopoint":
+            self.problem(
+                row,
+                "a location is not required here: respondents may decline to give it, for their anonymity",
+                "write required: true in the YAML draft if the consent covers the location",
+                name,
+                Severity.WARNING,
+            )
+        elif row.required:
             item["required"] = True
         elif row.get("required").lower() not in {"", "no", "false", "0", "false()"}:
             self.problem(
@@ -751,12 +773,8 @@ def _headers(raw: list[str]) -> list[str]:
     double_colon = any("::" in name for name in raw)
     names = []
     for name in raw:
-        text = " ".join(name.split())
-        if (
-            not double_colon
-            and ":" in text
-            and not re.match(r"^(jr|bind|control|body|instance|media|odk):", text, re.I)
-        ):
+        text = re.sub(r"\s*(::?)\s*", r"\1", " ".join(name.split()))
+        if not double_colon and ":" in text and not re.match(r"^(jr|odk):", text, re.IGNORECASE):
             text = text.replace(":", "::", 1)
         base, separator, rest = text.partition("::")
         base = base.strip().lower().replace(" ", "_")

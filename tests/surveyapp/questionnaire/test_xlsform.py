@@ -191,7 +191,7 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
         [
             ["type", "name", "label", "relevant"],
             ["text", "name", "Name"],
-            ["geopoint", "where", "Where?"],
+            ["image", "where", "Photo of the place?"],
             ["begin_repeat", "children", "Children"],
             ["end_repeat", "children"],
             ["integer", "age", "Age", "string-length(${name}) > 3"],
@@ -201,7 +201,7 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
         [["list_name", "name", "label"], ["yesno", 1.0, "Yes"], ["yesno", 2, "No"]],
     )
     problems = [str(p) for p in import_xlsform(path, "bad", "1").errors]
-    assert problems[0].startswith(f"{path}:survey:3: [where] type 'geopoint' cannot be imported")
+    assert problems[0].startswith(f"{path}:survey:3: [where] media question 'image' cannot be imported")
     assert problems[1].startswith(f"{path}:survey:4: [children] repeat group 'children' cannot be imported")
     assert problems[2] == (
         f"{path}:survey:6: [age] relevant 'string-length(${{name}}) > 3' cannot be carried over: string-length() has "

@@ -231,3 +231,46 @@ def test_missing_kazakh_and_russian_are_named_with_the_fix(tmp_path: Path) -> No
     assert missing.line == 1 and missing.severity is Severity.WARNING
     assert missing.message.startswith("no texts in Kazakh (kk) and Russian (ru)")
     assert "label::Kazakh (kk) and label::Russian (ru)" in missing.hint
+
+
+def test_dates_times_locations_and_acknowledgements_are_imported() -> None:
+    # pyxform's widget gallery: one question of each kind ODK draws.
+    imported = import_xlsform(FIXTURES / "pyxform" / "widgets.xls", "widgets", "1")
+    document = yaml.safe_load(imported.yaml_text)
+    types = {i["code"]: i["type"] for s in document["sections"] for i in s["items"]}
+    assert (types["my_date"], types["my_time"], types["dateTime"]) == ("date", "time", "datetime")
+    assert types["my_geopoint"] == types["locationMap"] == "geopoint"
+    media = {p.item: p for p in imported.errors if p.message.startswith("media question")}
+    assert set(media) == {"my_barcode", "my_image", "my_audio", "my_video"}
+    assert "in words" in media["my_image"].hint
+    [trigger] = [p for p in imported.errors if p.item not in media]
+    assert trigger.item == "my_trigger"
+    assert not any("constraintmsg" in p.message for p in imported.problems)  # bind:jr:constraintMsg is read
+    assert _questions(FIXTURES / "pyxform" / "gps.xls") == [("location", "geopoint", {"kk": "GPS"})]
+    assert _questions(FIXTURES / "pyxform" / "default_time_demo.xls")[0][:2] == ("start_time", "time")
+
+
+def test_a_location_is_never_required_by_the_import(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "where.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "required"],
+                ["begin_group", "home", "Home"],
+                ["geopoint", "where", "Where do you live?", "yes"],
+                ["acknowledge", "read_rules", "I have read the rules", "yes"],
+                ["note", "thanks", "Thank you"],
+                ["end_group"],
+            ]
+        },
+    )
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == []
+    [warning] = [p for p in imported.problems if p.item == "where"]
+    assert warning.severity is Severity.WARNING and "anonymity" in warning.message
+    items = yaml.safe_load(imported.yaml_text)["sections"][0]["items"]
+    assert items == [
+        {"code": "where", "type": "geopoint", "label": {"kk": "Where do you live?"}},
+        {"code": "read_rules", "type": "acknowledge", "label": {"kk": "I have read the rules"}, "required": True},
+        {"code": "thanks", "type": "note", "label": {"kk": "Thank you"}},
+    ]
