@@ -491,11 +491,11 @@ class _Importer:
             )
         missing = [XLSFORM_LANGUAGE[lang] for lang in ("kk", "ru") if lang not in self.languages]
         if missing and first is not None:
-            columns = " and ".join(f"label::{name}" for name in missing)
+            wanted = " and ".join(f"label::{name}" for name in missing)
             self.problem(
                 Row(first.sheet, 1, {}),
                 f"no texts in {' and '.join(missing)}: respondents read every question in Kazakh and Russian",
-                f"add the column(s) {columns} (and hint::..., constraint_message::...) to the survey and choices "
+                f"add the column(s) {wanted} (and hint::..., constraint_message::...) to the survey and choices "
                 "sheets with the translations, or add them to the YAML draft; a label column without a language "
                 "is read as settings' default_language",
                 severity=Severity.WARNING,
