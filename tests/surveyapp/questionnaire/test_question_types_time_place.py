@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from pyxform.xls2xform import convert
 
+from surveyapp.questionnaire import load_version
 from surveyapp.questionnaire.errors import AnswerError
 from surveyapp.questionnaire.question_types import QUESTION_TYPES
+from surveyapp.questionnaire.xlsform import write_xlsform
+
+from .conftest import readme_example
 
 ITEM: Any = None  # the types read nothing of the item for these answers
 
@@ -53,3 +61,22 @@ def test_a_location_out_of_range_is_refused() -> None:
     value = geopoint.coerce(item, {"lat": "95", "lon": "71"})
     assert [e.key for e in geopoint.validate(item, value)] == ["geopoint_range"]
     assert geopoint.validate(item, geopoint.coerce(item, {"lat": "-33.9", "lon": "18.4", "accuracy": "5"})) == []
+
+
+def test_the_new_types_export_to_a_workbook_pyxform_converts(write: Callable[..., Path], tmp_path: Path) -> None:
+    document = yaml.safe_load(readme_example())
+    items = [
+        {"code": f"q_{name}", "type": name, "label": {"kk": "Сұрақ", "ru": "Вопрос"}}
+        for name in ("time", "datetime", "acknowledge", "geopoint")
+    ]
+    document["sections"].append({"code": "more", "title": {"kk": "Тағы", "ru": "Ещё"}, "items": items})
+    version = load_version(write(yaml.safe_dump(document, allow_unicode=True, sort_keys=False)))
+    workbook = tmp_path / "form.xlsx"
+    write_xlsform(version, workbook)
+    warnings: list[str] = []
+    xform = convert(str(workbook), warnings=warnings).xform
+    assert warnings == []
+    for name, bind in (("time", "time"), ("datetime", "dateTime"), ("acknowledge", "string"),
+                       ("geopoint", "geopoint")):  # fmt: skip
+        assert f'<bind nodeset="/data/more/q_{name}" type="{bind}"/>' in xform
+    assert '<trigger ref="/data/more/q_acknowledge">' in xform
