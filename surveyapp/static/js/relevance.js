@@ -180,6 +180,11 @@
         return { value: /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null };
       }
       default: {
+        // An acknowledgement's check box sends its value only when ticked, as the form would.
+        if (els.length && els[0].type === "checkbox") {
+          var ticked = checkedValues(els);
+          return { value: ticked.length ? ticked[0] : null };
+        }
         var line = rawText(els).replace(/\r\n/g, "\n").trim();
         return { value: line ? line : null };
       }
