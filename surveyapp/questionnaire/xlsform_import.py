@@ -20,7 +20,7 @@ from typing import Any, Final
 import yaml
 
 from .errors import ExpressionError, QuestionnaireError
-from .expression import FUNCTIONS, Expression
+from .expression import FUNCTIONS, GENERAL_FUNCTIONS, Expression
 from .problem import Problem, Severity
 from .question_types import QUESTION_TYPES, XLSFORM_LANGUAGE, XLSFORM_SELECTS, xlsform_import_type
 from .workbook import read_tables
@@ -64,7 +64,10 @@ _MEDIA: Final = frozenset({"image", "photo", "audio", "video", "file", "signatur
 _CONSENT_NAMES: Final = ("consent_given", "_consent_given", "consent")
 _REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
-_REWRITE_HINT: Final = "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered()"
+_REWRITE_HINT: Final = (
+    "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered(), if(), concat(), "
+    "regex(), selected-at(), today()"
+)
 _CALL: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_:-]*)\s*\(")
 _FILTER: Final = re.compile(r"^parent\s*=\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 # pyxform's spellings of a group, repeat or loop row: begin_group, begin group, begin repeat, begin loop over x.
@@ -265,10 +268,12 @@ class _Importer:
         converted = _EMPTY_TEST.sub(emptiness, text)
         converted = _REF.sub(name, converted)
         converted = re.sub(r"\bcount-selected\(", "count_selected(", converted)
+        converted = re.sub(r"\bselected-at\(", "selected_at(", converted)
         converted = re.sub(r"\btrue\(\)", "true", converted)
         converted = re.sub(r"\bfalse\(\)", "false", converted)
         converted = re.sub(r"\bdiv\b", "/", converted)
-        unknown = sorted({f for f in _CALL.findall(converted) if f not in FUNCTIONS and f not in {"not", "and", "or"}})
+        known = {*FUNCTIONS, *GENERAL_FUNCTIONS, "not", "and", "or"}
+        unknown = sorted({f for f in _CALL.findall(converted) if f not in known})
         if unknown:
             self.problem(
                 row,

@@ -205,7 +205,8 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
     assert problems[1].startswith(f"{path}:survey:4: [children] repeat group 'children' cannot be imported")
     assert problems[2] == (
         f"{path}:survey:6: [age] relevant 'string-length(${{name}}) > 3' cannot be carried over: string-length() has "
-        "no equivalent here (fix: rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered())"
+        "no equivalent here (fix: rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered(), "
+        "if(), concat(), regex(), selected-at(), today())"
     )
     assert problems[3].startswith(f"{path}:survey:7: [q] type 'select_one nolist': no list 'nolist'")
     assert problems[4] == (

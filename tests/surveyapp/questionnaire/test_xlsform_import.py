@@ -274,3 +274,29 @@ def test_a_location_is_never_required_by_the_import(tmp_path: Path) -> None:
         {"code": "read_rules", "type": "acknowledge", "label": {"kk": "I have read the rules"}, "required": True},
         {"code": "thanks", "type": "note", "label": {"kk": "Thank you"}},
     ]
+
+
+def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "functions.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "constraint", "relevant", "calculation"],
+                ["text", "iin", "IIN", "regex(., '^[0-9]{12}$')"],
+                ["select_multiple seen", "seen", "Seen"],
+                ["calculate", "first", "", "", "", "selected-at(${seen}, 0)"],
+                ["calculate", "group", "", "", "", "if(count-selected(${seen}) > 1, 'many', concat('1: ', ${first}))"],
+                ["date", "visit", "Visit", ". <= today()"],
+                ["text", "why", "Why", "", "selected-at(${seen}, 0) = 'theft'"],
+            ],
+            "choices": [["list_name", "name", "label"], ["seen", "theft", "Theft"], ["seen", "fraud", "Fraud"]],
+        },
+    )
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == []
+    items = {i["code"]: i for s in yaml.safe_load(imported.yaml_text)["sections"] for i in s["items"]}
+    assert items["iin"]["constraint"] == "regex(., '^[0-9]{12}$')"
+    assert items["first"]["calculation"] == "selected_at(seen, 0)"
+    assert items["group"]["calculation"] == "if(count_selected(seen) > 1, 'many', concat('1: ', first))"
+    assert items["visit"]["max"] == "today"
+    assert items["why"]["relevant"] == "selected_at(seen, 0) = 'theft'"
