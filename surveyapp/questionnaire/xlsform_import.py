@@ -576,6 +576,12 @@ class _Importer:
                 Severity.WARNING,
             )
             return None
+        if not name and kind == "note":
+            # pyxform names a note without a name itself; the draft gets a name that says where it came from.
+            name = f"note_row{row.number}"
+            self.problem(
+                row, f"a note without a name is named {name!r}", "rename it if you like", name, Severity.WARNING
+            )
         if not name:
             self.problem(row, f"a {kind or 'row'} without a name", "fill the name column")
             return None

@@ -16,7 +16,7 @@ class Acknowledge(QuestionType):
     name = "acknowledge"
     field = "acknowledge"
     xlsform_type = "acknowledge"
-    xlsform_names = frozenset({"acknowledge"})
+    xlsform_names = frozenset({"acknowledge", "trigger"})  # trigger: pyxform's older word for it
     value_kind = "text"
 
     def read_form(self, item: Item, form: FormData) -> Any:
