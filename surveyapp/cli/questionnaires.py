@@ -161,7 +161,7 @@ _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @questionnaires_cli.command("import-xlsform")
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--instrument", required=True, help="snake_case code of the instrument, e.g. public_safety")
 @click.option("--version", "version", required=True, help='version number, e.g. "2026"')
 @click.option("--population", type=click.Choice(POPULATIONS), default="adults", show_default=True)
@@ -171,13 +171,16 @@ _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 def import_xlsform_command(
     workbook: Path, instrument: str, version: str, population: str, out: Path | None, force: bool
 ) -> None:
-    """An XLSForm WORKBOOK (e.g. from KoboToolbox) as a questionnaire YAML draft, then validated."""
+    """An XLSForm WORKBOOK (e.g. from KoboToolbox) as a questionnaire YAML draft, then validated.
+
+    WORKBOOK is an .xlsx, an .xls, a CSV in pyxform's layout, or a folder or .zip of survey.csv, choices.csv
+    and settings.csv."""
     if not _INSTRUMENT.match(instrument):
         raise click.ClickException(f"instrument {instrument!r} is not a snake_case code such as public_safety")
     if not _VERSION.match(version):
         raise click.ClickException(f"version {version!r}: use letters, digits, '.', '_' or '-', e.g. 2026")
-    if not workbook.is_file():
-        raise click.ClickException(f"no such file: {workbook}")
+    if not workbook.exists():
+        raise click.ClickException(f"no such file or folder: {workbook}")
     target = out or _root() / instrument / f"{version}.yaml"
     if target.exists() and not force:
         raise click.ClickException(f"{target} exists; give --out another path, or --force to overwrite it")

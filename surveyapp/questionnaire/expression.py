@@ -10,10 +10,16 @@ Grammar, loosest first:
     unary := '-' unary | atom
     atom  := NUMBER | STRING | 'true' | 'false' | '.' | NAME ['.' NAME] | FUNC '(' args ')' | '(' expr ')'
 Semantics: an unanswered item is None; a comparison involving None is false; arithmetic with None is None.
+
+Functions of XLSForm that real forms use take any expressions as arguments (`Apply`): if(c, a, b), concat(...),
+regex(value, 'pattern') (a match anywhere, as ODK's; the pattern is a quoted constant), selected_at(q, n)
+(the n-th chosen code, from 0; XLSForm's selected-at) and today() (the ISO date). The browser's interpreter
+(static/js/relevance.js) implements the same ones.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,6 +28,14 @@ from typing import Any, Final
 from .errors import ExpressionError
 
 FUNCTIONS: Final = {"selected": 2, "count_selected": 1, "answered": 1}
+# name -> (fewest, most) arguments; None: no upper bound.
+GENERAL_FUNCTIONS: Final[dict[str, tuple[int, int | None]]] = {
+    "if": (3, 3),
+    "concat": (1, None),
+    "regex": (2, 2),
+    "selected_at": (2, 2),
+    "today": (0, 0),
+}
 COMPARISONS: Final = ("=", "!=", "<", "<=", ">", ">=")
 _KEYWORDS: Final = {"and", "or", "not", "true", "false"}
 MISSING: Final = object()
@@ -70,7 +84,13 @@ class Call:
     code: str | None = None
 
 
-Node = Literal | Name | Current | Unary | Binary | Call
+@dataclass(frozen=True, slots=True)
+class Apply:
+    function: str  # a key of GENERAL_FUNCTIONS
+    args: tuple[Node, ...]
+
+
+Node = Literal | Name | Current | Unary | Binary | Call | Apply
 
 
 # --- tokens ------------------------------------------------------------------------------------------
@@ -243,8 +263,10 @@ class _Parser:
         raise AssertionError("unreachable")  # pragma: no cover  (fail always raises)
 
     def parse_call(self, name: _Token) -> Node:
+        if name.value in GENERAL_FUNCTIONS:
+            return self.parse_apply(name)
         if name.value not in FUNCTIONS:
-            known = ", ".join(FUNCTIONS)
+            known = ", ".join([*FUNCTIONS, *GENERAL_FUNCTIONS])
             raise ExpressionError(f"unknown function {name.value!r}", name.pos, f"functions are: {known}")
         self.advance()  # (
         target = self.parse_atom()
@@ -259,6 +281,40 @@ class _Parser:
             code = code_token.value[1:-1]
         self.expect(")", "')'")
         return Call(name.value, target, code)
+
+    def parse_apply(self, name: _Token) -> Node:
+        self.advance()  # (
+        args: list[Node] = []
+        if not self.at(")"):
+            args.append(self.parse_or())
+            while self.at(","):
+                self.advance()
+                args.append(self.parse_or())
+        self.expect(")", "')'")
+        fewest, most = GENERAL_FUNCTIONS[name.value]
+        if len(args) < fewest or (most is not None and len(args) > most):
+            wanted = str(fewest) if fewest == most else f"at least {fewest}"
+            raise ExpressionError(
+                f"{name.value}() takes {wanted} argument(s), got {len(args)}", name.pos, _USAGE[name.value]
+            )
+        if name.value == "regex":
+            pattern = args[1]
+            if not isinstance(pattern, Literal) or not isinstance(pattern.value, str):
+                raise ExpressionError("regex() takes its pattern as a quoted constant", name.pos, _USAGE["regex"])
+            try:
+                re.compile(pattern.value)
+            except re.error as error:
+                raise ExpressionError(f"regex() pattern {pattern.value!r}: {error}", name.pos, "") from None
+        return Apply(name.value, tuple(args))
+
+
+_USAGE: Final = {
+    "if": "if(condition, value_if_true, value_if_false)",
+    "concat": "concat(a, ' ', b)",
+    "regex": "regex(., '^[0-9]{12}$')",
+    "selected_at": "selected_at(q, 0) for the first chosen code",
+    "today": "today()",
+}
 
 
 # --- evaluation --------------------------------------------------------------------------------------
@@ -357,6 +413,8 @@ class _Evaluator:
                 return _arithmetic(op, self.value(left), self.value(right))
             case Call():
                 return self.call(node)
+            case Apply():
+                return self.apply(node)
         raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
 
     def call(self, node: Call) -> Any:
@@ -375,6 +433,35 @@ class _Evaluator:
             return node.code in target
         return isinstance(target, str) and target == node.code
 
+    def apply(self, node: Apply) -> Any:
+        if node.function == "if":
+            return self.value(node.args[1] if truthy(self.value(node.args[0])) else node.args[2])
+        if node.function == "today":
+            return dt.date.today().isoformat()
+        values = [self.value(arg) for arg in node.args]
+        if node.function == "concat":
+            return "".join(_text(v) for v in values)
+        if node.function == "regex":
+            return values[0] is not None and re.search(str(values[1]), _text(values[0])) is not None
+        chosen, index = values  # selected_at
+        if not _is_number(index) or not float(index).is_integer():
+            return None
+        codes = list(chosen) if isinstance(chosen, list | tuple) else [chosen] if isinstance(chosen, str) else []
+        return codes[int(index)] if 0 <= index < len(codes) else None
+
+
+def _text(value: Any) -> str:
+    """A value as concat() and regex() read it; the browser writes numbers and lists the same way."""
+    if value is None or isinstance(value, Mapping):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return " ".join(_text(v) for v in value)
+    return str(value)
+
 
 # --- public wrapper ----------------------------------------------------------------------------------
 
@@ -389,6 +476,9 @@ def walk(node: Node) -> Iterator[Node]:
             yield from walk(right)
         case Call(target=target):
             yield from walk(target)
+        case Apply(args=args):
+            for arg in args:
+                yield from walk(arg)
 
 
 _PRECEDENCE: Final = {"or": 1, "and": 2, "not": 3, **dict.fromkeys(COMPARISONS, 4), "+": 5, "-": 5, "*": 6, "/": 6}
@@ -420,6 +510,8 @@ def _xlsform(node: Node, parent: int = 0) -> str:
             return f"count-selected({_xlsform(target)})"
         case Call(target=target, code=code):
             return f"selected({_xlsform(target)}, '{code}')"
+        case Apply(function=function, args=args):
+            return f"{function.replace('_', '-')}({', '.join(_xlsform(arg) for arg in args)})"
     raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
 
 

@@ -9,13 +9,14 @@ cannot read a rule differently from the server. Node shapes (short keys keep the
     ["not", node] / ["neg", node]
     [op, left, right]         op in or and = != < <= > >= + - * /
     ["call", function, target, code|null]
+    ["apply", function, [args]]  if, concat, regex, selected_at, today
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .expression import Binary, Call, Current, Expression, Literal, Name, Node, Unary
+from .expression import Apply, Binary, Call, Current, Expression, Literal, Name, Node, Unary
 
 Json = list[Any]
 
@@ -36,6 +37,8 @@ def node_json(node: Node) -> Json:
             return [op, node_json(left), node_json(right)]
         case Call(function=function, target=target, code=code):
             return ["call", function, node_json(target), code]
+        case Apply(function=function, args=args):
+            return ["apply", function, [node_json(arg) for arg in args]]
     raise TypeError(f"not an expression node: {node!r}")
 
 

@@ -13,19 +13,17 @@ flattened into its section, with a warning. Questions outside any group form a s
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import ExpressionError, QuestionnaireError
-from .expression import FUNCTIONS, Expression
+from .expression import FUNCTIONS, GENERAL_FUNCTIONS, Expression
 from .problem import Problem, Severity
 from .question_types import QUESTION_TYPES, XLSFORM_LANGUAGE, XLSFORM_SELECTS, xlsform_import_type
+from .workbook import read_tables
 
 _CODES: Final = {name.lower(): code for code, name in XLSFORM_LANGUAGE.items()} | {
     "kazakh": "kk",
@@ -34,6 +32,12 @@ _CODES: Final = {name.lower(): code for code, name in XLSFORM_LANGUAGE.items()} 
     "қазақша": "kk",
     "казахский": "kk",
     "русский": "ru",
+    "қазақ тілі": "kk",
+    "казахский язык": "kk",
+    "орысша": "ru",
+    "орыс тілі": "ru",
+    "русский язык": "ru",
+    "kz": "kk",  # the country's code, often written for the language
     **{code: code for code in XLSFORM_LANGUAGE},
 }
 _METADATA: Final = {
@@ -51,15 +55,85 @@ _METADATA: Final = {
     "background-audio",
 }
 _UNSUPPORTED_HINT: Final = (
-    "not a question type of this platform; remove the row or ask it differently "
-    "(types: select_one, select_multiple, integer, decimal, text, date, note, calculate, acknowledge for consent)"
+    "not a question type of this platform; remove the row or ask it differently (types: "
+    + ", ".join(sorted({name for qt in QUESTION_TYPES.values() for name in qt.xlsform_names}))
+    + ")"
 )
+# Media questions collect files (photos, recordings, signatures, scans): none is ever stored from a respondent.
+_MEDIA: Final = frozenset({"image", "photo", "audio", "video", "file", "signature", "barcode", "draw"})
 _CONSENT_NAMES: Final = ("consent_given", "_consent_given", "consent")
 _REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
-_REWRITE_HINT: Final = "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered()"
+_REWRITE_HINT: Final = (
+    "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered(), if(), concat(), "
+    "regex(), selected-at(), today()"
+)
 _CALL: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_:-]*)\s*\(")
 _FILTER: Final = re.compile(r"^parent\s*=\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+# pyxform's spellings of a group, repeat or loop row: begin_group, begin group, begin repeat, begin loop over x.
+_CONTROL: Final = re.compile(r"^(begin|end)[\s_]+(group|lgroup|repeat|looped group|loop)(?:\s+(?:over\s+)?(\S+))?$")
+# pyxform's older spellings of a select: "select one from x", "select all that apply from x or specify other".
+_SELECT_ALIAS: Final = re.compile(
+    r"^(select all that apply|select multiple|select one|select1)(?:\s+from)?\s+(\S+)(\s+or specify other)?$", re.I
+)
+_MULTIPLE_ALIASES: Final = frozenset({"select all that apply", "select multiple"})
+_REPEATS: Final = {"lgroup": "repeat", "repeat": "repeat", "looped group": "repeat", "loop": "loop"}
+# The columns each sheet's rows are read from (text columns by the part before "::"); any other column is
+# reported, so that nothing a form says is dropped without a word.
+_KNOWN_COLUMNS: Final = {
+    "survey": frozenset(
+        {
+            "type",
+            "name",
+            "label",
+            "hint",
+            "required",
+            "relevant",
+            "constraint",
+            "constraint_message",
+            "appearance",
+            "calculation",
+            "choice_filter",
+        }
+    ),
+    "choices": frozenset({"list_name", "name", "label", "numeric_value", "special", "parent"}),
+    # form_id names the form in ODK; here the instrument given to the import does.
+    "settings": frozenset({"form_title", "form_id", "version", "default_language"}),
+}
+_COLUMN_ALIASES: Final = {
+    "list_name": "list_name",
+    "caption": "label",
+    "relevance": "relevant",
+    "bind::relevant": "relevant",
+    "bind::required": "required",
+    "bind::constraint": "constraint",
+    "bind::calculate": "calculation",
+    "bind::jr:constraintmsg": "constraint_message",
+    "jr:constraintmsg": "constraint_message",
+    "constraining_message": "constraint_message",
+    "control::appearance": "appearance",
+    "readonly": "read_only",
+    "bind::readonly": "read_only",
+}
+_TEXT_COLUMNS: Final = frozenset({"label", "hint", "constraint_message"})
+_COLUMN_HINTS: Final = {
+    "default": "answers are not filled in beforehand here: the respondent gives each one; drop the column",
+    "read_only": "a read-only question is a note or a calculate here",
+    "required_message": "the platform says in kk and ru that an answer is needed",
+    "guidance_hint": "move the text into hint",
+    "repeat_count": "repeats are not supported yet",
+    "jr:count": "repeats are not supported yet",
+    "image": "media files are not shown to respondents here; put the essentials into the label",
+    "audio": "media files are not shown to respondents here; put the essentials into the label",
+    "video": "media files are not shown to respondents here; put the essentials into the label",
+    "media": "media files are not shown to respondents here; put the essentials into the label",
+    "parameters": "type parameters are not supported; state bounds in constraint",
+    "trigger": "a calculation here is recomputed on every answer; drop the trigger",
+}
+# Appearances that change nothing here: a section is a page already (field-list), and the types own appearances.
+_UNDERSTOOD_APPEARANCES: Final = frozenset(
+    {"", "field-list"} | {qt.xlsform_appearance for qt in QUESTION_TYPES.values() if qt.xlsform_appearance}
+)
 
 
 @dataclass
@@ -73,17 +147,31 @@ class Row:
 
     @property
     def kind(self) -> str:
-        """``select_one`` of ``select_one regions``."""
+        """``select_one`` of ``select_one regions`` (and of pyxform's ``select one from regions``)."""
+        select = _SELECT_ALIAS.match(" ".join(self.get("type").split()))
+        if select:
+            return "select_multiple" if select.group(1).lower() in _MULTIPLE_ALIASES else "select_one"
         return self.get("type").partition(" ")[0].strip().lower()
 
     @property
     def argument(self) -> str:
         """``regions`` of ``select_one regions``."""
+        select = _SELECT_ALIAS.match(" ".join(self.get("type").split()))
+        if select:
+            return select.group(2) + (" or_other" if select.group(3) else "")
         return self.get("type").partition(" ")[2].strip()
 
     @property
     def required(self) -> bool:
         return self.get("required").lower() in {"yes", "true", "1", "true()"}
+
+    @property
+    def control(self) -> tuple[str, str, str] | None:
+        """("begin", "repeat", "members") for a row that opens or closes a group, repeat or loop; else None."""
+        match = _CONTROL.match(" ".join(self.get("type").lower().split()))
+        if not match:
+            return None
+        return match.group(1), _REPEATS.get(match.group(2), "group"), match.group(3) or ""
 
 
 @dataclass
@@ -106,7 +194,7 @@ class _Importer:
         self.population = population
         self.problems: list[Problem] = []
         self.languages: list[str] = []
-        self.bad_columns: set[tuple[str, str]] = set()
+        self.other_languages: dict[str, dict[str, Row]] = {}  # sheet -> column -> first row holding it
         self.default_language = "kk"
 
     # --- reporting -------------------------------------------------------------------------------------
@@ -123,28 +211,26 @@ class _Importer:
 
     # --- reading ---------------------------------------------------------------------------------------
     def sheets(self) -> dict[str, list[Row]]:
-        try:
-            workbook = load_workbook(self.path, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-            raise QuestionnaireError(f"{self.path}: not a readable .xlsx workbook ({error})") from None
+        """Every sheet's rows with their row numbers, from an .xlsx, .xls, a CSV file in pyxform's layout
+        (the sheet name in the first column), or a folder or .zip of one CSV per sheet (survey.csv, ...)."""
+        tables = read_tables(self.path)
         sheets: dict[str, list[Row]] = {}
-        for sheet in workbook.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows, None)
+        for title, table in tables.items():
+            header = next(table, None)
             if header is None:
                 continue
-            names = [str(h).strip() if h is not None else "" for h in header]
+            names = _headers([str(h) if h is not None else "" for h in header[1]])
             found = []
-            for number, values in enumerate(rows, start=2):
+            for number, values in table:
                 cells = {
                     name: _cell(value)
                     for name, value in zip(names, values, strict=False)
                     if name and value is not None and _cell(value)
                 }
                 if cells:
-                    found.append(Row(sheet.title.strip().lower(), number, cells))
-            sheets[sheet.title.strip().lower()] = found
-        workbook.close()
+                    found.append(Row(title, number, cells))
+            # A sheet the import does not read keeps its header row, so that the sweep can name it.
+            sheets[title] = found or ([] if title in _KNOWN_COLUMNS else [Row(title, header[0], {})])
         if "survey" not in sheets:
             raise QuestionnaireError(f"{self.path}: no 'survey' sheet; is this an XLSForm?")
         return sheets
@@ -159,13 +245,8 @@ class _Importer:
                 code = re.search(r"\(([A-Za-z]{2})\)\s*$", suffix)
                 found = _CODES.get(code.group(1).lower() if code else suffix.lower())
                 if found is None:
-                    if (row.sheet, key) not in self.bad_columns:
-                        self.bad_columns.add((row.sheet, key))
-                        self.problem(
-                            row,
-                            f"column {key!r}: language {suffix!r} is not kk, ru or en",
-                            "name the column like label::Kazakh (kk), label::Russian (ru)",
-                        )
+                    # Said once per sheet, with every such column, when the survey has been read.
+                    self.other_languages.setdefault(row.sheet, {}).setdefault(key, row)
                     continue
                 lang = found
             else:
@@ -187,10 +268,12 @@ class _Importer:
         converted = _EMPTY_TEST.sub(emptiness, text)
         converted = _REF.sub(name, converted)
         converted = re.sub(r"\bcount-selected\(", "count_selected(", converted)
+        converted = re.sub(r"\bselected-at\(", "selected_at(", converted)
         converted = re.sub(r"\btrue\(\)", "true", converted)
         converted = re.sub(r"\bfalse\(\)", "false", converted)
         converted = re.sub(r"\bdiv\b", "/", converted)
-        unknown = sorted({f for f in _CALL.findall(converted) if f not in FUNCTIONS and f not in {"not", "and", "or"}})
+        known = {*FUNCTIONS, *GENERAL_FUNCTIONS, "not", "and", "or"}
+        unknown = sorted({f for f in _CALL.findall(converted) if f not in known})
         if unknown:
             self.problem(
                 row,
@@ -242,7 +325,15 @@ class _Importer:
         default = setting.get("default_language")
         if default:
             code = re.search(r"\(([A-Za-z]{2})\)\s*$", default)
-            self.default_language = _CODES.get(code.group(1).lower() if code else default.lower(), "kk")
+            found = _CODES.get(code.group(1).lower() if code else default.lower())
+            if found is None:
+                self.problem(
+                    setting,
+                    f"default_language {default!r} is not kk, ru or en: columns without a language are read as kk",
+                    "write default_language as Kazakh (kk) or Russian (ru)",
+                    severity=Severity.WARNING,
+                )
+            self.default_language = found or "kk"
         version = self.version or setting.get("version") or "1"
 
         lists: dict[str, list[Row]] = {}
@@ -277,9 +368,31 @@ class _Importer:
                 sections.append(current)
             current["items"].append(item)
 
+        repeat: tuple[Row, str, str] | None = None  # the repeat or loop being left out: row, kind, list
+        repeat_depth = 0
+        repeat_rows: list[Row] = []
         for row in survey:
             kind, argument, name = row.kind, row.argument, row.get("name")
-            if kind in {"begin_group", "begin", "begin group"}:
+            control = row.control
+            if repeat is not None:
+                # Inside a repeat or loop: count its rows, find its end (repeats may hold groups and repeats).
+                if control and control[0] == "begin":
+                    repeat_depth += 1
+                elif control:
+                    repeat_depth -= 1
+                if repeat_depth == 0:
+                    self.refuse_repeat(*repeat, repeat_rows, row)
+                    repeat, repeat_rows = None, []
+                else:
+                    repeat_rows.append(row)
+                continue
+            if control and control[1] != "group":
+                if control[0] == "begin":
+                    repeat, repeat_depth = (row, control[1], control[2]), 1
+                else:
+                    self.problem(row, f"end_{control[1]} without a begin_{control[1]}", "remove the row", name or None)
+                continue
+            if control and control[0] == "begin":
                 depth += 1
                 if depth == 1:
                     current = {"code": name, "title": self.texts(row, "label"), "items": []}
@@ -293,17 +406,16 @@ class _Importer:
                 else:
                     self.problem(row, f"group {name!r} is nested three deep", "keep groups at most two deep")
                 continue
-            if kind in {"end_group", "end", "end group"}:
+            if control:
                 if depth == 2 and inner is not None:
                     for item in self.inner_group(inner[0], inner[1], lists, used_lists, exclusive, matrix_rows):
                         add_item(item)
                     inner = None
                 elif depth == 1:
                     current = None
+                elif depth == 0:
+                    self.problem(row, "end_group without a begin_group", "remove the row or add its begin_group")
                 depth = max(0, depth - 1)
-                continue
-            if kind in {"begin_repeat", "end_repeat"}:
-                self.problem(row, "repeat groups are not supported", "ask about each person or event separately")
                 continue
             if kind == "acknowledge" and consent is None and depth == 0 and name in _CONSENT_NAMES:
                 consent = self.texts(row, "label")
@@ -312,12 +424,18 @@ class _Importer:
                 inner[1].append(row)
                 continue
             add_item(self.item(row, kind, argument, lists, used_lists, exclusive, matrix_rows))
+        if repeat is not None:
+            self.refuse_repeat(*repeat, repeat_rows, None)
+        if depth:
+            self.problem(survey[-1], "a group is not closed", "add an end_group row for every begin_group")
+        self.sweep(sheets, lists, used_lists)
 
         choice_lists = {
             name: self.choice_list(name, lists[name], used_lists[name] == "values", exclusive.get(name, set()))
             for name in used_lists
             if name in lists
         }
+        self.language_columns(survey[0] if survey else None)
         document: dict[str, Any] = {
             "instrument": self.instrument,
             "version": version,
@@ -339,6 +457,105 @@ class _Importer:
         text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)
         return Imported(text, self.problems)
 
+    def refuse_repeat(self, row: Row, kind: str, over: str, inside: list[Row], end: Row | None) -> None:
+        """A repeat (a roster: asked once per household member) or a loop (once per choice of a list) cannot
+        become questions asked once, so it is refused with everything inside it."""
+        name = row.get("name") or None
+        questions = [r for r in inside if r.control is None]
+        span = f"rows {row.number}-{end.number}" if end else f"from row {row.number} to the end of the sheet"
+        what = f"loop over {over!r}" if kind == "loop" else "repeat group"
+        if kind == "loop":
+            hint = f"ask one question per choice of {over!r} (a matrix of rows) instead, or remove the loop"
+        else:
+            hint = (
+                "repeats (rosters) are not supported yet: ask for a fixed number of members as separate questions "
+                "(member1_age, member2_age, ...) or remove the repeat"
+            )
+        if end is None:
+            hint += f"; and close it with an end_{kind} row"
+        self.problem(
+            row,
+            f"{what} {name or ''!r} cannot be imported: its {len(questions)} question(s) ({span}) would be asked "
+            "only once, so they are left out",
+            hint,
+            name,
+        )
+
+    def language_columns(self, first: Row | None) -> None:
+        """Texts in languages other than kk, ru and en are left out with a warning naming their columns; the
+        respondent sees every text in Kazakh and Russian, so missing ones are said with how to add them."""
+        for columns in self.other_languages.values():
+            row = min(columns.values(), key=lambda r: r.number)
+            self.problem(
+                row,
+                f"column(s) {', '.join(repr(c) for c in columns)} are in a language other than kk, ru or en and "
+                "are not imported",
+                "nothing to do if the form has Kazakh and Russian columns; a column named like label::Kazakh (kk) "
+                "or label::Russian (ru) is read as that language",
+                severity=Severity.WARNING,
+            )
+        missing = [XLSFORM_LANGUAGE[lang] for lang in ("kk", "ru") if lang not in self.languages]
+        if missing and first is not None:
+            wanted = " and ".join(f"label::{name}" for name in missing)
+            self.problem(
+                Row(first.sheet, 1, {}),
+                f"no texts in {' and '.join(missing)}: respondents read every question in Kazakh and Russian",
+                f"add the column(s) {wanted} (and hint::..., constraint_message::...) to the survey and choices "
+                "sheets with the translations, or add them to the YAML draft; a label column without a language "
+                "is read as settings' default_language",
+                severity=Severity.WARNING,
+            )
+
+    def sweep(self, sheets: dict[str, list[Row]], lists: dict[str, list[Row]], used: dict[str, str]) -> None:
+        """Report every sheet, column, appearance and choice list the import does not read."""
+        for sheet, rows in sheets.items():
+            known = _KNOWN_COLUMNS.get(sheet)
+            if known is None:
+                if rows:  # the header row at least
+                    self.problem(
+                        rows[0],
+                        f"sheet {sheet!r} is not imported",
+                        "only the survey, choices and settings sheets are read; external choices and entities "
+                        "are not supported",
+                        severity=Severity.WARNING,
+                    )
+                continue
+            seen: dict[str, list[Row]] = {}
+            for row in rows:
+                for column in row.values:
+                    seen.setdefault(column, []).append(row)
+            for column, holders in seen.items():
+                base = column.partition("::")[0]
+                if base in known and (base in _TEXT_COLUMNS or "::" not in column):
+                    continue
+                self.problem(
+                    holders[0],
+                    f"column {column!r} is not imported ({len(holders)} row(s) fill it)",
+                    _COLUMN_HINTS.get(base, "remove the column, or put what it says into a label or hint"),
+                    severity=Severity.WARNING,
+                )
+        appearances: dict[str, Row] = {}
+        for row in sheets["survey"]:
+            for word in row.get("appearance").lower().split():
+                if word not in _UNDERSTOOD_APPEARANCES:
+                    appearances.setdefault(word, row)
+        for word, row in appearances.items():
+            self.problem(
+                row,
+                f"appearance {word!r} is not imported",
+                "the respondent page draws every question its own way; nothing else is lost",
+                row.get("name") or None,
+                Severity.WARNING,
+            )
+        for name, rows in lists.items():
+            if name not in used:
+                self.problem(
+                    rows[0],
+                    f"choice list {name!r} is not used by any imported question",
+                    "nothing to do unless a question should use it",
+                    severity=Severity.WARNING,
+                )
+
     def item(
         self,
         row: Row,
@@ -359,8 +576,23 @@ class _Importer:
                 Severity.WARNING,
             )
             return None
+        if not name and kind == "note":
+            # pyxform names a note without a name itself; the draft gets a name that says where it came from.
+            name = f"note_row{row.number}"
+            self.problem(
+                row, f"a note without a name is named {name!r}", "rename it if you like", name, Severity.WARNING
+            )
         if not name:
             self.problem(row, f"a {kind or 'row'} without a name", "fill the name column")
+            return None
+        if kind in _MEDIA:
+            self.problem(
+                row,
+                f"media question {kind!r} cannot be imported: the platform takes no photos, recordings, files or "
+                "scans from respondents, since they could identify them and no file store is kept",
+                "ask for the information in words (a text or choice question), or remove the row",
+                name,
+            )
             return None
         item: dict[str, Any] = {"code": name}
         appearance = row.get("appearance").lower()
@@ -399,12 +631,35 @@ class _Importer:
         hint = self.texts(row, "hint")
         if hint:
             item["hint"] = hint
-        if row.required:
+        if row.required and qtype == "geopoint":
+            self.problem(
+                row,
+                "a location is not required here: respondents may decline to give it, for their anonymity",
+                "write required: true in the YAML draft if the consent covers the location",
+                name,
+                Severity.WARNING,
+            )
+        elif row.required:
             item["required"] = True
+        elif row.get("required").lower() not in {"", "no", "false", "0", "false()"}:
+            self.problem(
+                row,
+                f"required {row.get('required')!r} cannot be imported: only yes or no is",
+                "write yes or no; a question asked only in some cases says so in relevant",
+                name,
+            )
         if row.get("relevant"):
             rule = self.expression(row, "relevant", row.get("relevant"), matrix_rows)
             if rule:
                 item["relevant"] = rule
+        if row.get("calculation") and "calculation" not in QUESTION_TYPES[qtype].keys:
+            self.problem(
+                row,
+                f"calculation {row.get('calculation')!r} of a {kind} question is not imported",
+                "answers are not filled in beforehand here; a computed value is a calculate row of its own",
+                name,
+                Severity.WARNING,
+            )
         if QUESTION_TYPES[qtype].uses_choices:
             item["choices"] = argument
         if row.get("choice_filter"):
@@ -510,16 +765,36 @@ def _matrix_rows(survey: list[Row], lists: dict[str, list[Row]]) -> dict[str, st
     depth = 0
     group = ""
     for row in survey:
-        kind = row.kind
-        if kind in {"begin_group", "begin"}:
+        kind, control = row.kind, row.control
+        if control and control[0] == "begin":
             depth += 1
             if depth == 2:
                 group = row.get("name")
-        elif kind in {"end_group", "end"}:
+        elif control:
             depth -= 1
         elif depth == 2 and kind == "select_one" and row.get("name").startswith(f"{group}_"):
             result[row.get("name")] = f"{group}.{row.get('name')[len(group) + 1 :]}"
     return result
+
+
+def _headers(raw: list[str]) -> list[str]:
+    """Column names as pyxform reads them: `List Name` is `list_name`, aliases (`relevance`, `caption`) are
+    their columns, and in a sheet without any `::` the older single colon (`label:English`) separates the
+    language, except in namespaced names such as `jr:count`."""
+    double_colon = any("::" in name for name in raw)
+    names = []
+    for name in raw:
+        text = re.sub(r"\s*(::?)\s*", r"\1", " ".join(name.split()))
+        if not double_colon and ":" in text and not re.match(r"^(jr|odk):", text, re.IGNORECASE):
+            text = text.replace(":", "::", 1)
+        base, separator, rest = text.partition("::")
+        base = base.strip().lower().replace(" ", "_")
+        whole = f"{base}::{rest.strip()}" if separator else base
+        if whole.lower() in _COLUMN_ALIASES:
+            names.append(_COLUMN_ALIASES[whole.lower()])
+        else:
+            names.append(_COLUMN_ALIASES.get(base, base) + (f"::{rest.strip()}" if separator else ""))
+    return names
 
 
 def _cell(value: object) -> str:

@@ -91,3 +91,60 @@ class Date(QuestionType):
             elif bound is not None:
                 parts.append(f". {op} date('{bound}')")
         return parts
+
+
+_TIME: Final = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
+
+
+class Time(QuestionType):
+    """A time of day as "HH:MM" (what the browser's time field sends; seconds are dropped)."""
+
+    name = "time"
+    field = "time"
+    xlsform_type = "time"
+    xlsform_names = frozenset({"time"})
+    value_kind = "text"
+
+    def example_answer(self, item: Item) -> Any:
+        return "07:30"
+
+    def coerce(self, item: Item, raw: Any) -> Any:
+        if blank(raw):
+            return None
+        if isinstance(raw, dt.time):
+            return raw.strftime("%H:%M")
+        match = _TIME.match(raw.strip()) if isinstance(raw, str) else None
+        if match is None:
+            raise AnswerError("time")
+        return f"{match.group(1)}:{match.group(2)}"
+
+
+class DateTime(QuestionType):
+    """A date and time of day as "YYYY-MM-DDTHH:MM", the browser's datetime-local value; no time zone, as
+    the respondent reads it on their clock."""
+
+    name = "datetime"
+    field = "datetime"
+    xlsform_type = "dateTime"
+    xlsform_names = frozenset({"datetime"})
+    value_kind = "text"
+
+    def example_answer(self, item: Item) -> Any:
+        return "2024-02-29T18:45"
+
+    def coerce(self, item: Item, raw: Any) -> Any:
+        if blank(raw):
+            return None
+        if isinstance(raw, dt.datetime):
+            return raw.strftime("%Y-%m-%dT%H:%M")
+        if not isinstance(raw, str):
+            raise AnswerError("datetime")
+        day, _, time = raw.strip().replace(" ", "T", 1).partition("T")
+        match = _TIME.match(time[:8])
+        if not _ISO_DATE.match(day) or match is None or len(time) > 8:
+            raise AnswerError("datetime")
+        try:
+            dt.date.fromisoformat(day)
+        except ValueError:
+            raise AnswerError("datetime") from None
+        return f"{day}T{match.group(1)}:{match.group(2)}"

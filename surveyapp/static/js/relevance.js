@@ -79,9 +79,42 @@
       case "and": return truthy(evaluate(node[1], answers, current)) && truthy(evaluate(node[2], answers, current));
       case "or": return truthy(evaluate(node[1], answers, current)) || truthy(evaluate(node[2], answers, current));
       case "call": return call(node, answers, current);
+      case "apply": return apply(node[1], node[2], answers, current);
     }
     if (COMPARISONS[op]) { return compare(op, evaluate(node[1], answers, current), evaluate(node[2], answers, current)); }
     return arithmetic(op, evaluate(node[1], answers, current), evaluate(node[2], answers, current));
+  }
+
+  // A value as concat() and regex() read it, as the server's expression._text does.
+  function text(v) {
+    if (v === null || v === undefined || isMap(v)) { return ""; }
+    if (typeof v === "boolean") { return v ? "true" : "false"; }
+    if (Array.isArray(v)) { return v.map(text).join(" "); }
+    return String(v);
+  }
+
+  function isoToday() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  // if, concat, regex, selected_at and today: the server's expression._Evaluator.apply.
+  function apply(fn, args, answers, current) {
+    if (fn === "if") {
+      return evaluate(truthy(evaluate(args[0], answers, current)) ? args[1] : args[2], answers, current);
+    }
+    if (fn === "today") { return isoToday(); }
+    var values = args.map(function (arg) { return evaluate(arg, answers, current); });
+    if (fn === "concat") { return values.map(text).join(""); }
+    if (fn === "regex") { return values[0] !== null && new RegExp(String(values[1])).test(text(values[0])); }
+    if (fn === "selected_at") {
+      var index = values[1];
+      if (!isNumber(index) || index % 1 !== 0) { return null; }
+      var codes = Array.isArray(values[0]) ? values[0] : typeof values[0] === "string" ? [values[0]] : [];
+      return index >= 0 && index < codes.length ? codes[index] : null;
+    }
+    return null;
   }
 
   function call(node, answers, current) {
@@ -180,6 +213,11 @@
         return { value: /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null };
       }
       default: {
+        // An acknowledgement's check box sends its value only when ticked, as the form would.
+        if (els.length && els[0].type === "checkbox") {
+          var ticked = checkedValues(els);
+          return { value: ticked.length ? ticked[0] : null };
+        }
         var line = rawText(els).replace(/\r\n/g, "\n").trim();
         return { value: line ? line : null };
       }

@@ -191,7 +191,7 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
         [
             ["type", "name", "label", "relevant"],
             ["text", "name", "Name"],
-            ["geopoint", "where", "Where?"],
+            ["image", "where", "Photo of the place?"],
             ["begin_repeat", "children", "Children"],
             ["end_repeat", "children"],
             ["integer", "age", "Age", "string-length(${name}) > 3"],
@@ -201,14 +201,15 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
         [["list_name", "name", "label"], ["yesno", 1.0, "Yes"], ["yesno", 2, "No"]],
     )
     problems = [str(p) for p in import_xlsform(path, "bad", "1").errors]
-    assert problems[0].startswith(f"{path}:survey:3: [where] type 'geopoint' cannot be imported")
-    assert problems[1].startswith(f"{path}:survey:4: repeat groups are not supported")
-    assert problems[3] == (
+    assert problems[0].startswith(f"{path}:survey:3: [where] media question 'image' cannot be imported")
+    assert problems[1].startswith(f"{path}:survey:4: [children] repeat group 'children' cannot be imported")
+    assert problems[2] == (
         f"{path}:survey:6: [age] relevant 'string-length(${{name}}) > 3' cannot be carried over: string-length() has "
-        "no equivalent here (fix: rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered())"
+        "no equivalent here (fix: rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered(), "
+        "if(), concat(), regex(), selected-at(), today())"
     )
-    assert problems[4].startswith(f"{path}:survey:7: [q] type 'select_one nolist': no list 'nolist'")
-    assert problems[5] == (
+    assert problems[3].startswith(f"{path}:survey:7: [q] type 'select_one nolist': no list 'nolist'")
+    assert problems[4] == (
         f"{path}:survey:8: [r] type 'select_one yesno or_other': or_other is not supported (fix: add a choice "
         "'other' to 'yesno' and a text question with relevant: selected(${r}, 'other'))"
     )

@@ -1,0 +1,309 @@
+"""XLSForm import of what real workbooks hold: nothing they say may be dropped without a word."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlrd
+import yaml
+from openpyxl import Workbook
+
+from surveyapp.questionnaire import QuestionnaireError
+from surveyapp.questionnaire.problem import Severity
+from surveyapp.questionnaire.xlsform_import import import_xlsform
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "xlsforms"
+
+
+def _book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _messages(path: Path) -> list[str]:
+    return [str(p) for p in import_xlsform(path, "form", "1").problems]
+
+
+def test_a_loop_with_single_colon_labels_is_refused_not_flattened() -> None:
+    # pyxform's own example: `begin loop over toilet_type` and `label:english` columns.
+    path = FIXTURES / "pyxform" / "loop.xlsx"
+    imported = import_xlsform(path, "loop", "1")
+    [loop] = [p for p in imported.errors if p.item == "loop_toilet_types"]
+    assert loop.line == 3
+    assert loop.message.startswith("loop over 'toilet_type' 'loop_toilet_types' cannot be imported: its 1 question")
+    assert "rows 3-5" in loop.message and "matrix" in loop.hint
+    document = yaml.safe_load(imported.yaml_text)
+    codes = [item["code"] for section in document["sections"] for item in section["items"]]
+    assert "number" not in codes  # not a question asked once
+
+
+def test_every_spelling_of_a_repeat_is_refused(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "repeats.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label:English", "repeat_count"],
+                ["begin repeat", "members", "Members", "3"],
+                ["text", "member_name", "Name"],
+                ["begin_group", "inner", "Inner"],
+                ["integer", "member_age", "Age"],
+                ["end_group", "inner"],
+                ["end repeat", "members"],
+                ["begin_repeat", "incidents", "Incidents"],
+                ["text", "what", "What happened"],
+                ["end_repeat"],
+                ["begin looped group", "plots", "Plots"],
+                ["decimal", "area", "Area"],
+                ["end looped group"],
+                ["begin_group", "g", "Group"],
+                ["text", "kept", "Kept"],
+                ["end group"],
+                ["begin repeat", "open", "Never closed"],
+                ["text", "lost", "Lost"],
+            ]
+        },
+    )
+    imported = import_xlsform(path, "form", "1")
+    refused = {p.item: p for p in imported.errors if "cannot be imported" in p.message}
+    assert set(refused) == {"members", "incidents", "plots", "open"}
+    assert refused["members"].line == 2 and "its 2 question(s) (rows 2-7)" in refused["members"].message
+    assert "member1_age" in refused["members"].hint
+    assert "end_repeat" in refused["open"].hint
+    document = yaml.safe_load(imported.yaml_text)
+    codes = [item["code"] for section in document["sections"] for item in section["items"]]
+    assert codes == ["kept"]
+    assert document["sections"][0]["title"] == {"en": "Group"}  # label:English read like label::English
+
+
+def test_whatever_is_not_understood_is_said(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "each.xlsx",
+        {
+            "survey": [
+                ["type", "name", "Label", "default", "media::image", "appearance", "required", "calculation"],
+                ["integer", "age", "Age", "30", "age.png", "minimal", "${x} = 1", "2"],
+                ["range", "slider", "Slider"],
+                ["", "untyped", "No type"],
+                ["text", "name", "Name", "", "", "multiline field-list"],
+                ["end_group"],
+            ],
+            "choices": [["list_name", "name", "label", "region"], ["unused", "a", "A", "north"]],
+            "settings": [["form_title", "style", "default_language"], ["Form", "pages", "Deutsch"]],
+            "external_choices": [["list_name", "name"], ["towns", "x"]],
+        },
+    )
+    found = _messages(path)
+    expected = [
+        ":survey:2: warning: column 'default' is not imported (1 row(s) fill it)",
+        ":survey:2: warning: column 'media::image' is not imported",
+        ":survey:2: warning: [age] appearance 'minimal' is not imported",
+        ":survey:2: [age] required '${x} = 1' cannot be imported",
+        ":survey:2: warning: [age] calculation '2' of a integer question is not imported",
+        ":survey:3: [slider] type 'range' cannot be imported",
+        ":survey:4: [untyped] type '' cannot be imported",
+        ":survey:6: end_group without a begin_group",
+        ":choices:2: warning: column 'region' is not imported",
+        ":choices:2: warning: choice list 'unused' is not used",
+        ":settings:2: warning: column 'style' is not imported",
+        ":settings:2: warning: default_language 'Deutsch' is not kk, ru or en",
+        ":external_choices:2: warning: sheet 'external_choices' is not imported",
+    ]
+    for text in expected:
+        assert any(text in message for message in found), (text, found)
+    assert not any("multiline" in m or "field-list" in m for m in found)
+    assert all(p.severity in {Severity.ERROR, Severity.WARNING} for p in import_xlsform(path, "f", "1").problems)
+
+
+def _questions(path: Path) -> list[tuple[str, str, dict[str, str]]]:
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == [], [str(p) for p in imported.errors]
+    document = yaml.safe_load(imported.yaml_text)
+    return [(i["code"], i["type"], i.get("label", {})) for s in document["sections"] for i in s["items"]]
+
+
+TEXT_AND_INTEGER = [
+    ("your_name", "text", {"en": "What is your name?"}),
+    ("your_age", "integer", {"en": "How many years old are you?"}),
+]
+
+
+def test_an_xls_workbook_imports_like_xlsx() -> None:
+    assert _questions(FIXTURES / "pyxform" / "text_and_integer.xls") == TEXT_AND_INTEGER
+    imported = import_xlsform(FIXTURES / "pyxform" / "repeat_date_test.xls", "form", "1")
+    [repeat] = imported.errors
+    assert (repeat.item, repeat.line) == ("repeat_test", 4) and "repeat group" in repeat.message
+    document = yaml.safe_load(imported.yaml_text)
+    notes = [i for s in document["sections"] for i in s["items"] if i["type"] == "note"]
+    assert [(n["code"], n["label"]) for n in notes] == [
+        ("note_row2", {"kk": "2012-12-12 00:00:00"}),  # an Excel date cell, read as pyxform reads it
+        ("note_row8", {"kk": "test end"}),
+    ]
+
+
+def test_a_pyxform_csv_imports_like_xlsx() -> None:
+    # One CSV with the sheet name in the first column, as pyxform's xls2xform reads it; lines are file lines.
+    assert _questions(FIXTURES / "pyxform" / "text_and_integer.csv") == TEXT_AND_INTEGER
+    imported = import_xlsform(FIXTURES / "pyxform" / "simple_loop.csv", "form", "1")
+    [loop] = imported.errors
+    assert (loop.item, loop.line) == ("my_table", 3)
+
+
+def _sheets_as_csv(source: Path) -> dict[str, str]:
+    """The sheets of a fetched .xls workbook, written out one CSV per sheet as Excel's "save as CSV" would."""
+    book = xlrd.open_workbook(source)
+    files = {}
+    for sheet in book.sheets():
+        if sheet.nrows:
+            out = io.StringIO()
+            csv.writer(out).writerows(sheet.row_values(r) for r in range(sheet.nrows))
+            files[f"{sheet.name}.csv"] = out.getvalue()
+    return files
+
+
+def test_a_folder_or_zip_of_csv_sheets_imports_like_xlsx(tmp_path: Path) -> None:
+    files = _sheets_as_csv(FIXTURES / "pyxform" / "text_and_integer.xls")
+    folder = tmp_path / "form"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert _questions(folder) == TEXT_AND_INTEGER
+    archive = tmp_path / "form.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, text in files.items():
+            zipped.writestr(f"form/{name}", text)
+    assert _questions(archive) == TEXT_AND_INTEGER
+
+
+def test_unreadable_workbooks_say_what_is_read(tmp_path: Path) -> None:
+    for name, content in (("form.xls", b"not excel"), ("form.zip", b"not a zip"), ("form.csv", b"\xff\xfe\x00x")):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(QuestionnaireError, match=r"\.xls \(Excel 97-2003\)|UTF-8"):
+            import_xlsform(path, "x", "1")
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w") as zipped:
+        zipped.writestr("readme.txt", "x")
+    with pytest.raises(QuestionnaireError, match=r"no survey\.csv"):
+        import_xlsform(empty, "x", "1")
+
+
+def test_other_languages_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "languages.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label::Kazakh (kk)", "label::Russian (ru)", "label::French (fr)", "hint::Deutsch"],
+                ["select_one yn", "q", "Сұрақ", "Вопрос", "Question", "Hinweis"],
+            ],
+            "choices": [
+                ["list_name", "name", "label::Kazakh (kk)", "label::Russian (ru)", "label::French (fr)"],
+                ["yn", "yes", "Иә", "Да", "Oui"],
+            ],
+        },
+    )
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == []
+    said = [str(p) for p in imported.problems]
+    assert f"{path}:survey:2: warning: column(s) 'label::French (fr)', 'hint::Deutsch' are in a language other " \
+        "than kk, ru or en and are not imported" in said[0]  # fmt: skip
+    assert "'label::French (fr)' are in a language other" in said[1] and ":choices:2:" in said[1]
+    document = yaml.safe_load(imported.yaml_text)
+    assert document["languages"] == ["kk", "ru"]
+    assert document["sections"][0]["items"][0]["label"] == {"kk": "Сұрақ", "ru": "Вопрос"}
+    assert document["choice_lists"]["yn"][0]["label"] == {"kk": "Иә", "ru": "Да"}
+
+
+def test_missing_kazakh_and_russian_are_named_with_the_fix(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "english.xlsx",
+        {"survey": [["type", "name", "label::English (en)", "label::Español (es)"], ["text", "q", "Q", "P"]]},
+    )
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == []
+    [other, missing] = imported.problems
+    assert "'label::Español (es)'" in other.message
+    assert missing.line == 1 and missing.severity is Severity.WARNING
+    assert missing.message.startswith("no texts in Kazakh (kk) and Russian (ru)")
+    assert "label::Kazakh (kk) and label::Russian (ru)" in missing.hint
+
+
+def test_dates_times_locations_and_acknowledgements_are_imported() -> None:
+    # pyxform's widget gallery: one question of each kind ODK draws.
+    imported = import_xlsform(FIXTURES / "pyxform" / "widgets.xls", "widgets", "1")
+    document = yaml.safe_load(imported.yaml_text)
+    types = {i["code"]: i["type"] for s in document["sections"] for i in s["items"]}
+    assert (types["my_date"], types["my_time"], types["dateTime"]) == ("date", "time", "datetime")
+    assert types["my_geopoint"] == types["locationMap"] == "geopoint"
+    media = {p.item: p for p in imported.errors if p.message.startswith("media question")}
+    assert set(media) == {"my_barcode", "my_image", "my_audio", "my_video"}
+    assert "in words" in media["my_image"].hint
+    assert [p for p in imported.errors if p.item not in media] == []
+    assert types["my_trigger"] == "acknowledge"  # pyxform's older word
+    assert not any("constraintmsg" in p.message for p in imported.problems)  # bind:jr:constraintMsg is read
+    assert _questions(FIXTURES / "pyxform" / "gps.xls") == [("location", "geopoint", {"kk": "GPS"})]
+    assert _questions(FIXTURES / "pyxform" / "default_time_demo.xls")[0][:2] == ("start_time", "time")
+
+
+def test_a_location_is_never_required_by_the_import(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "where.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "required"],
+                ["begin_group", "home", "Home"],
+                ["geopoint", "where", "Where do you live?", "yes"],
+                ["acknowledge", "read_rules", "I have read the rules", "yes"],
+                ["note", "thanks", "Thank you"],
+                ["end_group"],
+            ]
+        },
+    )
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == []
+    [warning] = [p for p in imported.problems if p.item == "where"]
+    assert warning.severity is Severity.WARNING and "anonymity" in warning.message
+    items = yaml.safe_load(imported.yaml_text)["sections"][0]["items"]
+    assert items == [
+        {"code": "where", "type": "geopoint", "label": {"kk": "Where do you live?"}},
+        {"code": "read_rules", "type": "acknowledge", "label": {"kk": "I have read the rules"}, "required": True},
+        {"code": "thanks", "type": "note", "label": {"kk": "Thank you"}},
+    ]
+
+
+def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "functions.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "constraint", "relevant", "calculation"],
+                ["text", "iin", "IIN", "regex(., '^[0-9]{12}$')"],
+                ["select_multiple seen", "seen", "Seen"],
+                ["calculate", "first", "", "", "", "selected-at(${seen}, 0)"],
+                ["calculate", "group", "", "", "", "if(count-selected(${seen}) > 1, 'many', concat('1: ', ${first}))"],
+                ["date", "visit", "Visit", ". <= today()"],
+                ["text", "why", "Why", "", "selected-at(${seen}, 0) = 'theft'"],
+            ],
+            "choices": [["list_name", "name", "label"], ["seen", "theft", "Theft"], ["seen", "fraud", "Fraud"]],
+        },
+    )
+    imported = import_xlsform(path, "form", "1")
+    assert imported.errors == []
+    items = {i["code"]: i for s in yaml.safe_load(imported.yaml_text)["sections"] for i in s["items"]}
+    assert items["iin"]["constraint"] == "regex(., '^[0-9]{12}$')"
+    assert items["first"]["calculation"] == "selected_at(seen, 0)"
+    assert items["group"]["calculation"] == "if(count_selected(seen) > 1, 'many', concat('1: ', first))"
+    assert items["visit"]["max"] == "today"
+    assert items["why"]["relevant"] == "selected_at(seen, 0) = 'theft'"
