@@ -172,6 +172,8 @@ def csv_columns(versions: list[StoredVersion]) -> tuple[list[str], list[str]]:
             if variable.name not in design:
                 design.append(variable.name)
         for item in domain.items:
+            if item.type == "note":  # shown, never answered
+                continue
             names = [f"{item.code}.{r.code}" for r in item.rows] if item.rows else [item.code]
             answers.extend(n for n in names if n not in answers)
     return design, answers
