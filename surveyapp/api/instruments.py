@@ -63,7 +63,8 @@ def instruments() -> ResponseReturnValue:
             application/json:
               schema: InstrumentList
     """
-    rows = db.session.scalars(select(Instrument).join(StoredVersion).distinct().order_by(Instrument.code))
+    # EXISTS, not DISTINCT: PostgreSQL has no equality for the JSON title.
+    rows = db.session.scalars(select(Instrument).where(Instrument.versions.any()).order_by(Instrument.code))
     return schemas.InstrumentList().dump({"items": [_instrument(r) for r in rows]})
 
 
