@@ -67,7 +67,7 @@ def _moment(name: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _query(versions: list[StoredVersion]) -> Select[tuple[SurveyResponse]]:
+def _query(versions: list[StoredVersion]) -> Select[Any]:
     query = select(SurveyResponse).where(SurveyResponse.version_id.in_([v.id for v in versions]))
     status = request.args.get("status", "").strip()
     if status:
@@ -137,7 +137,7 @@ def _limit() -> int:
     return int(text)
 
 
-def _rows(query: Select[tuple[SurveyResponse]]) -> Iterator[SurveyResponse]:
+def _rows(query: Select[Any]) -> Iterator[SurveyResponse]:
     # In batches by id, never the whole table in memory, and no server-side cursor held open between yields.
     last = 0
     while True:
@@ -153,7 +153,7 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _ndjson(query: Select[tuple[SurveyResponse]], labels: Labels) -> Iterator[str]:
+def _ndjson(query: Select[Any], labels: Labels) -> Iterator[str]:
     for row in _rows(query):
         record = {k: _json_value(v) for k, v in _record(row, labels).items()}
         yield json.dumps(record, ensure_ascii=False) + "\n"
@@ -191,7 +191,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv(query: Select[tuple[SurveyResponse]], labels: Labels, design: list[str], answers: list[str]) -> Iterator[str]:
+def _csv(query: Select[Any], labels: Labels, design: list[str], answers: list[str]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
