@@ -19,6 +19,7 @@ from surveyapp.api import schemas
 from surveyapp.api.auth import api_access
 from surveyapp.api.problem import ApiProblem
 from surveyapp.api.routes import bp
+from surveyapp.api.schemas import utc
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, ResponseStatus, Role, StoredVersion, SurveyResponse
 from surveyapp.questionnaire.history import version_sort_key
@@ -150,7 +151,7 @@ def _rows(query: Select[Any]) -> Iterator[SurveyResponse]:
 
 
 def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return utc(value).isoformat() if isinstance(value, datetime) else value
 
 
 def _ndjson(query: Select[Any], labels: Labels) -> Iterator[str]:

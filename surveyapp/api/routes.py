@@ -49,9 +49,7 @@ def me() -> ResponseReturnValue:
             application/json:
               schema: Me
     """
+    from surveyapp.api.schemas import Me
+
     token = current_token()
-    return {
-        "username": current_user.username,
-        "role": current_user.role,
-        "token": None if token is None else {"id": token.id, "scope": token.scope, "expires_at": token.expires_at},
-    }
+    return Me().dump({"username": current_user.username, "role": current_user.role, "token": token})

@@ -3,19 +3,40 @@ describes them, so what is documented is what is sent."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from marshmallow import Schema, fields
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """Every stored time is UTC; SQLite gives them back without their zone, so it is put back."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 with its offset, on every database."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return super()._serialize(utc(value), attr, obj, **kwargs)
 
 
 class Me(Schema):
     username = fields.String(required=True)
     role = fields.String(required=True)
-    token = fields.Dict(allow_none=True, metadata={"description": "id, scope and expiry of the token used"})
+    token = fields.Nested(lambda: TokenInfo(), allow_none=True, metadata={"description": "the token used, if any"})
+
+
+class TokenInfo(Schema):
+    id = fields.Integer(required=True)
+    scope = fields.String(required=True)
+    expires_at = UtcDateTime(required=True)
 
 
 class VersionSummary(Schema):
     version = fields.String(required=True)
     sha256 = fields.String(required=True)
-    published_at = fields.DateTime(required=True)
+    published_at = UtcDateTime(required=True)
     links = fields.Dict(keys=fields.String(), values=fields.String())
 
 
@@ -43,9 +64,9 @@ class Response(Schema):
     language = fields.String(required=True)
     status = fields.String(required=True)
     mode = fields.String(required=True)
-    started_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
-    submitted_at = fields.DateTime(allow_none=True)
+    started_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    submitted_at = UtcDateTime(allow_none=True)
     quality_flags = fields.List(fields.String())
     design = fields.Dict()
     answers = fields.Dict()
@@ -90,8 +111,8 @@ class Run(Schema):
     id = fields.Integer(required=True)
     programme = fields.String(required=True)
     year = fields.Integer(required=True)
-    computed_at = fields.DateTime(required=True)
-    published_at = fields.DateTime(allow_none=True)
+    computed_at = UtcDateTime(required=True)
+    published_at = UtcDateTime(allow_none=True)
     published = fields.Boolean(required=True)
 
 

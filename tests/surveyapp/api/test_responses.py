@@ -104,3 +104,10 @@ def test_ministries_never_see_responses(survey: Flask, client: FlaskClient, role
 def test_admins_read_responses(survey: Flask, client: FlaskClient) -> None:
     headers = bearer(token_for(survey, "root", "admin"))
     assert len(client.get("/api/v1/responses?instrument=example", headers=headers).json["items"]) == 3
+
+
+def test_times_carry_their_utc_offset_on_every_database(client: FlaskClient, auth: dict[str, str]) -> None:
+    record = client.get("/api/v1/responses?instrument=example&status=submitted", headers=auth).json["items"][0]
+    assert record["submitted_at"] == "2025-03-01T00:00:00+00:00"
+    line = client.get("/api/v1/responses?instrument=example&format=ndjson", headers=auth).get_data(as_text=True)
+    assert json.loads(line.splitlines()[0])["submitted_at"] == "2025-03-01T00:00:00+00:00"

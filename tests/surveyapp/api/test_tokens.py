@@ -27,6 +27,7 @@ def test_a_token_acts_as_its_owner_and_only_its_hash_is_stored(app: Flask, clien
     assert answer.status_code == 200
     assert answer.json["username"] == "aigerim" and answer.json["role"] == "researcher"
     assert answer.json["token"]["scope"] == "read"
+    assert answer.json["token"]["expires_at"].endswith("+00:00")
     assert "Set-Cookie" not in answer.headers  # the token signs in for this request alone
     with app.app_context():
         stored = db.session.scalar(select(ApiToken))
