@@ -19,7 +19,6 @@ from surveyapp.api import schemas
 from surveyapp.api.auth import api_access
 from surveyapp.api.problem import ApiProblem
 from surveyapp.api.routes import bp
-from surveyapp.api.schemas import utc
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, ResponseStatus, Role, StoredVersion, SurveyResponse
 from surveyapp.questionnaire.history import version_sort_key
@@ -151,7 +150,8 @@ def _rows(query: Select[Any]) -> Iterator[SurveyResponse]:
 
 
 def _json_value(value: Any) -> Any:
-    return utc(value).isoformat() if isinstance(value, datetime) else value
+    # Stored in UTC; SQLite gives the times back without their zone.
+    return value.replace(tzinfo=value.tzinfo or UTC).isoformat() if isinstance(value, datetime) else value
 
 
 def _ndjson(query: Select[Any], labels: Labels) -> Iterator[str]:
