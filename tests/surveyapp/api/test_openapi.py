@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
@@ -26,3 +28,14 @@ def test_the_document_is_valid_openapi_3_1_and_covers_every_route(app: Flask, cl
     assert publish["x-token-scope"] == "admin"
     assert "ResponsePage" in document["components"]["schemas"]
     assert document["paths"]["/api/v1/health"]["get"]["security"] == []
+
+
+def test_the_docs_page_uses_the_copy_of_the_viewer_served_here(client: FlaskClient) -> None:
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-document="/api/v1/openapi.json"' in text and "://" not in text  # no CDN
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', text):
+        answer = client.get(asset)
+        assert answer.status_code == 200, asset
+        answer.close()
