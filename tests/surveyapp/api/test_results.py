@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, ComputationRun
+from surveyapp.models import ApiToken, AuditEvent, ComputationRun, User
 from tests.surveyapp.api.conftest import PROGRAMME
 from tests.surveyapp.api.helpers import bearer, token_for
 
@@ -68,4 +68,5 @@ def test_publishing_needs_an_admin_scope_and_is_audited(app: Flask, client: Flas
     with app.app_context():
         assert db.session.get(ComputationRun, runs["draft"]).published_at is not None
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "results_publish")).one()
-        assert event.actor == "chingis" and event.details == {"run": runs["draft"]}
+        token = db.session.scalar(select(ApiToken.id).join(ApiToken.user).where(User.username == "chingis"))
+        assert event.actor == "chingis" and event.details == {"run": runs["draft"], "api_token": token}
