@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -17,6 +16,7 @@ from sqlalchemy import Select, select
 
 from surveyapp.api import schemas
 from surveyapp.api.auth import api_access
+from surveyapp.api.pages import after, cursor, limit
 from surveyapp.api.problem import ApiProblem
 from surveyapp.api.routes import bp
 from surveyapp.extensions import db
@@ -25,8 +25,6 @@ from surveyapp.questionnaire.history import version_sort_key
 from surveyapp.services.versions import domain_of
 
 FORMATS = ("json", "ndjson", "csv")
-PAGE_DEFAULT = 100
-PAGE_MAX = 1000
 STREAM_BATCH = 500
 META_COLUMNS = (
     "id", "instrument", "version", "version_sha256", "language", "status", "mode",
@@ -114,27 +112,6 @@ def _record(row: SurveyResponse, labels: Labels) -> dict[str, Any]:
         "design": row.design or {},
         "answers": row.answers or {},
     }
-
-
-def _cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"r{last_id}".encode()).decode().rstrip("=")
-
-
-def _after(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not text.startswith("r"):
-            raise ValueError(text)
-        return int(text[1:])
-    except ValueError:
-        raise ApiProblem(400, _("The cursor is not one this API gave; start again without it.")) from None
-
-
-def _limit() -> int:
-    text = request.args.get("limit", str(PAGE_DEFAULT)).strip()
-    if not text.isdigit() or not 1 <= int(text) <= PAGE_MAX:
-        raise ApiProblem(400, _("limit must be a whole number from 1 to %(max)d.", max=PAGE_MAX))
-    return int(text)
 
 
 def _rows(query: Select[Any]) -> Iterator[SurveyResponse]:
@@ -265,20 +242,20 @@ def responses() -> ResponseReturnValue:
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-    limit = _limit()
-    cursor = request.args.get("cursor", "").strip()
-    if cursor:
-        query = query.where(SurveyResponse.id > _after(cursor))
+    size = limit()
+    given = request.args.get("cursor", "").strip()
+    if given:
+        query = query.where(SurveyResponse.id > after(given))
     page: list[SurveyResponse] = []
-    source = _rows(query) if request.args.get("flag") else iter(db.session.scalars(query.limit(limit + 1)))
+    source = _rows(query) if request.args.get("flag") else iter(db.session.scalars(query.limit(size + 1)))
     for row in source:
         page.append(row)
-        if len(page) > limit:
+        if len(page) > size:
             break
-    more = len(page) > limit
-    page = page[:limit]
+    more = len(page) > size
+    page = page[:size]
     body = {
         "items": [_record(r, labels) for r in page],
-        "next_cursor": _cursor(page[-1].id) if more and page else None,
+        "next_cursor": cursor(page[-1].id) if more and page else None,
     }
     return schemas.ResponsePage().dump(body)

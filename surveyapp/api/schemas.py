@@ -149,3 +149,19 @@ class Problem(Schema):
     status = fields.Integer(required=True)
     detail = fields.String()
     instance = fields.String()
+
+
+class AuditEntry(Schema):
+    id = fields.Integer(required=True)
+    at = UtcDateTime(required=True)
+    actor = fields.String(required=True, metadata={"description": "the account, or command-line / web-anonymous"})
+    signed_in = fields.Boolean(required=True, metadata={"description": "the actor is an account"})
+    action = fields.String(required=True)
+    object_type = fields.String()
+    object_id = fields.String()
+    details = fields.Dict()
+
+
+class AuditPage(Schema):
+    items = fields.List(fields.Nested(AuditEntry), required=True)
+    next_cursor = fields.String(allow_none=True, metadata={"description": "pass as ?cursor= for older events"})

@@ -13,8 +13,9 @@ from tests.surveyapp.api.conftest import PROGRAMME
 from tests.surveyapp.api.helpers import bearer, token_for
 
 
-def test_programmes_list_indicators_and_targets(app: Flask, client: FlaskClient) -> None:
-    auth = bearer(token_for(app, "dana", "ministry"))
+@pytest.mark.parametrize("role", ["ministry", "researcher", "admin"])
+def test_programmes_list_indicators_and_targets(app: Flask, client: FlaskClient, role: str) -> None:
+    auth = bearer(token_for(app, "dana", role))
     listing = client.get("/api/v1/programmes", headers=auth)
     assert listing.status_code == 200
     assert PROGRAMME in [p["code"] for p in listing.json["items"]]
