@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_login import current_user
 
 from surveyapp.extensions import db
@@ -29,6 +29,10 @@ def record(
     sign-in), else the command line (no request at all).
     """
     actor = ACTOR_CLI
+    # A change made through the API names the token too: its owner can tell which script did it.
+    token = g.get("api_token") if has_request_context() else None
+    if token is not None:
+        details = {**(details or {}), "api_token": token.id}
     if user is None and has_request_context():
         if current_user.is_authenticated:
             user = current_user._get_current_object()  # the proxy cannot be stored

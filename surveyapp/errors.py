@@ -47,8 +47,10 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(code: int, detail: str | None = None) -> ResponseReturnValue:
-    """The page for ``code``; ``detail`` replaces the general message (422: it is shown below it)."""
+def render_error(code: int, detail: str | None = None, headers: dict[str, str] | None = None) -> ResponseReturnValue:
+    """The page for ``code``; ``detail`` replaces the general message (422: it is shown below it).
+
+    API clients get an RFC 9457 problem whose ``detail`` is the message (or the 422 explanation)."""
     title, message = _messages().get(code) or (HTTP_STATUS_CODES.get(code, _("Error")), "")
     explanation = None
     if detail and code == 422:
@@ -57,12 +59,10 @@ def render_error(code: int, detail: str | None = None) -> ResponseReturnValue:
         message = detail
     request_id = g.get("request_id") if code >= 500 else None
     if wants_json():
-        body: dict[str, object] = {"status": code, "title": title, "message": message}
-        if explanation:
-            body["detail"] = explanation
-        if request_id:
-            body["request_id"] = request_id
-        return {"error": body}, code
+        from surveyapp.api.problem import problem_response
+
+        extra = {"request_id": request_id} if request_id else {}
+        return problem_response(code, title, explanation or message, headers, **extra)
     html = render_template(
         "errors/error.html", code=code, title=title, message=message, detail=explanation, request_id=request_id
     )
@@ -80,6 +80,10 @@ def init_app(app: Flask) -> None:
             return internal_error(error)
         # A description given with abort() (not werkzeug's generic English one) is this error's explanation.
         given = error.description if error.description != type(error).description else None
+        from surveyapp.api.problem import ApiProblem
+
+        if isinstance(error, ApiProblem):
+            return render_error(error.code or 500, given, error.extra_headers)
         return render_error(error.code or 500, given if error.code == 422 else None)
 
     @app.errorhandler(InternalServerError)

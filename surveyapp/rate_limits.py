@@ -1,6 +1,7 @@
 """Rate limits (Flask-Limiter) on the pages anyone can reach: starting a response, resuming, signing in, the API.
 
-Counted per client address: behind nginx set TRUSTED_PROXIES=1 so that address is the client's, not nginx's.
+Counted per client address (the API: per token when one is sent): behind nginx set TRUSTED_PROXIES=1 so that
+address is the client's, not nginx's.
 Counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (the embedded default; each worker process counts
 alone) or Redis in production, ``redis://host:6379/0``, shared by every worker of every app server. A limit
 is a Flask-Limiter string such as ``"30 per minute;300 per hour"``. When the storage is unreachable, requests
@@ -63,8 +64,13 @@ def init_app(app: Flask) -> Limiter:
         view: Any = app.view_functions[endpoint]
         app.view_functions[endpoint] = limiter.limit(_configured(key), methods=methods)(view)
     # Each route of a limited blueprint by itself (a blueprint-wide limit would not let health be exempt).
+    # The API counts per token when one is sent: scripts of one office behind one address count apart, and a
+    # token cannot dodge its limit by changing address.
+    from surveyapp.api.auth import rate_limit_key
+
     for endpoint, view in list(app.view_functions.items()):
         blueprint = endpoint.partition(".")[0]
         if blueprint in LIMITED_BLUEPRINTS and endpoint not in EXEMPT_ENDPOINTS:
-            app.view_functions[endpoint] = limiter.limit(_configured(LIMITED_BLUEPRINTS[blueprint]))(view)
+            limit = limiter.limit(_configured(LIMITED_BLUEPRINTS[blueprint]), key_func=rate_limit_key)
+            app.view_functions[endpoint] = limit(view)
     return limiter

@@ -19,6 +19,8 @@ from surveyapp.models import AuditEvent
 
 ACTION_LABELS = {
     "admin_import": _l("Administrative figures imported"),
+    "api_token_create": _l("API token created"),
+    "api_token_revoke": _l("API token revoked"),
     "audit_export": _l("Audit trail exported"),
     "indicators_compute": _l("Indicators computed"),
     "invitations_create": _l("Invitations created"),

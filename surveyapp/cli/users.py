@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from surveyapp import audit
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
-from surveyapp.models import Role, User
+from surveyapp.models import ApiToken, Role, TokenScope, User
+from surveyapp.models.base import utcnow
 from surveyapp.models.user import MIN_PASSWORD_LENGTH
+from surveyapp.services.api_tokens import DEFAULT_DAYS, MAX_DAYS, TokenError, create_token, revoke_token, tokens_of
 
 users_cli = CommandGroup("users", help="Manage staff accounts (admin, researcher, ministry).")
 
@@ -101,3 +103,62 @@ def list_users() -> None:
     for user in db.session.scalars(select(User).order_by(User.username)):
         state = "active" if user.active else "inactive"
         click.echo(f"{user.username:<24} {user.role:<11} {state}")
+
+
+token_cli = CommandGroup("token", help="Personal API tokens of an account: create, list, revoke.")
+users_cli.add_command(token_cli)
+
+
+@token_cli.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="What the token is for (shown in the list), e.g. 'R scripts'.")
+@click.option(
+    "--scope",
+    type=click.Choice([s.value for s in TokenScope]),
+    default=TokenScope.READ.value,
+    show_default=True,
+    help="read: GET only; submit: also sending responses; admin: every request the account's role allows.",
+)
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=DEFAULT_DAYS, show_default=True, help="Expiry.")
+def token_create(username: str, name: str, scope: str, days: int) -> None:
+    """Make an API token for USERNAME and print it (once: only its hash is kept)."""
+    user = _require_user(username)
+    try:
+        made = create_token(user, name, scope, days)
+    except TokenError as error:
+        raise click.ClickException(f"{error}.") from None
+    db.session.commit()
+    click.echo(f"Token {made.token.id} for {user.username!r} ({scope}, expires {made.token.expires_at:%Y-%m-%d}):")
+    click.echo(made.secret)
+    click.echo("Keep it now: it is not shown again. Send it as: Authorization: Bearer <token>", err=True)
+
+
+@token_cli.command("list")
+@click.argument("username")
+def token_list(username: str) -> None:
+    """List USERNAME's API tokens (never their secrets)."""
+    user = _require_user(username)
+    now = utcnow()
+    for token in tokens_of(user):
+        state = "revoked" if token.revoked_at else ("active" if token.usable_at(now) else "expired")
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+        click.echo(
+            f"{token.id:<6} {token.prefix}…  {token.scope:<7} {state:<8} expires {token.expires_at:%Y-%m-%d}  "
+            f"{used:<16} {token.name}"
+        )
+
+
+@token_cli.command("revoke")
+@click.argument("username")
+@click.argument("token_id", type=int)
+def token_revoke(username: str, token_id: int) -> None:
+    """Revoke USERNAME's token TOKEN_ID (see `flask users token list USERNAME`)."""
+    user = _require_user(username)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise click.ClickException(f"{user.username!r} has no token {token_id}. See: flask users token list {username}")
+    if not revoke_token(token):
+        click.echo(f"Token {token_id} was already revoked.")
+        return
+    db.session.commit()
+    click.echo(f"Token {token_id} of {user.username!r} is revoked.")

@@ -1,5 +1,6 @@
 """Database models; one module per area."""
 
+from surveyapp.models.api_token import ApiToken, TokenScope
 from surveyapp.models.audit import AuditEvent
 from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet
 from surveyapp.models.invitation import Invitation, InvitationStatus
@@ -9,6 +10,7 @@ from surveyapp.models.user import LoginThrottle, Role, User
 
 __all__ = [
     "AdminFigure",
+    "ApiToken",
     "AuditEvent",
     "ComputationRun",
     "IndicatorResult",
@@ -21,5 +23,6 @@ __all__ = [
     "Role",
     "StoredVersion",
     "SurveyResponse",
+    "TokenScope",
     "User",
 ]

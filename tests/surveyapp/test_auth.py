@@ -30,7 +30,7 @@ def test_login_success_audited_and_logout(app: Flask, client: FlaskClient, auth:
     user_id = make_user(app, "aigerim", "researcher")
     response = auth.login("Aigerim")  # usernames are matched without regard to case
     assert response.status_code == 302
-    assert client.get("/api/v1/me").json == {"username": "aigerim", "role": "researcher"}
+    assert client.get("/api/v1/me").json == {"username": "aigerim", "role": "researcher", "token": None}
     [event] = audit_rows(app, "login")
     assert event["actor"] == "aigerim" and event["object"] == ("user", "aigerim") and event["user_id"] == user_id
     with app.app_context():

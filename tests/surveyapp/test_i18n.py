@@ -97,9 +97,11 @@ def test_404_page_in_chosen_language(client: FlaskClient, lang: str, text: str) 
 def test_api_errors_are_json(client: FlaskClient) -> None:
     response = client.get("/api/v1/nothing", headers={"Accept-Language": "ru"})
     assert response.status_code == 404
-    assert response.json["error"]["status"] == 404
-    assert response.json["error"]["title"] == "Страница не найдена"
-    assert client.get("/api/v1/me").json["error"]["status"] == 401
+    # RFC 9457 problem details, in the caller's language
+    assert response.mimetype == "application/problem+json"
+    assert response.json["status"] == 404
+    assert response.json["title"] == "Страница не найдена"
+    assert client.get("/api/v1/me").json["status"] == 401
     assert client.get("/api/v1/health").json == {"status": "ok"}
 
 
@@ -120,4 +122,4 @@ def test_500_rolls_back_and_answers_in_language(client: FlaskClient) -> None:
     body = response.get_data(as_text=True)
     assert "Что-то пошло не так" in body and "kaput" not in body and "Traceback" not in body
     api = client.get("/api/v1/boom")
-    assert api.status_code == 500 and api.json["error"]["status"] == 500
+    assert api.status_code == 500 and api.json["status"] == 500

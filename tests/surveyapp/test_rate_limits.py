@@ -114,7 +114,7 @@ def test_api_is_limited_in_json_and_health_is_exempt(make_app: MakeApp) -> None:
     assert 429 not in codes[:5]
     assert codes[5] == 429
     body = client.get("/api/v1/me").get_json()
-    assert body["error"]["status"] == 429
+    assert body["status"] == 429
     assert all(client.get("/api/v1/health").status_code == 200 for _ in range(10))
 
 
@@ -147,3 +147,14 @@ def test_app_servers_sharing_redis_share_the_counters(tmp_path: Path) -> None:
         assert servers[i % 2].post("/auth/login", data=form).status_code == 401
     assert servers[0].post("/auth/login", data=form).status_code == 429
     assert servers[1].post("/auth/login", data=form).status_code == 429
+
+
+def test_api_counts_per_token(make_app: MakeApp) -> None:
+    from tests.surveyapp.api.helpers import bearer, token_for
+
+    app = make_app()
+    first, second = bearer(token_for(app, "one", "researcher")), bearer(token_for(app, "two", "researcher"))
+    client = app.test_client()
+    assert [client.get("/api/v1/me", headers=first).status_code for _ in range(6)][5] == 429
+    # Same address, another token: a counter of its own.
+    assert client.get("/api/v1/me", headers=second).status_code == 200
