@@ -207,7 +207,7 @@ def responses() -> ResponseReturnValue:
         - {name: format, in: query, schema: {type: string, enum: [json, ndjson, csv], default: json}}
         - {name: version, in: query, schema: {type: string}}
         - {name: year, in: query, description: year of submission, schema: {type: integer}}
-        - {name: status, in: query, schema: {type: string, enum: [in_progress, submitted, expired]}}
+        - {name: status, in: query, schema: {type: string, enum: [in_progress, submitted, expired, withdrawn]}}
         - {name: flag, in: query, description: only responses with this quality flag, schema: {type: string}}
         - {name: updated_since, in: query, schema: {type: string, format: date-time}}
         - {name: cursor, in: query, description: "json only: next_cursor of the previous page", schema: {type: string}}
