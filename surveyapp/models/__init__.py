@@ -1,7 +1,7 @@
 """Database models; one module per area."""
 
 from surveyapp.models.audit import AuditEvent
-from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet
+from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet, RunWeight
 from surveyapp.models.invitation import Invitation, InvitationStatus
 from surveyapp.models.questionnaire import Instrument, StoredVersion
 from surveyapp.models.response import ResponseStatus, SurveyResponse
@@ -19,6 +19,7 @@ __all__ = [
     "MarginSet",
     "ResponseStatus",
     "Role",
+    "RunWeight",
     "StoredVersion",
     "SurveyResponse",
     "User",
