@@ -62,6 +62,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;60 per hour"),
         "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
         "PARTIAL_EXPIRY_DAYS": int(env.get("PARTIAL_EXPIRY_DAYS", "30")),
+        # Free-text answers may hold names: EXPORT_FREE_TEXT=0 leaves those columns out of every export.
+        "EXPORT_FREE_TEXT": env.get("EXPORT_FREE_TEXT", "1").strip() != "0",
         # Set HSTS_SECONDS (e.g. 31536000) only when TLS terminates in front of every request; TRUSTED_PROXIES is
         # the number of reverse proxies (nginx: 1) whose X-Forwarded-* headers are believed.
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS", "0")),
