@@ -165,7 +165,7 @@ def _item_columns(item: Item, language: str) -> list[tuple[str, str, str]]:
 
 
 def pseudonym(response_id: int, secret: str) -> str:
-    """A stable id that does not reveal the database row (nor the order of arrival)."""
+    """A stable id that does not give away the database row id."""
     return hmac.new(secret.encode(), str(response_id).encode(), hashlib.sha256).hexdigest()[:16]
 
 
@@ -217,40 +217,46 @@ def chunks(
     )
     weights = table.weights
     for part in db.session.execute(query).partitions(size):
-        columns: dict[str, list[Any]] = {v.name: [] for v in table.variables if v.code not in _ATTACHED}
-        ids = []
-        for rid, version_id, language, started, submitted, status, flags, design, answers in part:
-            version = versions[version_id]
-            design = design or {}
-            ids.append(rid)
-            row: dict[str, Any] = {
-                "response_id": pseudonym(rid, secret),
-                "instrument": table.instrument,
-                "version": version,
-                "language": language,
-                "started_at": started,
-                "submitted_at": submitted,
-                "status": status,
-                "quality_flags": ";".join(flags or []),
-            }
-            row |= {name: design.get(name) for name in DESIGN_NAMES}
-            for name, value in row.items():
-                columns[name].append(value)
-            answers = answers or {}
-            rename = renames[version]
-            for variable in items:
-                if version not in variable.versions:
-                    columns[variable.name].append(None)
-                    continue
-                head, _, rest = variable.code.partition(".")
-                value = answers.get(rename.get(head, head))
-                if rest:
-                    if variable.kind == "flag":
-                        value = None if not value else int(rest in value)
-                    else:
-                        value = value.get(rest) if isinstance(value, dict) else None
-                columns[variable.name].append(_plain(value))
-        frame = pd.DataFrame(columns)
+        # Column by column (one comprehension per variable) rather than row by row: the inner loops run in
+        # C-speed list building, several times faster at a hundred items per response.
+        ids = [row[0] for row in part]
+        answers = [row[8] or {} for row in part]
+        designs = [row[7] or {} for row in part]
+        row_versions = [versions[row[1]] for row in part]
+        columns: dict[str, list[Any]] = {
+            "response_id": [pseudonym(i, secret) for i in ids],
+            "instrument": [table.instrument] * len(part),
+            "version": row_versions,
+            "language": [row[2] for row in part],
+            "started_at": [row[3] for row in part],
+            "submitted_at": [row[4] for row in part],
+            "status": [row[5] for row in part],
+            "quality_flags": [";".join(row[6] or []) for row in part],
+        }
+        for name in DESIGN_NAMES:
+            values = [design.get(name) for design in designs]
+            # JSON keeps a numeric stratum or PSU as a number: one type per column (text) in every format.
+            columns[name] = values if name == "base_weight" else [None if v in (None, "") else str(v) for v in values]
+        present = set(row_versions)
+        for variable in items:
+            head, _, rest = variable.code.partition(".")
+            keys = {version: renames[version].get(head, head) for version in present if version in variable.versions}
+            if not keys:
+                columns[variable.name] = [None] * len(part)
+                continue
+            if len(keys) == len(present) and len(set(keys.values())) == 1:
+                key = next(iter(keys.values()))
+                raw = [a.get(key) for a in answers]
+            else:  # asked by some of the chunk's versions only, or renamed between them
+                raw = [a.get(keys[v]) if v in keys else None for a, v in zip(answers, row_versions, strict=True)]
+            if rest and variable.kind == "flag":
+                raw = [None if not v else int(rest in v) for v in raw]
+            elif rest:
+                raw = [v.get(rest) if isinstance(v, dict) else None for v in raw]
+            elif variable.kind == "text":
+                raw = [None if v is None or v == "" else v if isinstance(v, str) else _plain(v) for v in raw]
+            columns[variable.name] = raw
+        frame = pd.DataFrame({name: columns[name] for name in table.names if name in columns})
         id_index = pd.Index(np.asarray(ids, dtype=np.int64))
         final = weights.reindex(id_index).to_numpy() if len(weights) else np.full(len(ids), np.nan)
         frame["final_weight"] = final
@@ -258,10 +264,10 @@ def chunks(
         yield typed(frame[table.names], table.variables)
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any) -> str:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
-    return value
+    return str(value)
 
 
 def typed(frame: pd.DataFrame, variables: Sequence[Variable]) -> pd.DataFrame:
@@ -273,7 +279,5 @@ def typed(frame: pd.DataFrame, variables: Sequence[Variable]) -> pd.DataFrame:
         elif variable.kind == "time":
             frame[variable.name] = pd.to_datetime(column, utc=True).dt.tz_localize(None)
         else:
-            frame[variable.name] = column.map(
-                lambda v: None if v is None or v == "" else str(v), na_action="ignore"
-            ).astype(object)
+            frame[variable.name] = column.astype(object).where(column.notna(), None)
     return frame
