@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pyreadstat
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from surveyapp.extensions import db
@@ -17,7 +18,7 @@ from surveyapp.models import AuditEvent, ComputationRun, IndicatorResult, Respon
 from surveyapp.services.exports.table import pseudonym
 from surveyapp.services.run_weights import run_weights
 from surveyapp.services.versions import domain_of, published
-from tests.conftest import invoke
+from tests.conftest import AuthActions, csrf_token, invoke, make_user
 
 PROGRAMME = "public_safety_2024_2028"
 SAFE = "safe_alone_area"
@@ -230,3 +231,30 @@ def test_versions_are_harmonised_by_item_code(app: Flask, tmp_path: Path) -> Non
     # The demo's run weighted the 2025 answers only: the moved ones are in the file, outside the run.
     assert (old_rows["in_run"] == 0).all() and old_rows["final_weight"].isna().all()
     assert new_rows["final_weight"].notna().any()
+
+
+def test_researchers_download_and_others_are_refused(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+
+    assert invoke(app, "demo", "init", "--adults", "100", "--pupils", "50")[0] == 0
+    make_user(app, "minister_x", "ministry")
+    auth.login("minister_x")
+    assert client.get("/research/exports").status_code == 403
+    auth.logout()
+    make_user(app, "reader_x", "researcher")
+    auth.login("reader_x")
+    page = client.get("/research/exports").get_data(as_text=True)
+    assert "public_safety/2025" in page
+    token = csrf_token(client, "/research/exports")
+    response = client.post(
+        "/research/exports",
+        data={"selection": "public_safety/2025", "file_format": "sav", "language": "kk", "csrf_token": token},
+    )
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    path = Path(app.config["REPORTS_DIR"]).parent / "download.sav"
+    path.write_bytes(response.get_data())
+    response.close()  # the server's handle on the (already unlinked) temporary file
+    frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    assert len(frame) > 50 and "ң" in meta.column_names_to_labels[SAFE]
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "responses_export")).one()
+        assert event.actor == "reader_x" and event.details["format"] == "sav"
