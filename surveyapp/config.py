@@ -64,6 +64,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "PARTIAL_EXPIRY_DAYS": int(env.get("PARTIAL_EXPIRY_DAYS", "30")),
         # Days an invitation's sample variables are kept after it was used (or, never used, after it was made).
         "SAMPLE_RETENTION_DAYS": int(env.get("SAMPLE_RETENTION_DAYS", "90")),
+        # Free-text answers may hold names: EXPORT_FREE_TEXT=0 leaves those columns out of every export.
+        "EXPORT_FREE_TEXT": env.get("EXPORT_FREE_TEXT", "1").strip() != "0",
         # Set HSTS_SECONDS (e.g. 31536000) only when TLS terminates in front of every request; TRUSTED_PROXIES is
         # the number of reverse proxies (nginx: 1) whose X-Forwarded-* headers are believed.
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS", "0")),

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from surveyapp.cli import exports  # noqa: F401  # adds `flask responses export`
     from surveyapp.cli.demo import demo_cli
     from surveyapp.cli.indicators import indicators_cli, margins_cli
     from surveyapp.cli.invitations import invitations_cli, responses_cli

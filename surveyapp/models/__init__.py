@@ -2,7 +2,7 @@
 
 from surveyapp.models.api_token import ApiToken, TokenScope
 from surveyapp.models.audit import AuditEvent
-from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet
+from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet, RunWeight
 from surveyapp.models.invitation import Invitation, InvitationStatus
 from surveyapp.models.questionnaire import Instrument, StoredVersion
 from surveyapp.models.response import ResponseStatus, SurveyResponse
@@ -21,6 +21,7 @@ __all__ = [
     "MarginSet",
     "ResponseStatus",
     "Role",
+    "RunWeight",
     "StoredVersion",
     "SurveyResponse",
     "TokenScope",

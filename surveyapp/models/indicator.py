@@ -65,6 +65,18 @@ class ComputationRun(db.Model):  # type: ignore[name-defined]  # db.Model is bui
     results: Mapped[list[IndicatorResult]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
 
+class RunWeight(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
+    """The final (raked) weight of each response a computation run used. Stored with the run, not recomputed
+    at export time, so that an export of the run and the run's report always rest on the same weights, even
+    after the margins are re-imported or responses are excluded later."""
+
+    __tablename__ = "run_weight"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("computation_run.id", ondelete="CASCADE"), primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id"), primary_key=True)
+    weight: Mapped[float] = mapped_column(Float)
+
+
 class IndicatorResult(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
     """One estimate: an indicator nationally (breakdown '') or in one category of a breakdown."""
 

@@ -51,6 +51,7 @@ from surveyapp.models import (
     User,
 )
 from surveyapp.services.margins import margin_variables, raking_margins
+from surveyapp.services.run_weights import store_weights
 from surveyapp.services.survey_frames import version_frame
 from surveyapp.services.versions import domain_of
 
@@ -272,6 +273,7 @@ def compute(
         # Expected results without a yearly target (read as "by the final year") are still measured every year.
         by_population.setdefault(indicator.definition.population, []).append(indicator)  # type: ignore[union-attr]
     warnings: list[str] = []
+    weights: list[tuple[np.ndarray, np.ndarray]] = []  # (response ids, final weights) per population
     for population, indicators in by_population.items():
         try:
             lonely_psu = programme.population(population).lonely_psu
@@ -294,6 +296,7 @@ def compute(
             if progress:
                 progress(f"{population}: WARNING {message}")
         ids = data.frame["response_id"].to_numpy()
+        weights.append((ids, data.design.weights))
         provenance["populations"][population] = {
             "responses": len(ids),
             "responses_sha256": hashlib.sha256(np.ascontiguousarray(ids, dtype=np.int64).tobytes()).hexdigest(),
@@ -350,6 +353,8 @@ def compute(
     run.results = results
     db.session.add(run)
     db.session.flush()
+    for ids, final in weights:
+        store_weights(run.id, ids, final)
     audit.record(
         "indicators_compute", "programme", f"{programme.code}/{year}", {"run": run.id, "results": len(results)}, user
     )

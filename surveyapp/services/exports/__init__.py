@@ -1,0 +1,162 @@
+"""Labelled exports of the submitted responses: one tidy table (table.py) and its codebook feeding every
+format (formats/), written to a temporary file that replaces the target only when complete."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from surveyapp import audit
+from surveyapp.extensions import db
+from surveyapp.models import ComputationRun, Instrument, ResponseStatus, RunWeight, StoredVersion, SurveyResponse, User
+from surveyapp.questionnaire.history import version_sort_key
+from surveyapp.services.exports.codebook import codebook_rows
+from surveyapp.services.exports.formats import FORMATS
+from surveyapp.services.exports.formats.csv_file import codebook_path
+from surveyapp.services.exports.formats.xlsx_file import TooManyRowsError
+from surveyapp.services.exports.table import ExportTable, build_variables, chunks
+from surveyapp.services.run_weights import run_weights
+from surveyapp.services.versions import domain_of
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+class ExportError(Exception):
+    """The export cannot be made; the message says why in one line. Nothing has been written."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    instrument: str
+    year: int
+    format: str
+    language: str
+    version: str | None = None
+    run: int | None = None
+    free_text: bool = True
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    run: int | None
+    versions: tuple[str, ...]
+    files: tuple[Path, ...]
+
+
+def _period(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def _versions(request: ExportRequest) -> list[StoredVersion]:
+    instrument = db.session.scalar(select(Instrument).where(Instrument.code == request.instrument))
+    if instrument is None:
+        raise ExportError(f"unknown instrument {request.instrument!r}")
+    start, end = _period(request.year)
+    answered = set(
+        db.session.scalars(
+            select(SurveyResponse.version_id)
+            .join(StoredVersion)
+            .where(
+                StoredVersion.instrument_id == instrument.id,
+                SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                SurveyResponse.submitted_at >= start,
+                SurveyResponse.submitted_at < end,
+            )
+            .distinct()
+        )
+    )
+    rows = [v for v in instrument.versions if request.version is None or v.version == request.version]
+    if request.version is not None and not rows:
+        known = ", ".join(sorted((v.version for v in instrument.versions), key=version_sort_key)) or "none"
+        raise ExportError(f"{request.instrument} has no published version {request.version!r} (published: {known})")
+    rows = [v for v in rows if v.id in answered]
+    if not rows:
+        which = f" {request.version}" if request.version else ""
+        raise ExportError(f"no submitted responses to {request.instrument}{which} in {request.year}: nothing to export")
+    return sorted(rows, key=lambda v: version_sort_key(v.version))
+
+
+def _run(request: ExportRequest, versions: list[StoredVersion]) -> int | None:
+    """The run asked for, or the year's latest run that weighted these versions' responses (None if none)."""
+    if request.run is not None:
+        run = db.session.get(ComputationRun, request.run)
+        if run is None or run.year != request.year:
+            raise ExportError(
+                f"no computation run {request.run} for {request.year} (flask indicators compute prints each run's id)"
+            )
+        return run.id
+    return db.session.scalar(
+        select(func.max(RunWeight.run_id))
+        .join(ComputationRun, ComputationRun.id == RunWeight.run_id)
+        .join(SurveyResponse, SurveyResponse.id == RunWeight.response_id)
+        .where(ComputationRun.year == request.year, SurveyResponse.version_id.in_([v.id for v in versions]))
+    )
+
+
+def export_responses(request: ExportRequest, out: Path, secret: str, user: User | None = None) -> ExportResult:
+    """Write the export to `out` (and a codebook beside a CSV); audited. Raises ExportError before writing
+    anything when the request is wrong, and leaves no file behind when writing fails."""
+    if request.format not in FORMATS:
+        raise ExportError(f"unknown format {request.format!r}; choose one of {', '.join(FORMATS)}")
+    if request.language not in LANGUAGES:
+        raise ExportError(f"unknown language {request.language!r}; choose one of {', '.join(LANGUAGES)}")
+    versions = _versions(request)
+    domains = [domain_of(v) for v in versions]
+    for domain in domains:
+        if request.language not in domain.languages:
+            raise ExportError(
+                f"{request.instrument} {domain.version} has no {request.language!r} texts "
+                f"(its languages: {', '.join(domain.languages)}); choose another --lang"
+            )
+    run_id = _run(request, versions)
+    by_language = {lang: build_variables(domains, lang) for lang in LANGUAGES}
+    variables = by_language[request.language]
+    if not request.free_text:
+        dropped = {v.name for v in variables if v.free_text}
+        variables = [v for v in variables if v.name not in dropped]
+        by_language = {lang: [v for v in vs if v.name not in dropped] for lang, vs in by_language.items()}
+    table = ExportTable(
+        request.instrument,
+        request.language,
+        versions,
+        variables,
+        run_id,
+        run_weights(run_id) if run_id is not None else run_weights(-1),
+    )
+    start, end = _period(request.year)
+    targets = [out] + ([codebook_path(out)] if request.format == "csv" else [])
+    temporary = [target.with_name(f".{target.name}.partial-{os.getpid()}") for target in targets]
+    try:
+        rows = FORMATS[request.format](
+            table, chunks(table, domains, start, end, secret), temporary[0], codebook_rows(by_language)
+        )
+        if request.format == "csv":
+            temporary[0].with_name(temporary[0].name + ".codebook.csv").replace(temporary[1])
+        for source, target in zip(temporary, targets, strict=True):
+            source.replace(target)
+    except TooManyRowsError as error:
+        raise ExportError(str(error)) from None
+    finally:
+        for path in [*temporary, temporary[0].with_name(temporary[0].name + ".codebook.csv")]:
+            path.unlink(missing_ok=True)
+    audit.record(
+        "responses_export",
+        "instrument",
+        f"{request.instrument}/{request.year}",
+        {
+            "format": request.format,
+            "language": request.language,
+            "versions": [v.version for v in versions],
+            "run": run_id,
+            "rows": rows,
+            "free_text": request.free_text,
+        },
+        user,
+    )
+    return ExportResult(out, rows, run_id, tuple(v.version for v in versions), tuple(targets))
