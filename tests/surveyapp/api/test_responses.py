@@ -57,7 +57,11 @@ def test_filters(client: FlaskClient, auth: dict[str, str], query: str, ids: lis
         ("", 400, "Укажите инструмент: ?instrument=КОД."),
         ("instrument=nothing", 404, "Инструмент nothing не опубликован."),
         ("instrument=example&format=xml", 400, "format должен быть одним из: json, ndjson, csv."),
-        ("instrument=example&status=done", 400, "status должен быть одним из: in_progress, submitted, expired, withdrawn."),
+        (
+            "instrument=example&status=done",
+            400,
+            "status должен быть одним из: in_progress, submitted, expired, withdrawn.",
+        ),
         ("instrument=example&year=20x5", 400, "year должен быть годом, например 2026."),
         ("instrument=example&limit=0", 400, "limit должен быть целым числом от 1 до 1000."),
         ("instrument=example&cursor=!!", 400, "Этот курсор выдан не этим API; начните заново без него."),
