@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--strata", default=None, help="stratum column")
     est.add_argument("--cluster", default=None, help="first-stage cluster (PSU) column")
     est.add_argument("--fpc", default=None, help="population PSUs per stratum, or sampling fraction")
+    _second_stage_options(est)
     what = est.add_mutually_exclusive_group(required=True)
     what.add_argument("--mean", default=None, metavar="COL", help="numeric column to average")
     what.add_argument("--proportion", default=None, metavar="COL=V1[,V2...]",
@@ -70,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     est.add_argument("--format", default="json", choices=["json", "table"], help="output format")
     targets_cli.register(commands)  # kept in its own module: it reads programme files, not survey data
     return parser
+
+
+def _second_stage_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ssu", default=None, help="second-stage unit column (needs --cluster, --fpc, --fpc2)")
+    parser.add_argument("--fpc2", default=None, help="population SSUs per PSU, or second-stage sampling fraction")
 
 
 def _convergence_options(parser: argparse.ArgumentParser) -> None:
@@ -145,7 +151,8 @@ def _estimate(args: argparse.Namespace) -> str:
         variable = args.mean
 
     roles = {"--weight": args.weight, "--strata": args.strata, "--cluster": args.cluster, "--fpc": args.fpc,
-             "--mean": args.mean, "--proportion": variable if args.proportion else None, "--by": args.by}
+             "--ssu": args.ssu, "--fpc2": args.fpc2, "--mean": args.mean,
+             "--proportion": variable if args.proportion else None, "--by": args.by}
     for option, column in roles.items():
         if column is not None and column not in header:
             raise DataError(f"unknown column '{column}' ({option}) in {args.data}")
@@ -154,8 +161,8 @@ def _estimate(args: argparse.Namespace) -> str:
 
     # Grouping and compared columns are text (see cli_input for what command-line values mean there).
     where_columns = sorted(_where_columns(args.where, header))
-    numeric = [c for c in (args.weight, args.fpc, args.mean) if c is not None]
-    text = [c for c in (args.strata, args.cluster, args.by, *margin_vars, *where_columns)
+    numeric = [c for c in (args.weight, args.fpc, args.fpc2, args.mean) if c is not None]
+    text = [c for c in (args.strata, args.cluster, args.ssu, args.by, *margin_vars, *where_columns)
             if c is not None and (c not in numeric or c not in where_columns)]
     if args.proportion:
         text.append(variable)
@@ -167,7 +174,8 @@ def _estimate(args: argparse.Namespace) -> str:
     if margins is not None:
         base = args.weight if args.weight is not None else np.ones(len(data))
         weights = weighting.rake(data, base, margins, tol=args.tol, max_iter=args.max_iter)
-    design = Design.from_frame(data, weights=weights, strata=args.strata, cluster=args.cluster, fpc=args.fpc)
+    design = Design.from_frame(data, weights=weights, strata=args.strata, cluster=args.cluster, fpc=args.fpc,
+                               ssu=args.ssu, fpc2=args.fpc2)
 
     where = None if args.where is None else cli_input.where_mask(data, args.where, where_columns)
     common: dict[str, Any] = {"by": args.by, "where": where, "level": args.level}

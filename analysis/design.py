@@ -80,6 +80,8 @@ class Design:
     calibration: Calibration | None = None
     psu_cell_weight: np.ndarray | sparse.csr_matrix | None = None
     """PSU x calibration cell sums of the final weights (only for calibrated designs)."""
+    stage2: SecondStage | None = None
+    """Second-stage units within PSUs, when the design declares them (``ids = ~psu + ssu`` in R)."""
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -92,6 +94,8 @@ class Design:
         cluster: Column | None = None,
         fpc: Column | None = None,
         lonely_psu: LonelyPSU | str = LonelyPSU.ERROR,
+        ssu: Column | None = None,
+        fpc2: Column | None = None,
     ) -> Design:
         """Declare a design on ``data``.
 
@@ -101,6 +105,14 @@ class Design:
         variances account for it. Without ``weights`` every row weighs 1. ``fpc`` holds, per row, either
         the number of PSUs in the stratum's population (values > 1) or the sampling fraction (values <= 1),
         as R's ``svydesign(fpc = )``.
+
+        ``ssu`` names the second-stage units (codes nested in PSUs) and ``fpc2`` holds, per row, the number
+        of SSUs in the PSU's population (> 1) or the PSU's second-stage sampling fraction (<= 1), as R's
+        ``svydesign(ids = ~psu + ssu, fpc = ~fpc + fpc2)``. The second stage then adds
+        ``sum_i f_h(i) V_i`` to the first-stage variance (R's ``multistage``), so PSUs sampled with certainty
+        (``f_h = 1``) contribute the variance among their SSUs instead of nothing. Both FPCs are required:
+        without the first R drops the second stage (sampling with replacement), without the second it
+        assumes the second stage complete; either would silently make ``ssu`` a no-op.
         """
         from analysis.weighting import CalibratedWeights
 
@@ -189,6 +201,20 @@ class Design:
             has_clusters=cluster is not None,
             has_fpc=fpc is not None,
         )
+        if ssu is not None or fpc2 is not None:
+            if ssu is None or fpc2 is None or cluster is None or fpc is None:
+                raise DesignError(
+                    "a second stage needs cluster, fpc, ssu and fpc2: the second stage only adds variance "
+                    "with the first stage's FPC (R's multistage) and its own FPC"
+                )
+            design = dataclasses.replace(
+                design,
+                stage2=_second_stage(
+                    resolve(data, ssu, n, "ssu"), label(ssu, "ssu"),
+                    to_float(resolve(data, fpc2, n, "fpc2"), label(fpc2, "fpc2")),
+                    psu, design.n_psu, mode, fraction[psu_stratum] > 0,
+                ),
+            )
         return design._with_calibration(calibration)
 
     def _with_calibration(self, calibration: Calibration | None) -> Design:
@@ -263,10 +289,75 @@ class Design:
 
     def __repr__(self) -> str:
         cal = ", calibrated" if self.calibration is not None else ""
+        ssus = f", ssus={self.stage2.n_ssu}" if self.stage2 is not None else ""
         return (
-            f"Design(n={self.n}, strata={self.n_strata}, psus={self.n_psu}, df={self.df}, "
+            f"Design(n={self.n}, strata={self.n_strata}, psus={self.n_psu}{ssus}, df={self.df}, "
             f"fpc={self.has_fpc}, lonely_psu={self.lonely_psu.value}{cal})"
         )
+
+
+@dataclass(frozen=True, eq=False)
+class SecondStage:
+    """SSUs nested in PSUs, ordered by PSU so that each PSU's SSUs are contiguous."""
+
+    ssu: np.ndarray
+    """Row -> SSU code (0..n_ssu-1)."""
+    psu_ssu_start: np.ndarray
+    """PSU -> index of its first SSU."""
+    n_ssu_in_psu: np.ndarray
+    sampling_fraction: np.ndarray
+    """PSU -> share of its population's SSUs that were sampled."""
+
+    @property
+    def n_ssu(self) -> int:
+        return int(self.n_ssu_in_psu.sum())
+
+
+def _second_stage(
+    raw: np.ndarray | pd.Series, name: str, fpc2: np.ndarray, psu: np.ndarray, n_psu: int,
+    mode: LonelyPSU, counts: np.ndarray,
+) -> SecondStage:
+    codes, levels = factorize(raw)
+    _no_missing(codes, name)
+    key = psu * len(levels) + codes
+    first_seen, unique_keys = pd.factorize(key, sort=False)
+    unsorted_psu = unique_keys // len(levels)
+    order = np.argsort(unsorted_psu, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    ssu = rank[first_seen]
+    n_ssu = np.bincount(unsorted_psu, minlength=n_psu)
+    start = np.concatenate(([0], np.cumsum(n_ssu)[:-1]))
+
+    if np.isnan(fpc2).any():
+        raise DesignError("fpc2 has missing values")
+    if (fpc2 <= 0).any():
+        raise DesignError("fpc2 must be positive (SSUs in the PSU's population or sampling fractions)")
+    per_psu = np.empty(n_psu)
+    per_psu[psu] = fpc2
+    varying = fpc2 != per_psu[psu]
+    if varying.any():
+        raise DesignError(f"fpc2 is not constant within a PSU (row {int(np.flatnonzero(varying)[0]) + 1})")
+    if (per_psu <= 1).all():
+        fraction = per_psu
+    elif (per_psu < 1).any():
+        raise DesignError("fpc2 mixes sampling fractions (<= 1) and population sizes (> 1)")
+    else:
+        too_small = per_psu < n_ssu
+        if too_small.any():
+            row = int(np.flatnonzero(too_small[psu])[0]) + 1
+            raise DesignError(f"fpc2 is smaller than the number of sampled SSUs in a PSU (row {row})")
+        fraction = n_ssu / per_psu
+    # A PSU with one sampled SSU out of several has no second-stage variance estimate; it only matters
+    # where the first stage's fraction lets the second stage count.
+    lonely = (n_ssu == 1) & (fraction < 1 - 1e-7) & counts
+    if mode is LonelyPSU.ERROR and lonely.any():
+        row = int(np.flatnonzero(lonely[psu])[0]) + 1
+        raise LonelyPSUError(
+            f"{int(lonely.sum())} PSU(s) have a single sampled SSU (first at row {row}); "
+            "choose lonely_psu='certainty', 'adjust', 'centered' or 'remove'"
+        )
+    return SecondStage(_readonly(ssu), _readonly(start), _readonly(n_ssu), _readonly(fraction))
 
 
 def _checked_weights(w: np.ndarray, name: str) -> np.ndarray:

@@ -53,9 +53,26 @@ def domain_variance(
 def _block_variance(
     design: Design, wu: np.ndarray, u: np.ndarray, domain: np.ndarray, n_domains: int
 ) -> np.ndarray:
+    return totals_variance(design, *influence_totals(design, wu, u, domain, n_domains))
+
+
+def influence_totals(
+    design: Design, wu: np.ndarray, u: np.ndarray, domain: np.ndarray, n_domains: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """PSU x domain totals of the (calibration-residualised) weighted influence values, and the same per SSU
+    for a two-stage design (``None`` otherwise).
+
+    The variance of any linear combination of domain estimates is :func:`totals_variance` of the same
+    combination of these columns: that is how contrasts get the covariance of domains sharing PSUs.
+    """
     width = n_domains + 1  # last column collects rows outside the domains and is dropped
     totals = np.bincount(design.psu * width + domain, weights=wu, minlength=design.n_psu * width)
     totals = totals.reshape(design.n_psu, width)[:, :n_domains]
+    stage2 = design.stage2
+    ssu_totals = None
+    if stage2 is not None:
+        ssu_totals = np.bincount(stage2.ssu * width + domain, weights=wu, minlength=stage2.n_ssu * width)
+        ssu_totals = ssu_totals.reshape(stage2.n_ssu, width)[:, :n_domains]
 
     calibration = design.calibration
     if calibration is not None and design.psu_cell_weight is not None:
@@ -66,8 +83,37 @@ def _block_variance(
         fitted = calibration.fitted(cell_sums)
         # PSU total of w_k * fitted[cell_k] is the PSU-by-cell weight table times the cell fits.
         totals = totals - np.asarray(design.psu_cell_weight @ fitted)
+        if stage2 is not None and ssu_totals is not None:
+            from scipy import sparse
 
-    return stratified_sum_of_squares(design, totals)
+            ssu_cell = sparse.csr_matrix(
+                (design.weights, (stage2.ssu, calibration.cell)), shape=(stage2.n_ssu, calibration.n_cells)
+            )
+            ssu_totals = ssu_totals - np.asarray(ssu_cell @ fitted)
+    return totals, ssu_totals
+
+
+def totals_variance(design: Design, totals: np.ndarray, ssu_totals: np.ndarray | None = None) -> np.ndarray:
+    """Variance from PSU x column totals, plus the second stage from SSU x column totals (R's ``multistage``):
+    ``V = V_1 + sum_i f_h(i) (1 - f_i) m_i / (m_i - 1) sum_j (z_ij - z_i.)^2`` over PSUs ``i`` with ``m_i``
+    sampled SSUs, first-stage fraction ``f_h(i)`` and second-stage fraction ``f_i``."""
+    variance = stratified_sum_of_squares(design, totals)
+    stage2 = design.stage2
+    if stage2 is None or ssu_totals is None:
+        return variance
+    m = stage2.n_ssu_in_psu.astype(np.float64)
+    starts = stage2.psu_ssu_start
+    owner = np.repeat(np.arange(design.n_psu), stage2.n_ssu_in_psu)
+    psu_sum = np.add.reduceat(ssu_totals, starts, axis=0)
+    centred = ssu_totals - (psu_sum / m[:, None])[owner]
+    ss = np.add.reduceat(centred * centred, starts, axis=0)
+    finite2 = 1.0 - stage2.sampling_fraction
+    finite2 = np.where(finite2 < 1e-7, 0.0, finite2)
+    # A PSU with one sampled SSU has no within-PSU variance estimate: it contributes nothing (R's
+    # "certainty"); the design refuses such PSUs under LonelyPSU.ERROR.
+    scale = np.where(m > 1, finite2 * m / np.maximum(m - 1.0, 1.0), 0.0)
+    first = design.sampling_fraction[design.psu_stratum]
+    return variance + (first * scale) @ ss
 
 
 def stratified_sum_of_squares(design: Design, totals: np.ndarray) -> np.ndarray:
