@@ -9,6 +9,7 @@ A plain library: it imports neither Flask nor ``surveyapp`` so the web app, the 
 """
 
 from analysis.ci import CIMethod
+from analysis.contrast import Contrast, Versus, contrast
 from analysis.design import Design, LonelyPSU
 from analysis.errors import (
     AnalysisError,
@@ -38,6 +39,7 @@ __all__ = [
     "AnalysisError",
     "CIMethod",
     "CalibratedWeights",
+    "Contrast",
     "ConvergenceError",
     "DataError",
     "Design",
@@ -47,10 +49,12 @@ __all__ = [
     "LonelyPSU",
     "LonelyPSUError",
     "MarginError",
+    "Versus",
     "WeightDiagnostics",
     "WeightError",
     "adjust_nonresponse",
     "base_weights",
+    "contrast",
     "diagnostics",
     "margins_from_frame",
     "mean",

@@ -7,6 +7,7 @@ with them. Bad input exits with status 2 and one line ``error: ...`` on stderr, 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import re
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import ci, cli_input, estimate, targets_cli, weighting
+from analysis.contrast import Versus, contrast
 from analysis.design import Design
 from analysis.errors import AnalysisError, DataError
 
@@ -37,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m analysis", description="Survey weighting and estimation.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate,targets}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate,contrast,targets}")
 
     rake = commands.add_parser("rake", help="rake weights to population margins and write a new CSV")
     rake.add_argument("--data", required=True, help="input CSV")
@@ -69,8 +71,36 @@ def build_parser() -> argparse.ArgumentParser:
                      help="CI method for --proportion (default logit)")
     est.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
     est.add_argument("--format", default="json", choices=["json", "table"], help="output format")
+    con = commands.add_parser("contrast", help="difference between two domains, with the covariance of shared PSUs")
+    _data_options(con)
+    con.add_argument("--by", required=True, metavar="COL", help="the column whose values name the domains")
+    con.add_argument("--first", required=True, metavar="VALUE", help="first domain (the difference is first - second)")
+    versus = con.add_mutually_exclusive_group(required=True)
+    versus.add_argument("--second", default=None, metavar="VALUE", help="second domain")
+    versus.add_argument("--versus", default=None, choices=[v.value for v in Versus],
+                        help="compare with the rest of the population or the whole population")
     targets_cli.register(commands)  # kept in its own module: it reads programme files, not survey data
     return parser
+
+
+def _data_options(parser: argparse.ArgumentParser, data: bool = True) -> None:
+    """The design and statistic options shared by contrast and change (the same as estimate's)."""
+    if data:
+        parser.add_argument("--data", required=True, help="input CSV")
+    parser.add_argument("--weight", default=None, help="weight column (default: every row weighs 1)")
+    parser.add_argument("--strata", default=None, help="stratum column")
+    parser.add_argument("--cluster", default=None, help="first-stage cluster (PSU) column")
+    parser.add_argument("--fpc", default=None, help="population PSUs per stratum, or sampling fraction")
+    _second_stage_options(parser)
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--mean", default=None, metavar="COL", help="numeric column to average")
+    what.add_argument("--proportion", default=None, metavar="COL=V1[,V2...]",
+                      help="share of rows whose COL is one of the values (numbers when COL is numeric)")
+    parser.add_argument("--where", default=None, metavar="EXPR", help="subpopulation (pandas query syntax)")
+    parser.add_argument("--rake-margins", default=None, metavar="MARGINS.csv",
+                        help="rake the weights to these margins first (calibration-aware variance)")
+    _convergence_options(parser)
+    parser.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
 
 
 def _second_stage_options(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "targets":
             output = targets_cli.run(args)
         else:
-            output = _rake(args) if args.command == "rake" else _estimate(args)
+            output = {"rake": _rake, "estimate": _estimate, "contrast": _contrast}[args.command](args)
     except AnalysisError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -138,8 +168,24 @@ def _rake(args: argparse.Namespace) -> str:
 
 
 def _estimate(args: argparse.Namespace) -> str:
+    data, design, variable, values, where = _load(args, args.data)
+    common: dict[str, Any] = {"by": args.by, "where": where, "level": args.level}
+    if args.proportion:
+        hit = cli_input.indicator(data[variable], values, variable)
+        result = estimate.proportion(design, hit, [1.0], ci_method=args.ci, **common)
+    else:
+        result = estimate.mean(design, variable, **common)
+    rows = [result] if isinstance(result, estimate.Estimate) else result
+    records = [_row(r) for r in rows]
+    if args.format == "table":
+        return _table(records)
+    return json.dumps({"rows": records}, indent=2) + "\n"
+
+
+def _load(args: argparse.Namespace, path: str) -> tuple[pd.DataFrame, Design, str, list[str], Any]:
+    """Read ``path`` with the columns typed as the contract says and build its design from the options."""
     margins = weighting.read_margins(args.rake_margins) if args.rake_margins else None
-    header = _header(args.data)
+    header = _header(path)
 
     values: list[str] = []
     if args.proportion is not None:
@@ -155,9 +201,9 @@ def _estimate(args: argparse.Namespace) -> str:
              "--proportion": variable if args.proportion else None, "--by": args.by}
     for option, column in roles.items():
         if column is not None and column not in header:
-            raise DataError(f"unknown column '{column}' ({option}) in {args.data}")
+            raise DataError(f"unknown column '{column}' ({option}) in {path}")
     margin_vars = list(margins or {})
-    _require(header, margin_vars, args.data, what="margin variable")
+    _require(header, margin_vars, path, what="margin variable")
 
     # Grouping and compared columns are text (see cli_input for what command-line values mean there).
     where_columns = sorted(_where_columns(args.where, header))
@@ -166,7 +212,7 @@ def _estimate(args: argparse.Namespace) -> str:
             if c is not None and (c not in numeric or c not in where_columns)]
     if args.proportion:
         text.append(variable)
-    data = cli_input.read_csv(args.data, text=text, numeric=numeric)
+    data = cli_input.read_csv(path, text=text, numeric=numeric)
     if args.by is not None:
         data[args.by] = _natural_order(data[args.by])
 
@@ -176,19 +222,31 @@ def _estimate(args: argparse.Namespace) -> str:
         weights = weighting.rake(data, base, margins, tol=args.tol, max_iter=args.max_iter)
     design = Design.from_frame(data, weights=weights, strata=args.strata, cluster=args.cluster, fpc=args.fpc,
                                ssu=args.ssu, fpc2=args.fpc2)
-
     where = None if args.where is None else cli_input.where_mask(data, args.where, where_columns)
-    common: dict[str, Any] = {"by": args.by, "where": where, "level": args.level}
+    return data, design, variable, values, where
+
+
+def _statistic(data: pd.DataFrame, args: argparse.Namespace, variable: str, values: list[str]
+               ) -> tuple[str, Any, list[Any] | None]:
+    """(statistic, column, counted values) for the contrast and change commands."""
     if args.proportion:
-        hit = cli_input.indicator(data[variable], values, variable)
-        result = estimate.proportion(design, hit, [1.0], ci_method=args.ci, **common)
-    else:
-        result = estimate.mean(design, variable, **common)
-    rows = [result] if isinstance(result, estimate.Estimate) else result
-    records = [_row(r) for r in rows]
-    if args.format == "table":
-        return _table(records)
-    return json.dumps({"rows": records}, indent=2) + "\n"
+        return "proportion", cli_input.indicator(data[variable], values, variable), [1.0]
+    return "mean", variable, None
+
+
+def _contrast(args: argparse.Namespace) -> str:
+    if args.by is None:
+        raise UsageError("contrast needs --by COL")
+    if (args.second is None) == (args.versus is None):
+        raise UsageError("contrast needs exactly one of --second VALUE and --versus rest|all")
+    data, design, variable, values, where = _load(args, args.data)
+    statistic, column, counted = _statistic(data, args, variable, values)
+    second = args.second if args.versus is None else Versus(args.versus)
+    result = contrast(design, statistic, column, values=counted, by=args.by, first=args.first,
+                               second=second, where=where, level=args.level)
+    record = {k: _json_number(v) for k, v in dataclasses.asdict(result).items()}
+    record["first"], record["second"] = str(result.first), str(result.second)
+    return json.dumps(record, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------- helpers

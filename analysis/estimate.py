@@ -127,6 +127,13 @@ def proportion(design: Design, variable: Column, values: Sequence[Any] | Any, *,
     except ValueError:
         choices = ", ".join(m.value for m in CIMethod)
         raise EstimationError(f"unknown CI method '{ci_method}' (choose one of: {choices})") from None
+    hit = _counted(design, variable, values)
+    return _run(design, _Kind.PROPORTION, hit, None, by, where, level, method)
+
+
+# ---------------------------------------------------------------------------------------------- engine
+def _counted(design: Design, variable: Column, values: Sequence[Any] | Any) -> np.ndarray:
+    """1 where ``variable`` is one of ``values``, 0 elsewhere, NaN where it is missing."""
     raw = resolve(design.data, variable, design.n, "proportion variable")
     wanted = list(values) if isinstance(values, list | tuple | set | frozenset) else [values]
     if not wanted:
@@ -135,10 +142,50 @@ def proportion(design: Design, variable: Column, values: Sequence[Any] | Any, *,
     missing = series.isna().to_numpy()
     hit = series.isin(wanted).to_numpy().astype(np.float64)
     hit[missing] = np.nan
-    return _run(design, _Kind.PROPORTION, hit, None, by, where, level, method)
+    return hit
 
 
-# ---------------------------------------------------------------------------------------------- engine
+STATISTICS = tuple(k.value for k in _Kind)
+
+
+def statistic_values(
+    design: Design, statistic: str, variable: Column, *, values: Sequence[Any] | Any = None,
+    denominator: Column | None = None,
+) -> tuple[str, np.ndarray, np.ndarray | None]:
+    """(kind, a, b) for :func:`linearise`: what ``mean``/``total``/``ratio``/``proportion`` estimate."""
+    try:
+        kind = _Kind(statistic)
+    except ValueError:
+        raise EstimationError(f"unknown statistic '{statistic}' (choose one of: {', '.join(STATISTICS)})") from None
+    if kind is _Kind.PROPORTION:
+        if values is None:
+            raise EstimationError("a proportion needs the values to count")
+        return kind.value, _counted(design, variable, values), None
+    if kind is _Kind.RATIO:
+        if denominator is None:
+            raise EstimationError("a ratio needs a denominator")
+        return kind.value, _numeric(design, variable), _numeric(design, denominator)
+    return kind.value, _numeric(design, variable), None
+
+
+def domain_mask(design: Design, by: Column | None, value: Any, where: Where, usable: np.ndarray) -> np.ndarray:
+    """Rows of the domain ``by == value`` (every row when ``by`` is None), within ``where``, usable and
+    weighted; an empty domain is an error naming the value."""
+    keep = usable & (design.weights > 0)
+    if where is not None:
+        keep &= _where_mask(design, where)
+    if by is not None:
+        codes, levels = factorize(resolve(design.data, by, design.n, "by"))
+        matches = [i for i, level in enumerate(levels) if _plain(level) == value or str(level) == str(value)]
+        keep &= np.isin(codes, matches) if matches else False
+        if not matches:
+            shown = ", ".join(str(_plain(v)) for v in levels[:10])
+            raise EstimationError(f"no domain {value!r} (values: {shown})")
+    if not keep.any():
+        raise EstimationError(f"the domain {value!r} is empty: no row with a value and a positive weight")
+    return keep
+
+
 def _numeric(design: Design, column: Column) -> np.ndarray:
     return to_float(resolve(design.data, column, design.n, "analysis variable"), label(column, "variable"))
 
@@ -233,16 +280,25 @@ def design_effect(
     return deff, n_eff
 
 
-def _estimate(
-    design: Design,
-    kind: _Kind,
-    a: np.ndarray,
-    b: np.ndarray | None,
-    domain: np.ndarray,
-    n_domains: int,
-    level: float,
-    method: CIMethod,
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Linearised:
+    """Per-domain estimates with the row influence values their variance comes from (see module docstring)."""
+
+    estimate: np.ndarray
+    u: np.ndarray
+    """Row influence values (0 outside every domain)."""
+    wu: np.ndarray
+    wd: np.ndarray
+    """Row weights inside a domain, 0 outside."""
+    n: np.ndarray
+    weight_total: np.ndarray
+
+
+def linearise(
+    design: Design, kind: str, a: np.ndarray, b: np.ndarray | None, domain: np.ndarray, n_domains: int
+) -> Linearised:
+    """Estimates and influence values of ``kind`` ("mean", "total", "ratio", "proportion") per domain."""
+    kind_ = _Kind(kind)
     w = design.weights
     inside = domain < n_domains
     d = n_domains + 1
@@ -253,7 +309,7 @@ def _estimate(
     weight_total = np.bincount(domain, weights=wd, minlength=d)[:n_domains]
     numerator = np.bincount(domain, weights=wd * a, minlength=d)[:n_domains]
 
-    if kind is _Kind.TOTAL:
+    if kind_ is _Kind.TOTAL:
         estimate: np.ndarray = numerator
         u: np.ndarray = a
     else:
@@ -268,7 +324,21 @@ def _estimate(
             residual = a - np.append(numerator / denominator, 0.0)[domain] * b
         estimate = numerator / denominator
         u = residual / np.append(denominator, 1.0)[domain]
-    wu = wd * u
+    return Linearised(estimate, u, wd * u, wd, n, weight_total)
+
+
+def _estimate(
+    design: Design,
+    kind: _Kind,
+    a: np.ndarray,
+    b: np.ndarray | None,
+    domain: np.ndarray,
+    n_domains: int,
+    level: float,
+    method: CIMethod,
+) -> list[dict[str, Any]]:
+    lin = linearise(design, kind.value, a, b, domain, n_domains)
+    estimate, u, wu, wd, n, weight_total = lin.estimate, lin.u, lin.wu, lin.wd, lin.n, lin.weight_total
 
     variance = domain_variance(design, wu, u, domain, n_domains)
     se = np.sqrt(np.maximum(variance, 0.0))
