@@ -8,6 +8,7 @@ A plain library: it imports neither Flask nor ``surveyapp`` so the web app, the 
     >>> proportion(design, "q1", ["yes"], by="region")
 """
 
+from analysis.change import Change, change
 from analysis.ci import CIMethod
 from analysis.contrast import Contrast, Versus, contrast
 from analysis.design import Design, LonelyPSU
@@ -39,6 +40,7 @@ __all__ = [
     "AnalysisError",
     "CIMethod",
     "CalibratedWeights",
+    "Change",
     "Contrast",
     "ConvergenceError",
     "DataError",
@@ -54,6 +56,7 @@ __all__ = [
     "WeightError",
     "adjust_nonresponse",
     "base_weights",
+    "change",
     "contrast",
     "diagnostics",
     "margins_from_frame",

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import ci, cli_input, estimate, targets_cli, weighting
+from analysis.change import change
 from analysis.contrast import Versus, contrast
 from analysis.design import Design
 from analysis.errors import AnalysisError, DataError
@@ -39,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m analysis", description="Survey weighting and estimation.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate,contrast,targets}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate,contrast,change,targets}")
 
     rake = commands.add_parser("rake", help="rake weights to population margins and write a new CSV")
     rake.add_argument("--data", required=True, help="input CSV")
@@ -79,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     versus.add_argument("--second", default=None, metavar="VALUE", help="second domain")
     versus.add_argument("--versus", default=None, choices=[v.value for v in Versus],
                         help="compare with the rest of the population or the whole population")
+    chg = commands.add_parser("change", help="change between two years' estimates, with SE and CI")
+    chg.add_argument("--before", required=True, help="CSV of the earlier year")
+    chg.add_argument("--after", required=True, help="CSV of the later year (same columns)")
+    _data_options(chg, data=False)
+    chg.add_argument("--panel", action="store_true",
+                     help="the years share PSUs (same --strata and --cluster codes): use their covariance")
+    chg.add_argument("--scale", type=float, default=1.0,
+                     help="estimate after - SCALE x before (default 1; 1.05 tests a +5 %% relative target)")
+    chg.set_defaults(by=None)
     targets_cli.register(commands)  # kept in its own module: it reads programme files, not survey data
     return parser
 
@@ -122,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "targets":
             output = targets_cli.run(args)
         else:
-            output = {"rake": _rake, "estimate": _estimate, "contrast": _contrast}[args.command](args)
+            output = {"rake": _rake, "estimate": _estimate, "contrast": _contrast,
+                      "change": _change}[args.command](args)
     except AnalysisError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -247,6 +258,28 @@ def _contrast(args: argparse.Namespace) -> str:
     record = {k: _json_number(v) for k, v in dataclasses.asdict(result).items()}
     record["first"], record["second"] = str(result.first), str(result.second)
     return json.dumps(record, indent=2) + "\n"
+
+
+def _change(args: argparse.Namespace) -> str:
+    if args.panel and args.cluster is None:
+        raise UsageError("--panel needs --cluster: the PSU codes the years share")
+    designs, statistic, column, counted, where = [], "mean", None, None, None
+    for path in (args.before, args.after):
+        data, design, variable, values, where_mask = _load(args, path)
+        statistic, column, counted = _statistic(data, args, variable, values)
+        # The counted-values indicator is per file; give each design its own column under one name.
+        if statistic == "proportion":
+            data = data.assign(**{"__counted": column})
+            design = dataclasses.replace(design, data=data)
+        if where_mask is not None:
+            data = data.assign(**{"__where": where_mask})
+            design = dataclasses.replace(design, data=data)
+            where = "__where"
+        designs.append(design)
+    name = "__counted" if statistic == "proportion" else str(column)
+    result = change(designs[0], designs[1], statistic, name, values=counted, where=where,
+                    panel=args.cluster if args.panel else None, scale=args.scale, level=args.level)
+    return json.dumps({k: _json_number(v) for k, v in dataclasses.asdict(result).items()}, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -6,6 +6,13 @@ Yearly status: *achieved* when the whole confidence interval is on the good side
 it. An administrative figure has no sampling error: pass no CI and it is compared directly (its "interval" is
 the point itself, so it is never "not distinguishable").
 
+Change: a year-on-year (or base-to-latest) change is *significantly improved* when the whole confidence
+interval of the change (from :func:`analysis.change.change`, which accounts for both years' sampling error
+and, for a panel of PSUs, their covariance) lies on the indicator's good side of zero, *significantly worse*
+when it lies wholly on the bad side, *not distinguishable* when it contains zero. A change target is judged
+the same way on the contrast ``value - scale x base - offset`` (:func:`change_contrast`), so the base year's
+sampling error counts too, where :func:`indicator_status` treats the base value as exact.
+
 Trajectory: the progress measure of Statistics Canada adopted by Open SDG (open-sdg/open-sdg,
 docs/progress-methodology.md, "Indicators with quantitative targets"): the ratio of the observed compound
 annual growth rate to the one required to reach the target on time, cut at 95 % and 60 %; without a
@@ -21,7 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from analysis.errors import DataError
-from analysis.programme import Direction, Indicator, Kind, absolute_target
+from analysis.programme import CHANGE_KINDS, Direction, Indicator, Kind, Reading, Target, absolute_target
 
 
 class TargetStatus(StrEnum):
@@ -134,6 +141,49 @@ def indicator_status(
     absolute = absolute_target(target, base_value)
     status = target_status(estimate, absolute, target.kind, indicator.direction, ci)
     return YearStatus(indicator.code, year, estimate, ci, absolute, target.kind, status)
+
+
+# ---------------------------------------------------------------------------------------------- change
+class ChangeStatus(StrEnum):
+    IMPROVED = "significantly_improved"
+    NOT_DISTINGUISHABLE = "not_distinguishable"
+    WORSE = "significantly_worse"
+
+
+def change_status(ci: tuple[float, float], direction: Direction) -> ChangeStatus:
+    """Whether a change (later minus earlier) is a significant improvement, a significant worsening or
+    neither, from its confidence interval. An interval ending exactly at zero is not distinguishable."""
+    low, high = ci
+    _finite(low, "ci_low")
+    _finite(high, "ci_high")
+    if low > high:
+        raise DataError(f"confidence interval ({low}, {high}) has its lower bound above the upper bound")
+    if low > 0:
+        return ChangeStatus.IMPROVED if direction is Direction.INCREASE else ChangeStatus.WORSE
+    if high < 0:
+        return ChangeStatus.WORSE if direction is Direction.INCREASE else ChangeStatus.IMPROVED
+    return ChangeStatus.NOT_DISTINGUISHABLE
+
+
+def change_contrast(target: Target) -> tuple[float, float]:
+    """(scale, offset) such that a change target is met when ``value - scale * base - offset`` is on the good
+    side of 0: relative "+v %" gives (1 + v/100, 0), points and absolute changes give (1, v). Pass ``scale``
+    to :func:`analysis.change.change` to get that contrast's interval."""
+    if target.kind not in CHANGE_KINDS:
+        raise DataError(f"{target.kind.value} is not a change target")
+    if target.kind is Kind.ABSOLUTE_CHANGE_VS_BASE or target.reading is Reading.POINTS:
+        return 1.0, target.value
+    return 1.0 + target.value / 100.0, 0.0
+
+
+def change_target_status(
+    target: Target, direction: Direction, contrast: float, ci: tuple[float, float]
+) -> TargetStatus:
+    """Status of a change target from the estimate and CI of ``value - scale * base`` (scale from
+    :func:`change_contrast`): achieved when the whole CI clears the offset on the good side."""
+    _, offset = change_contrast(target)
+    low, high = ci
+    return target_status(contrast - offset, 0.0, target.kind, direction, (low - offset, high - offset))
 
 
 # ---------------------------------------------------------------------------------------------- trajectory

@@ -215,6 +215,9 @@ class SinglePSUStrata:
     strata: tuple[str, ...]
 
 
+CHANGE_INFERENCE = ("base_exact", "ci")
+
+
 @dataclass(frozen=True, slots=True)
 class Methodology:
     samples: tuple[InstrumentSample, ...] = ()
@@ -225,8 +228,16 @@ class Methodology:
     ci_method: str = "logit"  # analysis.CIMethod value, named in the annex
     min_cell_n: int = 30  # cells with fewer respondents are never printed
     status_rules: str | None = None  # replaces the standard wording of the status rules when given
+    # How change targets were judged: "base_exact" (the base year's estimate taken as exact, what the yearly
+    # computation does today) or "ci" (on the CI of the change, analysis.change and status.change_target_status).
+    change_inference: str = "base_exact"
     notes: tuple[str, ...] = ()  # in the report's language
     withdrawn: int = 0  # responses their respondents took back after an earlier computation, left out here
+
+    def __post_init__(self) -> None:
+        if self.change_inference not in CHANGE_INFERENCE:
+            choices = ", ".join(CHANGE_INFERENCE)
+            raise ValueError(f"change_inference must be one of {choices}, got {self.change_inference!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -484,6 +484,36 @@ TEXTS: dict[str, dict[str, str]] = {
               "value already meets it. Without a target, growth of 1.5 % and 0.5 % a year are the cut points. "
               "It uses point estimates: read it together with the yearly status.",
     },
+    # How a change target (against a base year or the previous year) was judged; the annex prints the sentence
+    # of Methodology.change_inference when the report has such a target.
+    "meth.change_rule.base_exact": {
+        "kk": "Өзгеріске қойылған мақсаттар үшін нысаналы мән базалық жылдың бағалауынан есептеледі және ол дәл "
+              "деп қабылданады: есепті жылдың сенімділік аралығы ғана осы мәнмен салыстырылады, базалық жылдың "
+              "іріктеме қателігі ескерілмейді.",
+        "ru": "Для целей по изменению целевое значение рассчитывается из оценки базового года, которая "
+              "принимается за точную: с ним сравнивается только доверительный интервал отчётного года, "
+              "выборочная ошибка базового года не учитывается.",
+        "en": "For change targets the target value is computed from the base year's estimate, taken as exact: "
+              "only the report year's confidence interval is compared with it, and the base year's sampling "
+              "error is not counted.",
+    },
+    "meth.change_rule.ci": {
+        "kk": "Өзгеріс екі жыл арасындағы айырманың {level} % сенімділік аралығы бойынша бағаланады, ол екі "
+              "жылдың да іріктеме қателігін және екі жылда да іріктелген бірінші сатыдағы бірліктер беретін "
+              "ковариацияны ескереді: аралық толығымен индикатордың жақсы жағында болса – айтарлықтай "
+              "жақсарды, толығымен жаман жағында болса – айтарлықтай нашарлады, нөлді қамтыса – "
+              "ажыратылмайды. Өзгеріске қойылған мақсат та осы аралық бойынша бағаланады.",
+        "ru": "Изменение оценивается по {level} % доверительному интервалу разности между двумя годами, который "
+              "учитывает выборочную ошибку обоих лет и ковариацию, возникающую из-за первичных единиц отбора, "
+              "попавших в выборку в оба года: интервал целиком на благоприятной для индикатора стороне – "
+              "значимое улучшение, целиком на неблагоприятной – значимое ухудшение, интервал содержит ноль – "
+              "изменение неразличимо. Цель по изменению оценивается по тому же интервалу.",
+        "en": "Change is judged on the {level} % confidence interval of the difference between the two years, "
+              "which counts both years' sampling error and the covariance from primary sampling units sampled "
+              "in both years: the whole interval on the indicator's good side means significantly improved, "
+              "wholly on the bad side significantly worse, an interval containing zero not distinguishable. A "
+              "change target is judged on the same interval.",
+    },
     "meth.suppression": {"kk": "Шағын ұяшықтарды жасыру", "ru": "Скрытие малых ячеек", "en": "Small-cell suppression"},
     "meth.suppression_rule": {
         "kk": "Респонденттер саны {min_n} адамға жетпейтін топтар бойынша бағалаулар жарияланбайды (кестелерде "

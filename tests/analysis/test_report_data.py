@@ -103,3 +103,28 @@ def test_annex_says_how_many_withdrawn_responses_were_left_out(language: str) ->
     line = tr("meth.withdrawn", language, count="3")
     assert line in paragraphs(withdrawn)
     assert not any(text.startswith(line[:20]) for text in paragraphs(report))
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_annex_says_how_change_targets_were_judged(language: str) -> None:
+    import dataclasses
+
+    from analysis.programme import Kind, Reading
+    from analysis.report.data import TargetInfo
+
+    def paragraphs(report: ReportData) -> list[str]:
+        annex = build_outline(report).annex
+        return [b.text for s in annex.sections for b in s.blocks if isinstance(b, Paragraph)]
+
+    plain = report_fixture.report(language)
+    first = plain.indicators[0]
+    changed = dataclasses.replace(first, target=TargetInfo(2025, 5.0, Kind.CHANGE_VS_BASE, value=63.0,
+                                                           base_year=2023, reading=Reading.RELATIVE))
+    report = dataclasses.replace(plain, indicators=(changed, *plain.indicators[1:]))
+    assert tr("meth.change_rule.base_exact", language) not in paragraphs(plain)  # no change target, no sentence
+    assert tr("meth.change_rule.base_exact", language) in paragraphs(report)
+    with_ci = dataclasses.replace(report, methodology=dataclasses.replace(report.methodology, change_inference="ci"))
+    [line] = [t for t in paragraphs(with_ci) if t.startswith(tr("meth.change_rule.ci", language, level="")[:12])]
+    assert "95" in line
+    with pytest.raises(ValueError, match="change_inference"):
+        dataclasses.replace(report.methodology, change_inference="guess")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.programme import CHANGE_KINDS
 from analysis.report import fmt
 from analysis.report.data import ReportData
 from analysis.report.outline.cells import number_cell, status_entries, text_cell
@@ -94,6 +95,10 @@ def _status_rules(report: ReportData) -> tuple[Block, ...]:
     blocks: list[Block] = [Paragraph(rules) if rules else StatusRules(status_entries(lang))]
     if any(ind.status.trajectory for ind in report.indicators):
         blocks.append(Paragraph(tr("meth.trajectory_rule", lang)))
+    if any(ind.target is not None and ind.target.kind in CHANGE_KINDS for ind in report.indicators):
+        meth = report.methodology
+        blocks.append(Paragraph(tr(f"meth.change_rule.{meth.change_inference}", lang,
+                                   level=fmt.level_text(meth.ci_level, lang))))
     return tuple(blocks)
 
 
