@@ -3,8 +3,9 @@
 The golden values here are NOT from R (R is not installed where this was written): each test recomputes the
 variance with explicit loops over strata, PSUs and SSUs from the formula of R's ``survey:::multistage``
 (first-stage ``onestrat`` plus, for every PSU, the second stage's ``onestrat`` times the first stage's
-sampling fraction ``n_h / N_h``). ``tests/analysis/golden/make_golden.R`` holds the R code that would give
-the same numbers (marked as not yet run). svy is not used: it has no second-stage variance.
+sampling fraction ``n_h / N_h``). ``tests/analysis/golden/make_golden_stats_NOT_RUN.R`` holds the R code that
+would give the same numbers (not yet run). svy (``Design(ssu=..., pop_size=PopSize(psu=, ssu=))``), an
+independent implementation, gives the same standard error: checked here too.
 """
 
 from __future__ import annotations
@@ -128,3 +129,36 @@ def test_cli_second_stage(tmp_path) -> None:  # type: ignore[no-untyped-def]
     )
     row = json.loads(out.stdout)["rows"][0]
     assert row["se"] ** 2 == pytest.approx(_brute_force_mean_variance(data), rel=1e-10)
+
+
+def test_second_stage_agrees_with_svy() -> None:
+    svy = pytest.importorskip("svy")
+    pytest.importorskip("polars")
+    from tests.analysis.golden_cases import GOLDEN
+
+    path = str(GOLDEN / "two_stage.csv")
+    sample = svy.Sample(svy.read_csv(path), svy.Design(stratum="stratum", psu="psu", ssu="ssu", wgt="w",
+                                                       pop_size=svy.PopSize(psu="N", ssu="M")))
+    theirs = sample.estimation.mean("y").to_polars().row(0, named=True)
+    ours = analysis.mean(_design(pd.read_csv(path)), "y")
+    assert (ours.estimate, ours.se) == pytest.approx((theirs["est"], theirs["se"]), rel=1e-10)
+
+
+def test_second_stage_after_post_stratification_uses_the_residuals() -> None:
+    """Post-stratified by sex: each row's influence value is replaced by its residual from the base-weighted
+    mean of u in its sex cell (times the final weight) in both stages; brute force with those residuals."""
+    data = _two_stage_sample()
+    totals = {"F": 900.0, "M": 1100.0}
+    design = _design(data).poststratify("sex", totals)
+    ours = analysis.mean(design, "y")
+    w0 = data["w"].to_numpy()
+    w = design.weights
+    y = data["y"].to_numpy()
+    ybar = (w * y).sum() / w.sum()
+    u = (y - ybar) / w.sum()
+    cell = data["sex"].to_numpy()
+    fitted = {g: (w0 * u)[cell == g].sum() / w0[cell == g].sum() for g in totals}
+    residual = u - np.array([fitted[g] for g in cell])
+    # Feed the brute force rows whose weighted influence w*(y - ybar)/W equals w * residual.
+    fake = data.assign(w=w, y=residual * w.sum() + ybar)
+    assert ours.se ** 2 == pytest.approx(_brute_force_mean_variance(fake), rel=1e-9)
