@@ -4,7 +4,8 @@ Golden values are NOT from R here (R was not available): each test recomputes th
 difference by brute force, with pandas group-bys over the rows (influence values of each domain mean written
 out, PSU totals, the stratified with-replacement formula). The R code that would confirm the same numbers is
 in tests/analysis/golden/make_golden_stats_NOT_RUN.R (not yet run). The single-domain standard errors are
-also compared with analysis.mean/proportion by domain, which the R golden tests cover.
+also compared with analysis.mean/proportion by domain, which the R golden tests cover, and the covariance
+between two domains with svy's (``Estimate.covariance`` of a by-domain mean), an independent implementation.
 """
 
 from __future__ import annotations
@@ -120,3 +121,17 @@ def test_cli_contrast() -> None:
     assert row["difference"] == pytest.approx(lib.difference, rel=1e-12)
     assert row["se"] == pytest.approx(lib.se, rel=1e-12)
     assert row["second"] == "rest"
+
+
+def test_domain_covariance_agrees_with_svy(design: Design) -> None:
+    svy = pytest.importorskip("svy")
+    pytest.importorskip("polars")
+    sample = svy.Sample(svy.read_csv(str(GOLDEN / "synthetic.csv")),
+                        svy.Design(stratum="stratum", psu="psu", wgt="w0"))
+    theirs = sample.estimation.mean("income", by="sex", drop_nulls=True)
+    levels = [row["sex"] for row in theirs.to_polars().iter_rows(named=True)]
+    assert levels == ["F", "M"]
+    cov = np.asarray(theirs.covariance)
+    ours = analysis.contrast(design, "mean", "income", by="sex", first="F", second="M")
+    assert ours.covariance == pytest.approx(cov[0, 1], rel=1e-10)
+    assert ours.se ** 2 == pytest.approx(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], rel=1e-10)
