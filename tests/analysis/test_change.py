@@ -155,3 +155,13 @@ def test_fixtures_for_the_r_script_are_these_years() -> None:
     first, second = _two_years()
     pd.testing.assert_frame_equal(pd.read_csv(GOLDEN / "change_y1.csv"), first)
     pd.testing.assert_frame_equal(pd.read_csv(GOLDEN / "change_y2.csv"), second)
+
+
+def test_cli_change_panel_without_cluster_is_a_clear_error() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "change", "--before", str(GOLDEN / "change_y1.csv"), "--after",
+         str(GOLDEN / "change_y2.csv"), "--mean", "y", "--panel"],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip() == "error: --panel needs --cluster: the PSU codes the years share"

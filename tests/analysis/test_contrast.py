@@ -135,3 +135,17 @@ def test_domain_covariance_agrees_with_svy(design: Design) -> None:
     ours = analysis.contrast(design, "mean", "income", by="sex", first="F", second="M")
     assert ours.covariance == pytest.approx(cov[0, 1], rel=1e-10)
     assert ours.se ** 2 == pytest.approx(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1], rel=1e-10)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--by", "sex", "--first", "X", "--second", "M"], "error: no domain 'X' (values: F, M)"),
+    (["--by", "sex", "--first", "F"], "error: one of the arguments --second --versus is required"),
+])
+def test_cli_contrast_bad_input_is_one_line(args: list[str], message: str) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "contrast", "--data", str(GOLDEN / "synthetic.csv"), "--weight", "w0",
+         "--strata", "stratum", "--cluster", "psu", "--mean", "income", *args],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip() == message
