@@ -23,7 +23,7 @@ import numpy as np
 from scipy import special
 
 from analysis import ci
-from analysis._columns import Column
+from analysis._columns import Column, factorize, resolve
 from analysis.design import Design
 from analysis.errors import EstimationError
 from analysis.estimate import Where, domain_mask, linearise, statistic_values
@@ -32,7 +32,7 @@ from analysis.variance import domain_degrees_of_freedom, influence_totals, total
 
 class Versus(StrEnum):
     REST = "rest"
-    """Every row of the population (within ``where``) outside the first domain."""
+    """Every row of the population (within ``where``) in another domain of ``by`` (missing ``by`` excluded)."""
     ALL = "all"
     """The whole population (within ``where``), which includes the first domain."""
 
@@ -84,7 +84,12 @@ def contrast(
         two = domain_mask(design, by, second, where, usable)
     else:
         population = domain_mask(design, None, "all", where, usable)
-        two = population & ~one if versus is Versus.REST else population
+        if versus is Versus.REST:
+            # "The rest" are the other domains: rows without a value of ``by`` belong to none of them.
+            codes, _ = factorize(resolve(design.data, by, design.n, "by"))
+            two = population & ~one & (codes >= 0)
+        else:
+            two = population
         if not two.any():
             raise EstimationError(f"the rest of the population outside {first!r} is empty")
     return _difference(design, kind, a, b, one, two, first, versus or second, level)

@@ -149,3 +149,13 @@ def test_cli_contrast_bad_input_is_one_line(args: list[str], message: str) -> No
     )
     assert out.returncode == 2
     assert out.stderr.strip() == message
+
+
+def test_rest_leaves_out_rows_without_a_domain(synthetic: pd.DataFrame) -> None:
+    gaps = synthetic.assign(region=synthetic["region"].where(synthetic.index % 7 != 0))
+    design = Design.from_frame(gaps, weights="w0", strata="stratum", cluster="psu")
+    rest = analysis.contrast(design, "mean", "income", by="region", first="R2", second=Versus.REST)
+    known = gaps["region"].notna() & (gaps["region"] != "R2")
+    expected = analysis.mean(design, "income", where=known.to_numpy())
+    assert rest.estimate_second == pytest.approx(expected.estimate, rel=1e-12)
+    assert rest.se_second == pytest.approx(expected.se, rel=1e-12)
