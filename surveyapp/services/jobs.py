@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +43,7 @@ KINDS = {
 Handler = Callable[[Job, User | None, "Progress"], dict[str, Any]]
 
 PROCESS_STARTED = utcnow()
-_local_jobs: set[int] = set()  # jobs running in threads of this process (the embedded mode)
+_local_jobs: dict[int, threading.Thread] = {}  # jobs running in threads of this process (the embedded mode)
 _local_lock = threading.Lock()
 _worker_app: Flask | None = None
 
@@ -138,9 +139,10 @@ def _dispatch(job: Job) -> None:
             _finish(job.id, JobStatus.FAILED, error="the job queue (Redis) cannot be reached; try again later")
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's real app
+    thread = threading.Thread(target=_run_in_thread, args=(app, job.id), name=f"job-{job.id}", daemon=True)
     with _local_lock:
-        _local_jobs.add(job.id)
-    threading.Thread(target=_run_in_thread, args=(app, job.id), name=f"job-{job.id}", daemon=True).start()
+        _local_jobs[job.id] = thread
+    thread.start()
 
 
 def _run_in_thread(app: Flask, job_id: int) -> None:
@@ -152,7 +154,21 @@ def _run_in_thread(app: Flask, job_id: int) -> None:
                 db.session.remove()
     finally:
         with _local_lock:
-            _local_jobs.discard(job_id)
+            _local_jobs.pop(job_id, None)
+
+
+def wait_for_local_jobs(timeout: float = 300) -> bool:
+    """Let the jobs running in this process's threads finish (a clean shutdown, tests); whether they all did."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with _local_lock:
+            threads = list(_local_jobs.values())
+        if not threads:
+            return True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        threads[0].join(remaining)
 
 
 def _abandoned(job: Job) -> bool:
