@@ -34,7 +34,7 @@ def prebuilt() -> list[tuple[str, str]]:
     configured = current_app.config.get("REPORT_PREBUILD")
     if not configured:
         return list(DEFAULT_PREBUILD)
-    return [tuple(item.split(".", 1)) for item in configured]  # type: ignore[misc]  # two parts each
+    return [(item.partition(".")[0], item.partition(".")[2]) for item in configured]
 
 
 def is_published(run: ComputationRun) -> bool:
@@ -117,7 +117,8 @@ def run_job(job: Job, user: User | None, progress: jobs.Progress) -> dict[str, A
         return {"run_id": run.id, "report_files": [], "superseded": True}
     wanted = prebuilt()
     if job.params.get("also"):
-        wanted.append(tuple(job.params["also"]))  # type: ignore[arg-type]  # language, format
+        language, fmt = job.params["also"]
+        wanted.append((language, fmt))
     ids, errors = build_run_reports(run, job.id, lambda number, total, text: progress(number / total, text), wanted)
     if errors and not ids:
         raise jobs.JobError("no report could be built: " + "; ".join(errors))
