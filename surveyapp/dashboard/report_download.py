@@ -11,6 +11,7 @@ import io
 
 from flask import render_template, send_file
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from analysis.programme import Programme
 from surveyapp import audit
@@ -63,7 +64,8 @@ def _missing(plan: Programme, run: ComputationRun, language: str, fmt: str) -> R
         return render_template(
             "dashboard/report_pending.html", plan=plan, run=run, language=language, fmt=fmt, failed=failed, job=last
         ), 503
-    job, _created = report_files.request_build(run, None, also=(language, fmt))
+    # Whoever downloads first starts the build (a ministry too): the job records who, as every job does.
+    job, _created = report_files.request_build(run, current_user._get_current_object(), also=(language, fmt))
     return render_template(
         "dashboard/report_pending.html",
         plan=plan,

@@ -111,7 +111,7 @@ def test_publishing_stores_the_ministries_copy(
     with app.app_context():
         copies = db.session.scalars(select(ReportFile).where(ReportFile.run_id == run_id)).all()
         assert sorted(f.published for f in copies) == [False, True]
-    make_user(demo, "dana", "ministry")
+    make_user(app, "dana", "ministry")
     ministry = app.test_client()
     AuthActions(ministry).login("dana")
     download = ministry.get(YEAR + "/report.ru.xlsx")
