@@ -75,6 +75,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_BYTES", str(1024 * 1024))),
         "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_FIELD_BYTES", str(64 * 1024))),
         "MAX_FORM_PARTS": int(env.get("MAX_FORM_FIELDS", "500")),
+        # Background jobs (services/jobs.py): RQ on this Redis, run by `flask jobs worker`; unset, the app runs
+        # them in threads of its own process (the embedded default).
+        "REDIS_URL": env.get("REDIS_URL", "").strip(),
         "QUESTIONNAIRES_DIR": env.get("QUESTIONNAIRES_DIR") or str(data_dir("questionnaires")),
     }
 

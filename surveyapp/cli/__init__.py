@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from surveyapp.cli.demo import demo_cli
     from surveyapp.cli.indicators import indicators_cli, margins_cli
     from surveyapp.cli.invitations import invitations_cli, responses_cli
+    from surveyapp.cli.jobs import jobs_cli
     from surveyapp.cli.questionnaires import questionnaires_cli
     from surveyapp.cli.reports import reports_cli
     from surveyapp.cli.translate import translate_cli
@@ -23,6 +24,7 @@ def register_commands(app: Flask) -> None:
         margins_cli,
         indicators_cli,
         reports_cli,
+        jobs_cli,
         demo_cli,
         translate_cli,
     ):

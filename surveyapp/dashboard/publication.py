@@ -11,6 +11,7 @@ from surveyapp.access import role_required
 from surveyapp.dashboard.routes import _programme, bp
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Role, User
+from surveyapp.services import report_files
 from surveyapp.services.publish_results import REASON_MAX, describe, publish_run, published_runs, withdraw
 from surveyapp.services.reports import latest_run
 
@@ -50,8 +51,11 @@ def publish(programme: str, year: int) -> ResponseReturnValue:
         if request.form.get("run", "") != str(run.id):
             flash(_("Newer results were computed after this page was opened: check them and confirm again."), "error")
             return redirect(url_for("dashboard.publish", programme=plan.code, year=year))
-        publish_run(run, current_user._get_current_object())
+        user = current_user._get_current_object()
+        publish_run(run, user)
         db.session.commit()
+        # Ministries' copies of the reports (without the draft marking), built now rather than on a download.
+        report_files.request_build(run, user)
         flash(_("The %(year)d results are published: ministries can see them now.", year=year), "info")
         return redirect(back)
     shown = published_run_of(plan.code, year)

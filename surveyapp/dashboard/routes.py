@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,12 +10,11 @@ from flask_login import current_user
 
 from analysis.errors import ProgrammeError
 from analysis.programme import Programme, load_programme, load_programmes
-from analysis.report import IndicatorReport, ReportData, build, fmt
+from analysis.report import IndicatorReport, ReportData, fmt
 from analysis.vocabulary import LANGUAGES
-from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.dashboard.ordering import sort_rows
-from surveyapp.extensions import db
+from surveyapp.dashboard.report_download import serve
 from surveyapp.models import Role
 from surveyapp.services.reports import ReportError, available_years, latest_run, report_data
 
@@ -157,21 +155,11 @@ def download(programme: str, year: int, language: str, fmt: str) -> ResponseRetu
     plan = _programme(programme)
     if fmt not in FORMATS or language not in LANGUAGES:
         abort(404)
-    data = _report(plan, year, language)
-    # One file per computation run and language: a run never changes, so the file can be reused.
+    # The run this reader sees: published for ministries, the latest (draft or not) for researchers.
     run = latest_run(plan.code, year, published_only=not _drafts_allowed())
-    assert run is not None  # report_data found it
-    state = "draft" if data.draft else "published"
-    stamp = run.computed_at.strftime("%Y%m%dT%H%M%S")
-    root = Path(current_app.config.get("REPORTS_DIR") or Path(current_app.instance_path) / "reports")
-    path = root / f"run{run.id}-{stamp}-{state}" / f"{plan.code}_{year}_{language}.{fmt}"
-    if not path.exists():
-        build(data, fmt, path)
-    audit.record("report_download", "report", f"{plan.code}/{year}/{language}.{fmt}", {"run": data.run_id})
-    db.session.commit()
-    return send_file(
-        io.BytesIO(path.read_bytes()), mimetype=FORMATS[fmt], as_attachment=fmt != "html", download_name=path.name
-    )
+    if run is None:
+        abort(404)
+    return serve(plan, run, language, fmt)
 
 
 @bp.app_template_global()

@@ -4,6 +4,7 @@ from surveyapp.models.api_token import ApiToken, TokenScope
 from surveyapp.models.audit import AuditEvent
 from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet, RunWeight
 from surveyapp.models.invitation import Invitation, InvitationStatus
+from surveyapp.models.job import Job, JobStatus, ReportFile
 from surveyapp.models.questionnaire import Instrument, StoredVersion
 from surveyapp.models.response import ResponseStatus, SurveyResponse
 from surveyapp.models.user import LoginThrottle, Role, User
@@ -17,8 +18,11 @@ __all__ = [
     "Instrument",
     "Invitation",
     "InvitationStatus",
+    "Job",
+    "JobStatus",
     "LoginThrottle",
     "MarginSet",
+    "ReportFile",
     "ResponseStatus",
     "Role",
     "RunWeight",

@@ -202,13 +202,20 @@ def _target(
 
 
 def report_data(
-    programme_code: str, year: int, language: str, questionnaires: str, published_only: bool = True
+    programme_code: str,
+    year: int,
+    language: str,
+    questionnaires: str,
+    published_only: bool = True,
+    run: ComputationRun | None = None,
 ) -> ReportData:
+    """The report of the year's latest (published) run, or of ``run`` when given (a stored report file's)."""
     try:
         programme = load_programme(programme_code)
     except ProgrammeError as error:
         raise ReportError(str(error)) from None
-    run = latest_run(programme.code, year, published_only)
+    if run is None:
+        run = latest_run(programme.code, year, published_only)
     if run is None:
         what = "published results" if published_only else "computed results"
         hint = (

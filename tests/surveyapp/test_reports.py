@@ -151,6 +151,9 @@ def test_dashboard_roles_and_publication(computed: Flask, client: FlaskClient, a
     scorecard = ministry.get(f"/dashboard/{PROGRAMME}/2025?lang=kk")
     assert scorecard.status_code == 200 and "Жоба" not in scorecard.get_data(as_text=True)
     assert "Жариялау" not in scorecard.get_data(as_text=True)
+    from surveyapp.services.jobs import wait_for_local_jobs
+
+    assert wait_for_local_jobs(120)  # publishing builds the ministries' copies of the reports in a job
     download = ministry.get(f"/dashboard/{PROGRAMME}/2025/report.ru.xlsx")
     assert download.status_code == 200 and download.data[:2] == b"PK"
     assert ministry.get(f"/dashboard/{PROGRAMME}/2024").status_code == 200  # the demo published 2024
