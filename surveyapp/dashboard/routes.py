@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
@@ -11,13 +10,14 @@ from flask_login import current_user
 
 from analysis.errors import ProgrammeError
 from analysis.programme import Programme, load_programme, load_programmes
-from analysis.report import IndicatorReport, ReportData, build, fmt
+from analysis.report import IndicatorReport, ReportData, fmt
 from analysis.vocabulary import LANGUAGES
 from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.dashboard.ordering import sort_rows
 from surveyapp.extensions import db
 from surveyapp.models import Role
+from surveyapp.services.report_files import chart_svg, report_file
 from surveyapp.services.reports import ReportError, available_years, latest_run, report_data
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -34,8 +34,6 @@ def check_year(endpoint: str | None, values: dict[str, object] | None) -> None:
 
 
 ORDERS = ("value", "name")  # how the reader orders a breakdown table: by value, or alphabetically
-SCREEN_RC = {"axes.labelsize": 11, "xtick.labelsize": 10.5, "ytick.labelsize": 10.5, "legend.fontsize": 10.5,
-             "font.size": 10.5}
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -123,32 +121,8 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
         order=order,
         orders=ORDERS,
         years=available_years(plan.code, not drafts),
-        chart=_chart_svg(data, item),
+        chart=chart_svg(data, item),
     )
-
-
-def _chart_svg(data: ReportData, item: IndicatorReport) -> str:
-    """The report's own trend chart, as inline SVG, so the page and the PDF show the same picture."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from analysis.report.charts import style, trend_chart
-
-    buffer = io.StringIO()
-    # Drawn small and with larger type than the A4 page: the SVG is scaled to the screen, down to a 360-px phone,
-    # and its tick labels must stay readable there.
-    with style(), matplotlib.rc_context(SCREEN_RC):  # type: ignore[arg-type]  # rc keys typed as Literals
-        figure, axes = plt.subplots(figsize=(5.2, 3.4))
-        try:
-            trend_chart(axes, data, item)
-            figure.tight_layout()
-            figure.savefig(buffer, format="svg")
-        finally:
-            plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.find("<svg") :]
 
 
 @bp.get("/<programme>/<int:year>/report.<language>.<fmt>")
@@ -158,15 +132,9 @@ def download(programme: str, year: int, language: str, fmt: str) -> ResponseRetu
     if fmt not in FORMATS or language not in LANGUAGES:
         abort(404)
     data = _report(plan, year, language)
-    # One file per computation run and language: a run never changes, so the file can be reused.
     run = latest_run(plan.code, year, published_only=not _drafts_allowed())
     assert run is not None  # report_data found it
-    state = "draft" if data.draft else "published"
-    stamp = run.computed_at.strftime("%Y%m%dT%H%M%S")
-    root = Path(current_app.config.get("REPORTS_DIR") or Path(current_app.instance_path) / "reports")
-    path = root / f"run{run.id}-{stamp}-{state}" / f"{plan.code}_{year}_{language}.{fmt}"
-    if not path.exists():
-        build(data, fmt, path)
+    path = report_file(data, run, plan.code, year, language, fmt)
     audit.record("report_download", "report", f"{plan.code}/{year}/{language}.{fmt}", {"run": data.run_id})
     db.session.commit()
     return send_file(
