@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-
 from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -16,6 +14,7 @@ from surveyapp.access import role_required
 from surveyapp.dashboard.ordering import sort_rows
 from surveyapp.dashboard.report_download import serve
 from surveyapp.models import Role
+from surveyapp.services.dashboard_charts import chart_svg
 from surveyapp.services.reports import ReportError, available_years, latest_run, report_data
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -32,8 +31,6 @@ def check_year(endpoint: str | None, values: dict[str, object] | None) -> None:
 
 
 ORDERS = ("value", "name")  # how the reader orders a breakdown table: by value, or alphabetically
-SCREEN_RC = {"axes.labelsize": 11, "xtick.labelsize": 10.5, "ytick.labelsize": 10.5, "legend.fontsize": 10.5,
-             "font.size": 10.5}
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -121,32 +118,8 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
         order=order,
         orders=ORDERS,
         years=available_years(plan.code, not drafts),
-        chart=_chart_svg(data, item),
+        chart=chart_svg(data, item),
     )
-
-
-def _chart_svg(data: ReportData, item: IndicatorReport) -> str:
-    """The report's own trend chart, as inline SVG, so the page and the PDF show the same picture."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from analysis.report.charts import style, trend_chart
-
-    buffer = io.StringIO()
-    # Drawn small and with larger type than the A4 page: the SVG is scaled to the screen, down to a 360-px phone,
-    # and its tick labels must stay readable there.
-    with style(), matplotlib.rc_context(SCREEN_RC):  # type: ignore[arg-type]  # rc keys typed as Literals
-        figure, axes = plt.subplots(figsize=(5.2, 3.4))
-        try:
-            trend_chart(axes, data, item)
-            figure.tight_layout()
-            figure.savefig(buffer, format="svg")
-        finally:
-            plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.find("<svg") :]
 
 
 @bp.get("/<programme>/<int:year>/report.<language>.<fmt>")
