@@ -1,0 +1,123 @@
+"""XLSForm expressions (relevant, constraint, calculation) in this platform's expression language."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from ..errors import ExpressionError
+from ..expression import FUNCTIONS, GENERAL_FUNCTIONS, Expression
+from ..question_types import QUESTION_TYPES
+from .rows import Row
+from .state import ImportState
+
+_REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
+_EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
+_REWRITE_HINT: Final = (
+    "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered(), if(), concat(), "
+    "regex(), selected-at(), today()"
+)
+_CALL: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_:-]*)\s*\(")
+
+
+class ExpressionSteps(ImportState):
+    """Rules carried over, or refused with what has no equivalent here."""
+
+    def expression(self, row: Row, column: str, text: str, matrix_rows: dict[str, str]) -> str | None:
+        def name(match: re.Match[str]) -> str:
+            return matrix_rows.get(match.group(1), match.group(1))
+
+        def emptiness(match: re.Match[str]) -> str:
+            target = match.group(1)
+            return f"answered({target})" if match.group(2) == "!=" else f"not answered({target})"
+
+        converted = _EMPTY_TEST.sub(emptiness, text)
+        converted = _REF.sub(name, converted)
+        converted = re.sub(r"\bcount-selected\(", "count_selected(", converted)
+        converted = re.sub(r"\bselected-at\(", "selected_at(", converted)
+        converted = re.sub(r"\btrue\(\)", "true", converted)
+        converted = re.sub(r"\bfalse\(\)", "false", converted)
+        converted = re.sub(r"\bdiv\b", "/", converted)
+        known = {*FUNCTIONS, *GENERAL_FUNCTIONS, "not", "and", "or"}
+        unknown = sorted({f for f in _CALL.findall(converted) if f not in known})
+        if unknown:
+            self.problem(
+                row,
+                f"{column} {text!r} cannot be carried over: {', '.join(f + '()' for f in unknown)} has no "
+                "equivalent here",
+                _REWRITE_HINT,
+                row.get("name") or None,
+            )
+            return None
+        try:
+            Expression.parse(converted)
+        except ExpressionError as error:
+            self.problem(
+                row,
+                f"{column} {text!r} cannot be carried over: {error.message}",
+                _REWRITE_HINT,
+                row.get("name") or None,
+            )
+            return None
+        return converted
+
+    def constraint(self, row: Row, kind: str, matrix_rows: dict[str, str]) -> tuple[dict[str, Any], set[str]]:
+        """Type bounds (min, max, max_length, min/max_choices, exclusive choices) and the rest as a rule."""
+        text = row.get("constraint")
+        if not text:
+            return {}, set()
+        keys: dict[str, Any] = {}
+        exclusive: set[str] = set()
+        rest = []
+        for part in _split_and(text):
+            bare = _unwrap(part)
+            bound = QUESTION_TYPES[kind].read_xlsform_bound(bare)
+            if bound is None:
+                rest.append(bare)
+                continue
+            exclusive |= bound.pop("exclusive", set())
+            keys |= bound
+        if rest:
+            rule = self.expression(row, "constraint", " and ".join(f"({r})" for r in rest), matrix_rows)
+            if rule is not None:
+                keys["constraint"] = rule[1:-1] if len(rest) == 1 else rule
+        return keys, exclusive
+
+
+def _split_and(text: str) -> list[str]:
+    """Split at the top-level ``and`` (outside parentheses and quotes)."""
+    parts, depth, quote, start = [], 0, "", 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and text.startswith(" and ", i):
+            parts.append(text[start:i])
+            start = i + 5
+            i += 4
+        i += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _unwrap(text: str) -> str:
+    """Drop parentheses around the whole text, as the export writes a rule next to type bounds."""
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0

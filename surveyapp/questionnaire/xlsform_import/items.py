@@ -1,0 +1,240 @@
+"""Survey rows as questionnaire items: questions, matrices from inner groups, and their choice lists."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from ..problem import Severity
+from ..question_types import QUESTION_TYPES, XLSFORM_SELECTS, xlsform_import_type
+from .expressions import ExpressionSteps
+from .rows import Row
+
+_METADATA: Final = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "audit",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "email",
+    "start-geopoint",
+    "background-audio",
+}
+_UNSUPPORTED_HINT: Final = (
+    "not a question type of this platform; remove the row or ask it differently (types: "
+    + ", ".join(sorted({name for qt in QUESTION_TYPES.values() for name in qt.xlsform_names}))
+    + ")"
+)
+# Media questions collect files (photos, recordings, signatures, scans): none is ever stored from a respondent.
+_MEDIA: Final = frozenset({"image", "photo", "audio", "video", "file", "signature", "barcode", "draw"})
+_FILTER: Final = re.compile(r"^parent\s*=\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+
+class ItemSteps(ExpressionSteps):
+    """One item per survey row (or inner group), and the choices of the lists they use."""
+
+    def item(
+        self,
+        row: Row,
+        kind: str,
+        argument: str,
+        lists: dict[str, list[Row]],
+        used: dict[str, str],
+        exclusive: dict[str, set[str]],
+        matrix_rows: dict[str, str],
+    ) -> dict[str, Any] | None:
+        name = row.get("name")
+        if kind in _METADATA:
+            self.problem(
+                row,
+                f"metadata {kind!r} is not imported",
+                "start/end times and the device class are kept as paradata of every response",
+                name or None,
+                Severity.WARNING,
+            )
+            return None
+        if not name and kind == "note":
+            # pyxform names a note without a name itself; the draft gets a name that says where it came from.
+            name = f"note_row{row.number}"
+            self.problem(
+                row, f"a note without a name is named {name!r}", "rename it if you like", name, Severity.WARNING
+            )
+        if not name:
+            self.problem(row, f"a {kind or 'row'} without a name", "fill the name column")
+            return None
+        if kind in _MEDIA:
+            self.problem(
+                row,
+                f"media question {kind!r} cannot be imported: the platform takes no photos, recordings, files or "
+                "scans from respondents, since they could identify them and no file store is kept",
+                "ask for the information in words (a text or choice question), or remove the row",
+                name,
+            )
+            return None
+        item: dict[str, Any] = {"code": name}
+        appearance = row.get("appearance").lower()
+        if kind in XLSFORM_SELECTS:
+            if argument.endswith(" or_other"):
+                self.problem(
+                    row,
+                    f"type {row.get('type')!r}: or_other is not supported",
+                    f"add a choice 'other' to {argument.split()[0]!r} and a text question with "
+                    f"relevant: selected(${{{name}}}, 'other')",
+                    name,
+                )
+                return None
+            if not argument or argument.startswith("from_file") or argument not in lists:
+                self.problem(
+                    row,
+                    f"type {row.get('type')!r}: no list {argument!r} on the choices sheet",
+                    "add the list to the choices sheet",
+                    name,
+                )
+                return None
+            values = all(r.get("numeric_value") or r.get("special") for r in lists[argument])
+            found = xlsform_import_type(kind, appearance, values)
+            qtype = found.name if found else "single_choice"
+            needs_values = QUESTION_TYPES[qtype].choice_values
+            used[argument] = "values" if needs_values or used.get(argument) == "values" else "plain"
+            item["type"] = qtype
+        elif found := xlsform_import_type(kind, appearance):
+            qtype = item["type"] = found.name
+        else:
+            self.problem(row, f"type {row.get('type')!r} cannot be imported", _UNSUPPORTED_HINT, name)
+            return None
+        label = self.texts(row, "label")
+        if label:
+            item["label"] = label
+        hint = self.texts(row, "hint")
+        if hint:
+            item["hint"] = hint
+        if row.required and qtype == "geopoint":
+            self.problem(
+                row,
+                "a location is not required here: respondents may decline to give it, for their anonymity",
+                "write required: true in the YAML draft if the consent covers the location",
+                name,
+                Severity.WARNING,
+            )
+        elif row.required:
+            item["required"] = True
+        elif row.get("required").lower() not in {"", "no", "false", "0", "false()"}:
+            self.problem(
+                row,
+                f"required {row.get('required')!r} cannot be imported: only yes or no is",
+                "write yes or no; a question asked only in some cases says so in relevant",
+                name,
+            )
+        if row.get("relevant"):
+            rule = self.expression(row, "relevant", row.get("relevant"), matrix_rows)
+            if rule:
+                item["relevant"] = rule
+        if row.get("calculation") and "calculation" not in QUESTION_TYPES[qtype].keys:
+            self.problem(
+                row,
+                f"calculation {row.get('calculation')!r} of a {kind} question is not imported",
+                "answers are not filled in beforehand here; a computed value is a calculate row of its own",
+                name,
+                Severity.WARNING,
+            )
+        if QUESTION_TYPES[qtype].uses_choices:
+            item["choices"] = argument
+        if row.get("choice_filter"):
+            match = _FILTER.match(row.get("choice_filter"))
+            if match:
+                item["choice_filter"] = match.group(1)
+            else:
+                self.problem(
+                    row,
+                    f"choice_filter {row.get('choice_filter')!r} cannot be imported",
+                    "only parent=${item} filters are supported (a `parent` column on the choices sheet)",
+                    name,
+                )
+        bounds, exclusive_codes = self.constraint(row, qtype, matrix_rows)
+        item.update(bounds)
+        if exclusive_codes:
+            exclusive.setdefault(argument, set()).update(exclusive_codes)
+        message = self.texts(row, "constraint_message")
+        if message and "constraint" in item:
+            item["constraint_message"] = message
+        if "calculation" in QUESTION_TYPES[qtype].keys and row.get("calculation"):
+            rule = self.expression(row, "calculation", row.get("calculation"), matrix_rows)
+            if rule:
+                item["calculation"] = rule
+        return item
+
+    def inner_group(
+        self,
+        group: Row,
+        rows: list[Row],
+        lists: dict[str, list[Row]],
+        used: dict[str, str],
+        exclusive: dict[str, set[str]],
+        matrix_rows: dict[str, str],
+    ) -> list[dict[str, Any] | None]:
+        code = group.get("name")
+        kinds = {row.kind for row in rows}
+        list_names = {row.argument for row in rows}
+        prefix = f"{code}_"
+        if (
+            rows
+            and kinds == {"select_one"}
+            and len(list_names) == 1
+            and all(row.get("name").startswith(prefix) for row in rows)
+            and (list_name := next(iter(list_names))) in lists
+        ):
+            item: dict[str, Any] = {"code": code, "type": "matrix", "label": self.texts(group, "label")}
+            hint = self.texts(group, "hint")
+            if hint:
+                item["hint"] = hint
+            if all(row.required for row in rows):
+                item["required"] = True
+            if group.get("relevant"):
+                rule = self.expression(group, "relevant", group.get("relevant"), matrix_rows)
+                if rule:
+                    item["relevant"] = rule
+            item["choices"] = list_name
+            item["rows"] = [{"code": row.get("name")[len(prefix) :], "label": self.texts(row, "label")} for row in rows]
+            used[list_name] = "values"
+            return [item]
+        self.problem(
+            group,
+            f"group {code!r} inside a group is flattened: its questions join the page",
+            f"nothing is lost but the group's label; a matrix is a group of select_one of one list named {code}_<row>",
+            code,
+            Severity.WARNING,
+        )
+        items = []
+        for row in rows:
+            items.append(self.item(row, row.kind, row.argument, lists, used, exclusive, matrix_rows))
+        return items
+
+    def choice_list(self, name: str, rows: list[Row], values: bool, exclusive: set[str]) -> list[dict[str, Any]]:
+        choices = []
+        for row in rows:
+            choice: dict[str, Any] = {"code": row.get("name"), "label": self.texts(row, "label")}
+            if row.get("numeric_value"):
+                try:
+                    number = float(row.get("numeric_value"))
+                except ValueError:
+                    self.problem(row, f"numeric_value {row.get('numeric_value')!r} is not a number", "write a number")
+                else:
+                    choice["value"] = int(number) if number.is_integer() else number
+            if row.get("special"):
+                choice["special"] = row.get("special")
+            if row.get("parent"):
+                choice["parent"] = row.get("parent")
+            if choice["code"] in exclusive and "special" not in choice:
+                choice["exclusive"] = True
+            if values and "value" not in choice and "special" not in choice:
+                self.problem(
+                    row,
+                    f"choice {choice['code']!r} of list {name!r} has no numeric_value",
+                    "a scale or matrix needs a number for every choice but the special ones",
+                )
+            choices.append(choice)
+        return choices

@@ -1,0 +1,72 @@
+"""What an import returns, and the state every step of it shares: the problems found and the languages seen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..problem import Problem, Severity
+from .columns import _CODES
+from .rows import Row
+
+
+@dataclass
+class Imported:
+    """The YAML text and what the import noticed (errors mean the file still needs work before it loads)."""
+
+    yaml_text: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+class ImportState:
+    """The workbook being imported and what has been found so far; the steps of the import build on it."""
+
+    def __init__(self, path: Path, instrument: str, version: str | None, population: str) -> None:
+        self.path = path
+        self.instrument = instrument
+        self.version = version
+        self.population = population
+        self.problems: list[Problem] = []
+        self.languages: list[str] = []
+        self.other_languages: dict[str, dict[str, Row]] = {}  # sheet -> column -> first row holding it
+        self.default_language = "kk"
+
+    # --- reporting -------------------------------------------------------------------------------------
+    # --- reporting -------------------------------------------------------------------------------------
+    def problem(
+        self,
+        row: Row | None,
+        message: str,
+        hint: str = "",
+        item: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        sheet = row.sheet if row else "settings"
+        self.problems.append(Problem(f"{self.path}:{sheet}", row.number if row else 1, item, message, hint, severity))
+
+    # --- texts -----------------------------------------------------------------------------------------
+    def texts(self, row: Row, prefix: str) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for key, value in row.values.items():
+            if key == prefix:
+                lang = self.default_language
+            elif key.startswith(prefix + "::"):
+                suffix = key[len(prefix) + 2 :].strip()
+                code = re.search(r"\(([A-Za-z]{2})\)\s*$", suffix)
+                found = _CODES.get(code.group(1).lower() if code else suffix.lower())
+                if found is None:
+                    # Said once per sheet, with every such column, when the survey has been read.
+                    self.other_languages.setdefault(row.sheet, {}).setdefault(key, row)
+                    continue
+                lang = found
+            else:
+                continue
+            result[lang] = value
+            if lang not in self.languages:
+                self.languages.append(lang)
+        return result
