@@ -1,7 +1,7 @@
 """A questionnaire version as an XLSForm workbook (survey, choices, settings), for KoboToolbox, ODK or SurveyCTO.
 
 The rows of each item come from its question type (question_types/) and the expressions from
-expression.py, so the web form and the workbook ask the same questions under the same rules. Each section is a
+expression/, so the web form and the workbook ask the same questions under the same rules. Each section is a
 field-list group (one screen, as it is one page here). XLSForm has no consent screen: the consent text becomes
 a required ``acknowledge`` question before the first section, so a form cannot be sent without it, as a
 response cannot be started here without agreeing. What XLSForm cannot hold (design variables, helplines, the

@@ -4,7 +4,7 @@
 //
 // The page's form carries `data-logic`: its items in order with their rules as syntax trees made by the
 // server's own parser (surveyapp/questionnaire/expression_json.py), and the earlier answers they read. This file
-// interprets those trees with the semantics of surveyapp/questionnaire/expression.py: an unanswered item is
+// interprets those trees with the semantics of surveyapp/questionnaire/expression/evaluator.py: an unanswered item is
 // null; a comparison involving null is false; arithmetic with null is null.
 (function () {
   "use strict";

@@ -1,0 +1,155 @@
+"""The value of a syntax tree for given answers: unanswered is None, and None spreads as the docstring says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .nodes import COMPARISONS, Apply, Binary, Call, Current, Literal, Name, Node, Unary
+
+MISSING: Final = object()
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def truthy(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if _is_number(value):
+        return value != 0
+    return bool(value)
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    if left is None or right is None:
+        return False
+    if isinstance(left, bool) or isinstance(right, bool):
+        if not (isinstance(left, bool) and isinstance(right, bool)) or op not in ("=", "!="):
+            return False
+    elif not ((_is_number(left) and _is_number(right)) or (isinstance(left, str) and isinstance(right, str))):
+        return False
+    match op:
+        case "=":
+            return bool(left == right)
+        case "!=":
+            return bool(left != right)
+        case "<":
+            return bool(left < right)
+        case "<=":
+            return bool(left <= right)
+        case ">":
+            return bool(left > right)
+        case _:
+            return bool(left >= right)
+
+
+def _arithmetic(op: str, left: Any, right: Any) -> int | float | None:
+    if not (_is_number(left) and _is_number(right)):
+        return None
+    match op:
+        case "+":
+            return left + right
+        case "-":
+            return left - right
+        case "*":
+            return left * right
+        case _:
+            return None if right == 0 else left / right
+
+
+def lookup(answers: Mapping[str, Any], name: Name) -> Any:
+    if name.row is None:
+        return answers.get(name.code)
+    if name.ref in answers:
+        return answers[name.ref]
+    parent = answers.get(name.code)
+    return parent.get(name.row) if isinstance(parent, Mapping) else None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, list | tuple | set | dict) and not value)
+
+
+class _Evaluator:
+    def __init__(self, answers: Mapping[str, Any], current: Any) -> None:
+        self.answers = answers
+        self.current = None if current is MISSING else current
+
+    def value(self, node: Node) -> Any:
+        match node:
+            case Literal(value=value):
+                return value
+            case Current():
+                return None if _empty(self.current) else self.current
+            case Name():
+                found = lookup(self.answers, node)
+                return None if _empty(found) else found
+            case Unary(op="not", operand=operand):
+                return not truthy(self.value(operand))
+            case Unary(operand=operand):
+                inner = self.value(operand)
+                return -inner if _is_number(inner) else None
+            case Binary(op="and", left=left, right=right):
+                return truthy(self.value(left)) and truthy(self.value(right))
+            case Binary(op="or", left=left, right=right):
+                return truthy(self.value(left)) or truthy(self.value(right))
+            case Binary(op=op, left=left, right=right) if op in COMPARISONS:
+                return _compare(op, self.value(left), self.value(right))
+            case Binary(op=op, left=left, right=right):
+                return _arithmetic(op, self.value(left), self.value(right))
+            case Call():
+                return self.call(node)
+            case Apply():
+                return self.apply(node)
+        raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
+
+    def call(self, node: Call) -> Any:
+        target = self.value(node.target)
+        if node.function == "answered":
+            return target is not None
+        if node.function == "count_selected":
+            if target is None:
+                return 0
+            if isinstance(target, list | tuple | set):
+                return len(target)
+            if isinstance(target, Mapping):
+                return sum(1 for v in target.values() if not _empty(v))
+            return 1
+        if isinstance(target, list | tuple | set):
+            return node.code in target
+        return isinstance(target, str) and target == node.code
+
+    def apply(self, node: Apply) -> Any:
+        if node.function == "if":
+            return self.value(node.args[1] if truthy(self.value(node.args[0])) else node.args[2])
+        if node.function == "today":
+            return dt.date.today().isoformat()
+        values = [self.value(arg) for arg in node.args]
+        if node.function == "concat":
+            return "".join(_text(v) for v in values)
+        if node.function == "regex":
+            return values[0] is not None and re.search(str(values[1]), _text(values[0])) is not None
+        chosen, index = values  # selected_at
+        if not _is_number(index) or not float(index).is_integer():
+            return None
+        codes = list(chosen) if isinstance(chosen, list | tuple) else [chosen] if isinstance(chosen, str) else []
+        return codes[int(index)] if 0 <= index < len(codes) else None
+
+
+def _text(value: Any) -> str:
+    """A value as concat() and regex() read it; the browser writes numbers and lists the same way."""
+    if value is None or isinstance(value, Mapping):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return " ".join(_text(v) for v in value)
+    return str(value)

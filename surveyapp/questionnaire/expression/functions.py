@@ -1,0 +1,23 @@
+"""The functions of the expression language: how many arguments each takes, and how each is written."""
+
+from __future__ import annotations
+
+from typing import Final
+
+FUNCTIONS: Final = {"selected": 2, "count_selected": 1, "answered": 1}
+# name -> (fewest, most) arguments; None: no upper bound.
+GENERAL_FUNCTIONS: Final[dict[str, tuple[int, int | None]]] = {
+    "if": (3, 3),
+    "concat": (1, None),
+    "regex": (2, 2),
+    "selected_at": (2, 2),
+    "today": (0, 0),
+}
+
+_USAGE: Final = {
+    "if": "if(condition, value_if_true, value_if_false)",
+    "concat": "concat(a, ' ', b)",
+    "regex": "regex(., '^[0-9]{12}$')",
+    "selected_at": "selected_at(q, 0) for the first chosen code",
+    "today": "today()",
+}

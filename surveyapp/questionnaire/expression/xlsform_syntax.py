@@ -1,0 +1,40 @@
+"""A syntax tree written back in XLSForm's spelling (${code}, div, count-selected(), true()) for the export."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .nodes import COMPARISONS, Apply, Binary, Call, Current, Literal, Name, Node, Unary
+
+_PRECEDENCE: Final = {"or": 1, "and": 2, "not": 3, **dict.fromkeys(COMPARISONS, 4), "+": 5, "-": 5, "*": 6, "/": 6}
+
+
+def _xlsform(node: Node, parent: int = 0) -> str:
+    match node:
+        case Literal(value=bool() as value):
+            return "true()" if value else "false()"
+        case Literal(value=str() as value):
+            return f'"{value}"' if "'" in value else f"'{value}'"
+        case Literal(value=value):
+            return str(value)
+        case Current():
+            return "."
+        case Name(code=code, row=row):
+            return "${" + (f"{code}_{row}" if row else code) + "}"
+        case Unary(op="not", operand=operand):
+            return f"not({_xlsform(operand)})"
+        case Unary(operand=operand):
+            return f"-{_xlsform(operand, 7)}"
+        case Binary(op=op, left=left, right=right):
+            level = _PRECEDENCE[op]
+            text = f"{_xlsform(left, level)} {'div' if op == '/' else op} {_xlsform(right, level + 1)}"
+            return f"({text})" if level < parent else text
+        case Call(function="answered", target=target):
+            return f"{_xlsform(target)} != ''"
+        case Call(function="count_selected", target=target):
+            return f"count-selected({_xlsform(target)})"
+        case Call(target=target, code=code):
+            return f"selected({_xlsform(target)}, '{code}')"
+        case Apply(function=function, args=args):
+            return f"{function.replace('_', '-')}({', '.join(_xlsform(arg) for arg in args)})"
+    raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover
