@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.errors import DataError
+from analysis.errors import DataError, DesignError
 
 # A column argument is either the name of a column of the design's data or the values themselves.
 Column = str | Sequence[Any] | np.ndarray | pd.Series
@@ -64,3 +64,19 @@ def factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return codes, levels[used]
     codes, uniques = pd.factorize(np.asarray(values), sort=True, use_na_sentinel=True)
     return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+
+
+def no_missing(codes: np.ndarray, name: str) -> None:
+    """Refuse codes from :func:`factorize` that mark a missing design variable (strata, PSUs, SSUs)."""
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0]) + 1
+        raise DesignError(f"{name} has {int((codes < 0).sum())} missing values (first at row {row})")
+
+
+def readonly(array: np.ndarray) -> np.ndarray:
+    """A read-only array, copied if needed, so a design shared between estimates cannot be altered."""
+    array = np.asarray(array)
+    if array.flags.writeable:
+        array = array.copy()
+        array.flags.writeable = False
+    return array

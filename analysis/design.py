@@ -8,6 +8,9 @@ Variance follows R's ``survey`` package (Lumley): Taylor linearisation with the 
 approximation, i.e. only first-stage PSUs enter the variance and they are treated as drawn with
 replacement unless a finite population correction is given. PSU codes are nested in strata
 (R's ``nest = TRUE``): the same cluster code in two strata is two PSUs.
+
+The lonely-PSU policy and the second stage are in :mod:`analysis.stages`; ``LonelyPSU`` is imported from
+here too, as the app, the CLI and the tests always have.
 """
 
 from __future__ import annotations
@@ -15,15 +18,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from analysis._columns import Column, factorize, label, resolve, to_float
+from analysis._columns import Column, factorize, label, no_missing, readonly, resolve, to_float
 from analysis.calibration import Calibration
 from analysis.errors import DesignError, LonelyPSUError, WeightError
+from analysis.stages import LonelyPSU, SecondStage, second_stage
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -32,23 +35,6 @@ if TYPE_CHECKING:
 
 # Above this many PSU x cell entries the PSU-by-cell weight table is kept sparse.
 _DENSE_PSU_CELL_LIMIT = 20_000_000
-
-
-class LonelyPSU(StrEnum):
-    """What to do with a stratum that has a single PSU (R's ``options(survey.lonely.psu)``)."""
-
-    ERROR = "error"
-    """Refuse to build the design (R's default ``"fail"``): the variance is not identifiable."""
-    CERTAINTY = "certainty"
-    """The PSU was sampled with certainty and contributes no variance (R's ``"certainty"``)."""
-    ADJUST = "adjust"
-    """Deviation of the PSU total from zero, the population mean of the influence values (R's ``"adjust"``)."""
-    CENTERED = "centered"
-    """Deviation from the mean PSU total of the whole sample (Stata's ``singleunit(centered)``)."""
-    REMOVE = "remove"
-    """The stratum is left out of the variance (R's ``"remove"``). Only first-stage PSUs enter the variance
-    here (ultimate clusters), so this gives the variance of ``CERTAINTY``, as R's does for one-stage designs;
-    the two differ in R only when later stages are modelled."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +131,7 @@ class Design:
             strata_levels = np.array([None], dtype=object)
         else:
             stratum, strata_levels = factorize(resolve(data, strata, n, "strata"))
-            _no_missing(stratum, label(strata, "strata"))
+            no_missing(stratum, label(strata, "strata"))
 
         n_strata = len(strata_levels)
         if cluster is None:
@@ -155,7 +141,7 @@ class Design:
             psu_stratum = stratum[order]
         else:
             cluster_codes, cluster_levels = factorize(resolve(data, cluster, n, "cluster"))
-            _no_missing(cluster_codes, label(cluster, "cluster"))
+            no_missing(cluster_codes, label(cluster, "cluster"))
             key = stratum * len(cluster_levels) + cluster_codes
             first_seen, unique_keys = pd.factorize(key, sort=False)
             unsorted_stratum = unique_keys // len(cluster_levels)
@@ -188,13 +174,13 @@ class Design:
 
         design = cls(
             data=data,
-            weights=_readonly(w),
-            stratum=_readonly(stratum),
-            psu=_readonly(psu),
-            psu_stratum=_readonly(psu_stratum),
-            stratum_psu_start=_readonly(stratum_psu_start),
-            n_psu_in_stratum=_readonly(n_psu_in_stratum),
-            sampling_fraction=_readonly(fraction),
+            weights=readonly(w),
+            stratum=readonly(stratum),
+            psu=readonly(psu),
+            psu_stratum=readonly(psu_stratum),
+            stratum_psu_start=readonly(stratum_psu_start),
+            n_psu_in_stratum=readonly(n_psu_in_stratum),
+            sampling_fraction=readonly(fraction),
             strata_levels=strata_levels,
             lonely_psu=mode,
             has_strata=strata is not None,
@@ -209,7 +195,7 @@ class Design:
                 )
             design = dataclasses.replace(
                 design,
-                stage2=_second_stage(
+                stage2=second_stage(
                     resolve(data, ssu, n, "ssu"), label(ssu, "ssu"),
                     to_float(resolve(data, fpc2, n, "fpc2"), label(fpc2, "fpc2")),
                     psu, design.n_psu, mode, fraction[psu_stratum] > 0,
@@ -242,11 +228,11 @@ class Design:
             if len(weights.weights) != self.n:
                 raise WeightError(f"calibrated weights have {len(weights.weights)} values for {self.n} rows")
             w = _checked_weights(weights.weights, "")
-            return dataclasses.replace(self, weights=_readonly(w))._with_calibration(weights.calibration)
+            return dataclasses.replace(self, weights=readonly(w))._with_calibration(weights.calibration)
         name = f"'{weights}'" if isinstance(weights, str) else ""
         w = _checked_weights(to_float(resolve(self.data, weights, self.n, "weights"), label(weights, "weights")),
                              name)
-        return dataclasses.replace(self, weights=_readonly(w))._with_calibration(None)
+        return dataclasses.replace(self, weights=readonly(w))._with_calibration(None)
 
     def rake(
         self,
@@ -296,70 +282,6 @@ class Design:
         )
 
 
-@dataclass(frozen=True, eq=False)
-class SecondStage:
-    """SSUs nested in PSUs, ordered by PSU so that each PSU's SSUs are contiguous."""
-
-    ssu: np.ndarray
-    """Row -> SSU code (0..n_ssu-1)."""
-    psu_ssu_start: np.ndarray
-    """PSU -> index of its first SSU."""
-    n_ssu_in_psu: np.ndarray
-    sampling_fraction: np.ndarray
-    """PSU -> share of its population's SSUs that were sampled."""
-
-    @property
-    def n_ssu(self) -> int:
-        return int(self.n_ssu_in_psu.sum())
-
-
-def _second_stage(
-    raw: np.ndarray | pd.Series, name: str, fpc2: np.ndarray, psu: np.ndarray, n_psu: int,
-    mode: LonelyPSU, counts: np.ndarray,
-) -> SecondStage:
-    codes, levels = factorize(raw)
-    _no_missing(codes, name)
-    key = psu * len(levels) + codes
-    first_seen, unique_keys = pd.factorize(key, sort=False)
-    unsorted_psu = unique_keys // len(levels)
-    order = np.argsort(unsorted_psu, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    ssu = rank[first_seen]
-    n_ssu = np.bincount(unsorted_psu, minlength=n_psu)
-    start = np.concatenate(([0], np.cumsum(n_ssu)[:-1]))
-
-    if np.isnan(fpc2).any():
-        raise DesignError("fpc2 has missing values")
-    if (fpc2 <= 0).any():
-        raise DesignError("fpc2 must be positive (SSUs in the PSU's population or sampling fractions)")
-    per_psu = np.empty(n_psu)
-    per_psu[psu] = fpc2
-    varying = fpc2 != per_psu[psu]
-    if varying.any():
-        raise DesignError(f"fpc2 is not constant within a PSU (row {int(np.flatnonzero(varying)[0]) + 1})")
-    if (per_psu <= 1).all():
-        fraction = per_psu
-    elif (per_psu < 1).any():
-        raise DesignError("fpc2 mixes sampling fractions (<= 1) and population sizes (> 1)")
-    else:
-        too_small = per_psu < n_ssu
-        if too_small.any():
-            row = int(np.flatnonzero(too_small[psu])[0]) + 1
-            raise DesignError(f"fpc2 is smaller than the number of sampled SSUs in a PSU (row {row})")
-        fraction = n_ssu / per_psu
-    # A PSU with one sampled SSU out of several has no second-stage variance estimate; it only matters
-    # where the first stage's fraction lets the second stage count.
-    lonely = (n_ssu == 1) & (fraction < 1 - 1e-7) & counts
-    if mode is LonelyPSU.ERROR and lonely.any():
-        row = int(np.flatnonzero(lonely[psu])[0]) + 1
-        raise LonelyPSUError(
-            f"{int(lonely.sum())} PSU(s) have a single sampled SSU (first at row {row}); "
-            "choose lonely_psu='certainty', 'adjust', 'centered' or 'remove'"
-        )
-    return SecondStage(_readonly(ssu), _readonly(start), _readonly(n_ssu), _readonly(fraction))
-
-
 def _checked_weights(w: np.ndarray, name: str) -> np.ndarray:
     where = f" {name}" if name else ""
     missing = np.isnan(w)
@@ -376,12 +298,6 @@ def _checked_weights(w: np.ndarray, name: str) -> np.ndarray:
     if not (w > 0).any():
         raise WeightError(f"weights{where} are all zero")
     return w
-
-
-def _no_missing(codes: np.ndarray, name: str) -> None:
-    if (codes < 0).any():
-        row = int(np.flatnonzero(codes < 0)[0]) + 1
-        raise DesignError(f"{name} has {int((codes < 0).sum())} missing values (first at row {row})")
 
 
 def _sampling_fraction(
@@ -407,11 +323,3 @@ def _sampling_fraction(
         bad = strata_levels[np.flatnonzero(too_small)[0]]
         raise DesignError(f"fpc in stratum {bad} is smaller than the number of sampled PSUs")
     return n_psu / per_stratum
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.asarray(array)
-    if array.flags.writeable:
-        array = array.copy()
-        array.flags.writeable = False
-    return array
