@@ -1,11 +1,12 @@
 """Computing a programme's indicators for a year: survey indicators from the responses (raked, with design-
-based SEs) and administrative ones from the imported statistics, each compared with its target."""
+based SEs) and administrative ones from the imported statistics, each compared with its target.
+
+The result rows themselves are made in :mod:`surveyapp.services.indicator_results`; ``results_fingerprint``
+is still importable from here."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,32 +16,15 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import AnalysisError, Design, Estimate, LonelyPSU
+from analysis import AnalysisError, Design, LonelyPSU
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
-from analysis.programme import (
-    CHANGE_KINDS,
-    DEFAULT_LONELY_PSU,
-    LONELY_PSU_RULES,
-    Indicator,
-    Programme,
-    Source,
-    load_programme,
-)
-from analysis.status import (
-    DEFAULT_DISCLOSURE,
-    Disclosure,
-    DisclosureRule,
-    TargetStatus,
-    Unassessed,
-    disclosure,
-    indicator_status,
-)
+from analysis.programme import DEFAULT_LONELY_PSU, LONELY_PSU_RULES, Indicator, Programme, Source, load_programme
+from analysis.status import DEFAULT_DISCLOSURE, DisclosureRule, Unassessed
 from analysis.survey_indicator import RespondentValues, estimate, respondent_values
 from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import (
-    AdminFigure,
     ComputationRun,
     IndicatorResult,
     Instrument,
@@ -50,6 +34,8 @@ from surveyapp.models import (
     SurveyResponse,
     User,
 )
+from surveyapp.services.indicator_results import administrative_results, result_row, target_status
+from surveyapp.services.indicator_results import results_fingerprint as results_fingerprint
 from surveyapp.services.margins import margin_variables, raking_margins
 from surveyapp.services.run_weights import store_weights
 from surveyapp.services.survey_frames import version_frame
@@ -198,53 +184,6 @@ def survey_values(indicator: Indicator, data: SurveyData) -> RespondentValues:
     return RespondentValues(value, tuple(shares or ()))
 
 
-def _result(indicator: str, breakdown: str, e: Estimate, rule: DisclosureRule) -> IndicatorResult:
-    suppressed = ""
-    if breakdown:
-        decision = disclosure(e.n, (e.ci_low, e.ci_high), rule)
-        if decision.action is Disclosure.SUPPRESS:
-            suppressed = "suppressed: " + decision.message
-        elif decision.action is Disclosure.FLAG:
-            suppressed = "flagged: " + decision.message
-    return IndicatorResult(
-        indicator=indicator,
-        breakdown=breakdown,
-        category="" if e.by is None else str(e.by),
-        estimate=_finite(e.estimate),
-        se=_finite(e.se),
-        ci_low=_finite(e.ci_low),
-        ci_high=_finite(e.ci_high),
-        df=float(e.df),
-        deff=_finite(e.deff),
-        n=int(e.n),
-        n_eff=_finite(e.n_eff),
-        suppressed=suppressed[:80],
-    )
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if value is not None and math.isfinite(value) else None
-
-
-def _status(
-    indicator: Indicator, year: int, value: float | None, ci: tuple[float, float] | None, base_value: float | None
-) -> tuple[TargetStatus | Unassessed, float | None, str]:
-    """(status, absolute target, note) for the national figure."""
-    if value is None:
-        return Unassessed.NO_DATA, None, "no figure for the year"
-    try:
-        target = indicator.target(year)
-    except ProgrammeError:
-        return Unassessed.NO_TARGET, None, f"no target for {year}"
-    if target.kind in CHANGE_KINDS and base_value is None:
-        return Unassessed.NO_BASE, None, f"the {target.base_year or year - 1} base value is not imported"
-    try:
-        status = indicator_status(indicator, year, value, ci, base_value)
-    except AnalysisError as error:
-        return Unassessed.NO_STATUS, None, str(error)
-    return status.status, status.target, ""
-
-
 def compute(
     programme_code: str,
     year: int,
@@ -317,23 +256,23 @@ def compute(
             assert definition is not None  # survey indicators are the ones with a definition
             try:
                 [national] = estimate(definition, data.design, values)
-                rows = [_result(indicator.code, "", national, rule)]
+                rows = [result_row(indicator.code, "", national, rule)]
                 for breakdown in [b for b in BREAKDOWNS if data.frame[b].notna().any()]:
                     rows += [
-                        _result(indicator.code, breakdown, e, rule)
+                        result_row(indicator.code, breakdown, e, rule)
                         for e in estimate(definition, data.design, values, by=breakdown)
                     ]
             except AnalysisError as error:
                 raise ComputeError(f"{indicator.code}: {error}") from None
             head = rows[0]
             ci = (head.ci_low, head.ci_high) if head.ci_low is not None and head.ci_high is not None else None
-            status, target, note = _status(indicator, year, head.estimate, ci, None)
+            status, target, note = target_status(indicator, year, head.estimate, ci, None)
             head.status, head.target = status.value, target
             head.details = {"note": note} if note else {}
             results += rows
         if progress:
             progress(f"{population}: {len(indicators)} survey indicators computed")
-    results += _administrative(programme, year)
+    results += administrative_results(programme, year)
     computed = {r.indicator for r in results}
     for indicator in programme.indicators:
         if indicator.code not in computed:  # a survey indicator without a definition: say so, never skip it
@@ -369,50 +308,3 @@ def _lonely_warning(programme: Programme, population: str, data: SurveyData) -> 
         f"'{data.design.lonely_psu.value}' (set populations: {population}: lonely_psu: "
         f"{'|'.join(r.value for r in LONELY_PSU_RULES)} in programme {programme.code}'s file to change it)"
     )
-
-
-def _administrative(programme: Programme, year: int) -> list[IndicatorResult]:
-    figures = list(db.session.scalars(select(AdminFigure).where(AdminFigure.programme == programme.code)))
-    table: dict[tuple[str, int, str], AdminFigure] = {(f.indicator, f.year, f.region): f for f in figures}
-    results = []
-    for indicator in programme.indicators:
-        if indicator.source is Source.SURVEY:
-            continue
-        national = table.get((indicator.code, year, ""))
-        value = national.value if national else None
-        base_value = None
-        try:
-            target = indicator.target(year)
-            base_year = target.base_year if target.base_year is not None else year - 1
-            base = table.get((indicator.code, base_year, ""))
-            base_value = base.value if base else None
-        except ProgrammeError:
-            pass
-        status, absolute, note = _status(indicator, year, value, None, base_value)
-        head = IndicatorResult(
-            indicator=indicator.code,
-            estimate=value,
-            status=status.value,
-            target=absolute,
-            details={"note": note, "synthetic": bool(national and national.synthetic), "base_value": base_value}
-            if national or note
-            else {},
-        )
-        results.append(head)
-        for (code, figure_year, region), figure in sorted(table.items()):
-            if code == indicator.code and figure_year == year and region:
-                results.append(
-                    IndicatorResult(
-                        indicator=indicator.code, breakdown="region", category=region, estimate=figure.value, n=None
-                    )
-                )
-    return results
-
-
-def results_fingerprint(run: ComputationRun) -> str:
-    """A hash of every stored number: equal inputs must give an equal fingerprint."""
-    rows = sorted(
-        (r.indicator, r.breakdown, r.category, r.estimate, r.se, r.ci_low, r.ci_high, r.n, r.status, r.suppressed)
-        for r in run.results
-    )
-    return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
