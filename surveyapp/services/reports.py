@@ -1,4 +1,7 @@
-"""The yearly report's input, assembled from the stored computation runs (every number is a stored value)."""
+"""The yearly report's input, assembled from the stored computation runs (every number is a stored value).
+
+The methodology annex is assembled in :mod:`surveyapp.services.report_methodology`; its population and
+margin names are still importable from here."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from analysis.errors import DataError, ProgrammeError
 from analysis.programme import Indicator, Kind, absolute_target, load_programme
@@ -18,44 +21,22 @@ from analysis.report import (
     NO_TARGET,
     SMALL_N,
     STATUSES,
-    AdminSource,
     BreakdownRow,
     HistoryPoint,
     IndicatorReport,
-    InstrumentSample,
-    Methodology,
     ReportData,
-    SinglePSUStrata,
     StatusInfo,
     TargetInfo,
     Value,
-    WeightingInfo,
 )
 from analysis.status import trajectory_status
 from surveyapp.extensions import db
-from surveyapp.models import (
-    AdminFigure,
-    ComputationRun,
-    IndicatorResult,
-    Instrument,
-    ResponseStatus,
-    StoredVersion,
-    SurveyResponse,
-)
+from surveyapp.models import AdminFigure, ComputationRun, IndicatorResult
 from surveyapp.questionnaire.shared_lists import read_shared_lists
 from surveyapp.services.report_labels import RunLabels, run_labels
-
-POPULATION_NAMES = {
-    "adults": {"kk": "18 жастан асқан тұрғындар", "ru": "население 18 лет и старше", "en": "adults 18+"},
-    "pupils": {"kk": "12–17 жастағы оқушылар", "ru": "школьники 12–17 лет", "en": "pupils aged 12–17"},
-    "police_employees": {"kk": "полиция қызметкерлері", "ru": "сотрудники полиции", "en": "police employees"},
-}
-MARGIN_NAMES = {
-    "region": {"kk": "өңір", "ru": "регион", "en": "region"},
-    "sex": {"kk": "жыныс", "ru": "пол", "en": "sex"},
-    "age_group": {"kk": "жас тобы", "ru": "возрастная группа", "en": "age group"},
-    "settlement": {"kk": "елді мекен түрі", "ru": "тип поселения", "en": "settlement type"},
-}
+from surveyapp.services.report_methodology import MARGIN_NAMES as MARGIN_NAMES
+from surveyapp.services.report_methodology import POPULATION_NAMES as POPULATION_NAMES
+from surveyapp.services.report_methodology import methodology as report_methodology
 
 
 class ReportError(Exception):
@@ -286,7 +267,7 @@ def report_data(
                 note=indicator.note if language == "en" else None,
             )
         )
-    methodology, synthetic = _methodology(run, year, language, labels, programme.indicators)
+    methodology, synthetic = report_methodology(run, year, language, labels, programme.indicators)
     return ReportData(
         programme_code=programme.code,
         programme_name=programme.name,
@@ -315,100 +296,6 @@ def _history(programme: str, year: int, published_only: bool) -> dict[str, dict[
             if not row.breakdown and row.estimate is not None:
                 history[row.indicator][past] = row
     return history
-
-
-def _methodology(
-    run: ComputationRun, year: int, language: str, labels: RunLabels, indicators: tuple[Indicator, ...] = ()
-) -> tuple[Methodology, bool]:
-    samples, weighting = [], []
-    single_psu: list[SinglePSUStrata] = []
-    synthetic = False
-    withdrawn = 0
-    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    for population, info in (run.provenance or {}).get("populations", {}).items():
-        margins = info.get("margins")
-        withdrawn += int((info.get("excluded") or {}).get("withdrawn", 0))
-        synthetic |= bool(margins and margins.get("synthetic"))
-        lonely = info.get("lonely_psu") or {}  # runs stored before the rule was recorded had no such strata
-        if lonely.get("strata"):
-            name = POPULATION_NAMES.get(population, {}).get(language, population)
-            single_psu.append(SinglePSUStrata(name, lonely["rule"], tuple(lonely["strata"])))
-        for key, sha in info.get("versions", {}).items():
-            instrument, version = key.split("/", 1)
-            row = db.session.scalar(
-                select(StoredVersion)
-                .join(Instrument)
-                .where(Instrument.code == instrument, StoredVersion.version == version)
-            )
-            first = last = None
-            count = 0
-            modes: set[str] = set()
-            if row is not None:
-                first, last, count = db.session.execute(
-                    select(
-                        func.min(SurveyResponse.submitted_at), func.max(SurveyResponse.submitted_at), func.count()
-                    ).where(
-                        SurveyResponse.version_id == row.id,
-                        SurveyResponse.status == ResponseStatus.SUBMITTED.value,
-                        SurveyResponse.submitted_at >= start,
-                        SurveyResponse.submitted_at < end,
-                    )
-                ).one()
-                modes = set(
-                    db.session.scalars(
-                        select(SurveyResponse.mode).where(SurveyResponse.version_id == row.id).distinct()
-                    )
-                )
-            synthetic |= "synthetic" in modes
-            samples.append(
-                InstrumentSample(
-                    instrument=labels.title(instrument, language),
-                    version=version,
-                    sha256=sha,
-                    respondents=int(count or 0),
-                    fieldwork_start=first.date() if first else None,
-                    fieldwork_end=last.date() if last else None,
-                    population=POPULATION_NAMES.get(population, {}).get(language, population),
-                )
-            )
-        if margins:
-            names = tuple(MARGIN_NAMES[v][language] for v in MARGIN_NAMES if v in _margin_variables(run, population))
-            weighting.append(
-                WeightingInfo(
-                    instrument=POPULATION_NAMES.get(population, {}).get(language, population),
-                    margins=names or ("—",),
-                    source=f"{margins['file']} (SHA-256 {margins['sha256'][:12]}…)",
-                )
-            )
-    sources = []
-    figures = db.session.execute(
-        select(AdminFigure.indicator, AdminFigure.file_name, AdminFigure.sha256, AdminFigure.synthetic).where(
-            AdminFigure.programme == run.programme, AdminFigure.year == year, AdminFigure.region == ""
-        )
-    ).all()
-    for code, file_name, sha, is_synthetic in figures:
-        synthetic |= bool(is_synthetic)
-        agencies = next((", ".join(i.agencies) for i in indicators if i.code == code), "")
-        sources.append(AdminSource(indicator=code, source=agencies or file_name, file=file_name, sha256=sha))
-    rule = (run.provenance or {}).get("disclosure", {})
-    return Methodology(
-        samples=tuple(samples),
-        weighting=tuple(weighting),
-        admin_sources=tuple(sources),
-        single_psu=tuple(single_psu),
-        min_cell_n=int(rule.get("min_n", 30)),
-        withdrawn=withdrawn,
-    ), synthetic
-
-
-def _margin_variables(run: ComputationRun, population: str) -> tuple[str, ...]:
-    from surveyapp.models import MarginSet
-    from surveyapp.services.margins import margin_variables
-
-    margin_set = db.session.scalar(
-        select(MarginSet).where(MarginSet.year == run.year, MarginSet.population == population)
-    )
-    return margin_variables(margin_set) if margin_set is not None else ()
 
 
 def result_rows(run: ComputationRun) -> list[dict[str, Any]]:
