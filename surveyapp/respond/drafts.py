@@ -30,9 +30,10 @@ class Draft:
         return code in self.shown
 
 
-def _field_names(section: Section) -> set[str]:
-    names = {item.code for item in section.items}
-    return names | {f"{item.code}.{row.code}" for item in section.items for row in item.rows}
+def _is_page_field(key: str, codes: set[str]) -> bool:
+    # An item's fields are its code, or its code and a part (a matrix row "q.row", a location "q.lat"), as each
+    # question type names them.
+    return key.split(".", 1)[0] in codes
 
 
 def keep(
@@ -44,9 +45,9 @@ def keep(
     new_questions: bool,
 ) -> None:
     # Only the page's own fields: a tampered form cannot park anything else in the response.
-    names = _field_names(section)
+    codes = {item.code for item in section.items}
     entry = {
-        "form": {key: list(values) for key, values in form.items() if key in names},
+        "form": {key: list(values) for key, values in form.items() if _is_page_field(key, codes)},
         "shown": sorted(shown & {item.code for item in section.items}),
         "checked": checked,
         "new_questions": new_questions,

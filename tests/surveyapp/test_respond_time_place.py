@@ -60,7 +60,9 @@ def test_a_mistyped_location_is_refused_and_shown_again(app: Flask, client: Flas
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     publish_file(app, path)
     first = start(client, "/q/example/2025?lang=ru", lang="ru")
-    response = post_page(client, first, {"home.lat": ["43,2x"], "home.lon": ["76.9"]})
+    sent = post_page(client, first, {"home.lat": ["43,2x"], "home.lon": ["76.9"]})
+    assert sent.status_code == 302  # Post/Redirect/Get: the typed input is kept server-side
+    response = client.get(sent.location)
     page = response.get_data(as_text=True)
     assert response.status_code == 422  # the page again, with the error
     assert "Введите широту и долготу числами" in page and 'value="43,2x"' in page
