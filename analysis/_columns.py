@@ -80,3 +80,17 @@ def readonly(array: np.ndarray) -> np.ndarray:
         array = array.copy()
         array.flags.writeable = False
     return array
+
+
+def nest(outer: np.ndarray, inner: np.ndarray, n_inner_levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """Number the units of a stage within the stage above: each distinct (outer, inner) pair becomes one unit,
+    numbered so that the units of one outer unit are consecutive (in order of first appearance within it).
+    Returns each row's unit and each unit's outer unit, the layout the variance sums over."""
+    key = outer * n_inner_levels + inner
+    first_seen, unique_keys = pd.factorize(key, sort=False)
+    unsorted_outer = unique_keys // n_inner_levels
+    order = np.argsort(unsorted_outer, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[first_seen], unsorted_outer[order]
+

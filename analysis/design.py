@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from analysis._columns import Column, factorize, label, no_missing, readonly, resolve, to_float
+from analysis._columns import Column, factorize, label, nest, no_missing, readonly, resolve, to_float
 from analysis.calibration import Calibration
 from analysis.errors import DesignError, LonelyPSUError, WeightError
 from analysis.stages import LonelyPSU, SecondStage, second_stage
@@ -142,14 +142,7 @@ class Design:
         else:
             cluster_codes, cluster_levels = factorize(resolve(data, cluster, n, "cluster"))
             no_missing(cluster_codes, label(cluster, "cluster"))
-            key = stratum * len(cluster_levels) + cluster_codes
-            first_seen, unique_keys = pd.factorize(key, sort=False)
-            unsorted_stratum = unique_keys // len(cluster_levels)
-            order = np.argsort(unsorted_stratum, kind="stable")
-            rank = np.empty(len(order), dtype=np.int64)
-            rank[order] = np.arange(len(order))
-            psu = rank[first_seen]
-            psu_stratum = unsorted_stratum[order]
+            psu, psu_stratum = nest(stratum, cluster_codes, len(cluster_levels))
 
         n_psu_in_stratum = np.bincount(psu_stratum, minlength=n_strata)
         stratum_psu_start = np.concatenate(([0], np.cumsum(n_psu_in_stratum)[:-1]))

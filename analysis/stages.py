@@ -12,7 +12,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from analysis._columns import factorize, no_missing, readonly
+from analysis._columns import factorize, nest, no_missing, readonly
 from analysis.errors import DesignError, LonelyPSUError
 
 
@@ -58,14 +58,8 @@ def second_stage(
     first-stage sampling fraction, the only ones where the second stage adds variance."""
     codes, levels = factorize(raw)
     no_missing(codes, name)
-    key = psu * len(levels) + codes
-    first_seen, unique_keys = pd.factorize(key, sort=False)
-    unsorted_psu = unique_keys // len(levels)
-    order = np.argsort(unsorted_psu, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    ssu = rank[first_seen]
-    n_ssu = np.bincount(unsorted_psu, minlength=n_psu)
+    ssu, ssu_psu = nest(psu, codes, len(levels))
+    n_ssu = np.bincount(ssu_psu, minlength=n_psu)
     start = np.concatenate(([0], np.cumsum(n_ssu)[:-1]))
 
     if np.isnan(fpc2).any():
