@@ -285,12 +285,7 @@ def gunicorn(url: str, secret: str, port: int, workers: int, log: Path) -> Itera
         slow_clients.wait_for(f"http://127.0.0.1:{port}{load_bench.CONSENT_PATH}", process, log, "gunicorn")
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        load_bench.stop(process)
 
 
 def workers_of(master: int) -> list[int]:

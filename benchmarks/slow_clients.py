@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -66,12 +65,7 @@ def running(command: list[str], env: dict[str, str], log: Path, url: str, what: 
         wait_for(url, process, log, what)
         yield
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        load_bench.stop(process)
 
 
 def gunicorn(url: str, secret: str, port: int, workers: int, log: Path) -> contextlib.AbstractContextManager[None]:
