@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from analysis.vocabulary import LANGUAGES
 from surveyapp.cli.invitations import responses_cli
 from surveyapp.extensions import db
-from surveyapp.services.exports import LANGUAGES, ExportError, ExportRequest, export_responses
+from surveyapp.services.exports import ExportError, ExportRequest, export_responses
 from surveyapp.services.exports.formats import FORMATS
 
 

@@ -16,11 +16,12 @@ from sqlalchemy import extract, func, select
 from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
+from analysis.vocabulary import LANGUAGES
 from surveyapp.access import role_required
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, ResponseStatus, Role, StoredVersion, SurveyResponse
 from surveyapp.research.routes import bp
-from surveyapp.services.exports import LANGUAGES, ExportError, ExportRequest, export_responses
+from surveyapp.services.exports import ExportError, ExportRequest, export_responses
 from surveyapp.services.exports.formats import FORMATS
 from surveyapp.services.exports.formats.csv_file import codebook_path
 

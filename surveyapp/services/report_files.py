@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from analysis.report import build
+from analysis.vocabulary import REQUIRED_LANGUAGES
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Job, ReportFile, User
 from surveyapp.services import jobs
@@ -27,7 +28,7 @@ MIMETYPES = {
     "html": "text/html",
 }
 # What the dashboard offers for download; REPORT_PREBUILD (a list of "language.format") can narrow it.
-DEFAULT_PREBUILD = tuple((language, fmt) for language in ("kk", "ru") for fmt in ("pdf", "xlsx", "html"))
+DEFAULT_PREBUILD = tuple((language, fmt) for language in REQUIRED_LANGUAGES for fmt in ("pdf", "xlsx", "html"))
 
 
 def prebuilt() -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ import yaml
 
 from ..errors import QuestionnaireError
 from ..problem import Severity
+from ..text import LANGUAGES, REQUIRED_LANGUAGES
 from ..workbook import read_tables
 from .columns import _CODES, _KNOWN_COLUMNS, _cell, _headers
 from .items import ItemSteps
@@ -171,7 +172,7 @@ class _Importer(ItemSteps, OmissionSteps):
             "version": version,
             "title": {self.default_language: setting.get("form_title") or self.instrument},
             "population": self.population,
-            "languages": [lang for lang in ("kk", "ru", "en") if lang in self.languages] or ["kk", "ru"],
+            "languages": [lang for lang in LANGUAGES if lang in self.languages] or list(REQUIRED_LANGUAGES),
         }
         if consent:
             # Pupils give assent; whether parents opt out or sign in advance is the researcher's decision, left

@@ -6,6 +6,7 @@ from typing import Final
 
 from ..problem import Severity
 from ..question_types import QUESTION_TYPES, XLSFORM_LANGUAGE
+from ..text import REQUIRED_LANGUAGES
 from .columns import _KNOWN_COLUMNS, _TEXT_COLUMNS
 from .rows import Row
 from .state import ImportState
@@ -70,7 +71,7 @@ class OmissionSteps(ImportState):
                 "or label::Russian (ru) is read as that language",
                 severity=Severity.WARNING,
             )
-        missing = [XLSFORM_LANGUAGE[lang] for lang in ("kk", "ru") if lang not in self.languages]
+        missing = [XLSFORM_LANGUAGE[lang] for lang in REQUIRED_LANGUAGES if lang not in self.languages]
         if missing and first is not None:
             wanted = " and ".join(f"label::{name}" for name in missing)
             self.problem(

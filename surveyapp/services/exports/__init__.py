@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from analysis.vocabulary import LANGUAGES
 from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Instrument, ResponseStatus, RunWeight, StoredVersion, SurveyResponse, User
@@ -21,8 +22,6 @@ from surveyapp.services.exports.formats.xlsx_file import TooManyRowsError
 from surveyapp.services.exports.table import ExportTable, build_variables, chunks
 from surveyapp.services.run_weights import run_weights
 from surveyapp.services.versions import domain_of
-
-LANGUAGES = ("kk", "ru", "en")
 
 
 class ExportError(Exception):
