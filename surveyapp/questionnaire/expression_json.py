@@ -9,7 +9,7 @@ cannot read a rule differently from the server. Node shapes (short keys keep the
     ["not", node] / ["neg", node]
     [op, left, right]         op in or and = != < <= > >= + - * /
     ["call", function, target, code|null]
-    ["apply", function, [args]]  if, concat, regex, selected_at, today
+    ["apply", function, [args]]  if, concat, regex, selected_at, today, now and the value functions
 """
 
 from __future__ import annotations

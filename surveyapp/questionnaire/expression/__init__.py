@@ -13,7 +13,9 @@ Semantics: an unanswered item is None; a comparison involving None is false; ari
 
 Functions of XLSForm that real forms use take any expressions as arguments (`Apply`): if(c, a, b), concat(...),
 regex(value, 'pattern') (a match anywhere, as ODK's; the pattern is a quoted constant), selected_at(q, n)
-(the n-th chosen code, from 0; XLSForm's selected-at) and today() (the ISO date). The browser's interpreter
+(the n-th chosen code, from 0; XLSForm's selected-at), today() (the ISO date), now(), coalesce(...),
+string_length(s), substr(s, start[, end]), round(x[, places]) (half away from zero), int(x) and number(x)
+(functions.py lists them with their arities). The browser's interpreter
 (static/js/relevance.js) implements the same ones.
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from typing import Any, Final
@@ -130,7 +131,11 @@ class _Evaluator:
             return self.value(node.args[1] if truthy(self.value(node.args[0])) else node.args[2])
         if node.function == "today":
             return dt.date.today().isoformat()
+        if node.function == "now":
+            return dt.datetime.now().replace(microsecond=0).isoformat()
         values = [self.value(arg) for arg in node.args]
+        if node.function in _VALUE_FUNCTIONS:
+            return _VALUE_FUNCTIONS[node.function](values)
         if node.function == "concat":
             return "".join(_text(v) for v in values)
         if node.function == "regex":
@@ -140,6 +145,64 @@ class _Evaluator:
             return None
         codes = list(chosen) if isinstance(chosen, list | tuple) else [chosen] if isinstance(chosen, str) else []
         return codes[int(index)] if 0 <= index < len(codes) else None
+
+
+def _coalesce(values: list[Any]) -> Any:
+    return next((v for v in values if v is not None), None)
+
+
+def _string_length(values: list[Any]) -> int:
+    return len(_text(values[0]))
+
+
+def _substr(values: list[Any]) -> str:
+    """XPath substr as ODK has it: 0-based start, end exclusive, both clipped to the text."""
+    text = _text(values[0])
+    bounds = values[1:]
+    if not all(_is_number(b) for b in bounds):
+        return ""
+    start = max(0, int(bounds[0]))
+    end = len(text) if len(bounds) == 1 else min(len(text), int(bounds[1]))
+    return text[start:end] if start < end else ""
+
+
+def _round(values: list[Any]) -> int | float | None:
+    """Half away from zero, not Python's half-to-even: the browser rounds the same way with the same doubles."""
+    number, places = (values[0], values[1] if len(values) > 1 else 0)
+    if not (_is_number(number) and _is_number(places)) or not float(places).is_integer():
+        return None
+    scale = 10.0 ** int(places)
+    rounded = math.floor(abs(number) * scale + 0.5) / scale
+    rounded = -rounded if number < 0 else rounded
+    return int(rounded) if int(places) <= 0 else rounded
+
+
+def _number(values: list[Any]) -> int | float | None:
+    value = values[0]
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if _is_number(value):
+        return value
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+        parsed = float(value.strip())
+        return int(parsed) if parsed.is_integer() and "." not in value and "e" not in value.lower() else parsed
+    return None
+
+
+def _int(values: list[Any]) -> int | None:
+    number = _number(values)
+    return None if number is None else math.trunc(number)
+
+
+_NUMBER_TEXT: Final = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_VALUE_FUNCTIONS: Final = {
+    "coalesce": _coalesce,
+    "string_length": _string_length,
+    "substr": _substr,
+    "round": _round,
+    "int": _int,
+    "number": _number,
+}
 
 
 def _text(value: Any) -> str:

@@ -12,6 +12,13 @@ GENERAL_FUNCTIONS: Final[dict[str, tuple[int, int | None]]] = {
     "regex": (2, 2),
     "selected_at": (2, 2),
     "today": (0, 0),
+    "now": (0, 0),
+    "coalesce": (2, None),
+    "string_length": (1, 1),
+    "substr": (2, 3),
+    "round": (1, 2),
+    "int": (1, 1),
+    "number": (1, 1),
 }
 
 _USAGE: Final = {
@@ -20,4 +27,11 @@ _USAGE: Final = {
     "regex": "regex(., '^[0-9]{12}$')",
     "selected_at": "selected_at(q, 0) for the first chosen code",
     "today": "today()",
+    "now": "now()",
+    "coalesce": "coalesce(nickname, name)",
+    "string_length": "string_length(iin) = 12",
+    "substr": "substr(iin, 0, 2) for the first two characters",
+    "round": "round(income / members, 1)",
+    "int": "int(age_text)",
+    "number": "number(amount_text)",
 }

@@ -158,7 +158,7 @@ class _Parser:
         self.expect(")", "')'")
         fewest, most = GENERAL_FUNCTIONS[name.value]
         if len(args) < fewest or (most is not None and len(args) > most):
-            wanted = str(fewest) if fewest == most else f"at least {fewest}"
+            wanted = str(fewest) if fewest == most else f"at least {fewest}" if most is None else f"{fewest} to {most}"
             raise ExpressionError(
                 f"{name.value}() takes {wanted} argument(s), got {len(args)}", name.pos, _USAGE[name.value]
             )

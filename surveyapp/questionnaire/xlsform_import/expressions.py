@@ -15,7 +15,7 @@ _REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
 _REWRITE_HINT: Final = (
     "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered(), if(), concat(), "
-    "regex(), selected-at(), today()"
+    "regex(), selected-at(), today(), now(), coalesce(), string-length(), substr(), round(), int(), number()"
 )
 _CALL: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_:-]*)\s*\(")
 
@@ -35,6 +35,7 @@ class ExpressionSteps(ImportState):
         converted = _REF.sub(name, converted)
         converted = re.sub(r"\bcount-selected\(", "count_selected(", converted)
         converted = re.sub(r"\bselected-at\(", "selected_at(", converted)
+        converted = re.sub(r"\bstring-length\(", "string_length(", converted)
         converted = re.sub(r"\btrue\(\)", "true", converted)
         converted = re.sub(r"\bfalse\(\)", "false", converted)
         converted = re.sub(r"\bdiv\b", "/", converted)

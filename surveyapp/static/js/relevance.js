@@ -99,13 +99,61 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  // if, concat, regex, selected_at and today: the server's expression._Evaluator.apply.
+  function isoNow() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return isoToday() + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+  }
+
+  var NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+  function toNumber(v) {
+    if (typeof v === "boolean") { return v ? 1 : 0; }
+    if (isNumber(v)) { return v; }
+    if (typeof v === "string" && NUMBER_TEXT.test(v.trim())) { return Number(v.trim()); }
+    return null;
+  }
+
+  // coalesce, string_length, substr, round, int and number: the server's expression._VALUE_FUNCTIONS.
+  var VALUE_FUNCTIONS = {
+    coalesce: function (values) {
+      for (var i = 0; i < values.length; i++) { if (values[i] !== null) { return values[i]; } }
+      return null;
+    },
+    // By characters (code points), as Python counts: an emoji is one, not two UTF-16 units.
+    string_length: function (values) { return Array.from(text(values[0])).length; },
+    substr: function (values) {
+      var s = Array.from(text(values[0]));
+      var bounds = values.slice(1);
+      if (!bounds.every(isNumber)) { return ""; }
+      var start = Math.max(0, Math.trunc(bounds[0]));
+      var end = bounds.length === 1 ? s.length : Math.min(s.length, Math.trunc(bounds[1]));
+      return start < end ? s.slice(start, end).join("") : "";
+    },
+    round: function (values) {
+      var number = values[0];
+      var places = values.length > 1 ? values[1] : 0;
+      if (!isNumber(number) || !isNumber(places) || places % 1 !== 0) { return null; }
+      var scale = Math.pow(10, places);
+      var rounded = Math.floor(Math.abs(number) * scale + 0.5) / scale;
+      return number < 0 ? -rounded : rounded;
+    },
+    int: function (values) {
+      var number = toNumber(values[0]);
+      return number === null ? null : Math.trunc(number);
+    },
+    number: function (values) { return toNumber(values[0]); }
+  };
+
+  // if, concat, regex, selected_at, today, now and the value functions: the server's expression._Evaluator.apply.
   function apply(fn, args, answers, current) {
     if (fn === "if") {
       return evaluate(truthy(evaluate(args[0], answers, current)) ? args[1] : args[2], answers, current);
     }
     if (fn === "today") { return isoToday(); }
+    if (fn === "now") { return isoNow(); }
     var values = args.map(function (arg) { return evaluate(arg, answers, current); });
+    if (VALUE_FUNCTIONS.hasOwnProperty(fn)) { return VALUE_FUNCTIONS[fn](values); }
     if (fn === "concat") { return values.map(text).join(""); }
     if (fn === "regex") { return values[0] !== null && new RegExp(String(values[1])).test(text(values[0])); }
     if (fn === "selected_at") {

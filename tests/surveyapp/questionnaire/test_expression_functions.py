@@ -1,5 +1,6 @@
-"""if, concat, regex, selected_at and today: parsed, evaluated, written to XLSForm, imported from it, and
-evaluated the same way by the browser's interpreter (static/js/relevance.js, run here with node)."""
+"""if, concat, regex, selected_at, today, now, coalesce, string_length, substr, round, int and number:
+parsed, evaluated, written to XLSForm, imported from it, and evaluated the same way by the browser's
+interpreter (static/js/relevance.js, run here with node)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from .conftest import readme_example
 
 SCRIPT = Path(__file__).resolve().parents[3] / "surveyapp" / "static" / "js" / "relevance.js"
 ANSWERS: dict[str, Any] = {"age": 34, "name": "Айгүл", "iin": "900101300123", "seen": ["theft", "fraud"],
-                           "one": "fraud", "share": 2.0}  # fmt: skip
+                           "one": "fraud", "share": 2.0,
+                           "emoji": "a\U0001F600", "age_text": "42", "amount": "12.5"}  # fmt: skip
 CASES: list[tuple[str, Any]] = [
     ("if(age >= 18, 'adult', 'child')", "adult"),
     ("if(missing > 1, 1, 0)", 0),
@@ -40,6 +42,32 @@ CASES: list[tuple[str, Any]] = [
     ("selected_at(one, 0) = 'fraud'", True),
     ("count_selected(seen) = 2 and selected_at(seen, 0) = 'theft'", True),
     ("today() >= '2000-01-01'", True),
+    ("now() > today()", True),
+    ("coalesce(missing, name)", "Айгүл"),
+    ("coalesce(missing, missing)", None),
+    ("coalesce(age, name)", 34),
+    ("string_length(name)", 5),
+    ("string_length(missing)", 0),
+    ("string_length(emoji)", 2),
+    ("string_length(iin) = 12", True),
+    ("substr(iin, 0, 2)", "90"),
+    ("substr(iin, 10)", "23"),
+    ("substr(name, 3, 100)", "үл"),
+    ("substr(emoji, 1, 2)", "\U0001F600"),
+    ("substr(name, 4, 2)", ""),
+    ("substr(missing, 0, 2)", ""),
+    ("round(2.5)", 3),
+    ("round(-2.5)", -3),
+    ("round(share / 3, 2)", 0.67),
+    ("round(1234, -2)", 1200),
+    ("round(missing)", None),
+    ("int(-3.7)", -3),
+    ("int(age_text) + 1", 43),
+    ("int(name)", None),
+    ("number(amount)", 12.5),
+    ("number(true)", 1),
+    ("number(name)", None),
+    ("number(' 7 ') * 2", 14),
 ]
 
 
@@ -73,6 +101,10 @@ def test_the_browser_gives_the_same_values() -> None:
         ("regex(name, pattern)", "regex() takes its pattern as a quoted constant"),
         ("regex(name, '[0-9')", "regex() pattern '[0-9'"),
         ("today(1)", "today() takes 0 argument(s), got 1"),
+        ("coalesce(age)", "coalesce() takes at least 2 argument(s), got 1"),
+        ("substr(name)", "substr() takes 2 to 3 argument(s), got 1"),
+        ("round(age, 1, 2)", "round() takes 1 to 2 argument(s), got 3"),
+        ("now(1)", "now() takes 0 argument(s), got 1"),
     ],
 )
 def test_misuse_is_said_precisely(text: str, message: str) -> None:

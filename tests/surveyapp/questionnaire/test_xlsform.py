@@ -194,7 +194,7 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
             ["image", "where", "Photo of the place?"],
             ["begin_repeat", "children", "Children"],
             ["end_repeat", "children"],
-            ["integer", "age", "Age", "string-length(${name}) > 3"],
+            ["integer", "age", "Age", "pulldata('people', 'age', 'name', ${name}) > 3"],
             ["select_one nolist", "q", "Q"],
             ["select_one yesno or_other", "r", "R"],
         ],
@@ -204,9 +204,10 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
     assert problems[0].startswith(f"{path}:survey:3: [where] media question 'image' cannot be imported")
     assert problems[1].startswith(f"{path}:survey:4: [children] repeat group 'children' cannot be imported")
     assert problems[2] == (
-        f"{path}:survey:6: [age] relevant 'string-length(${{name}}) > 3' cannot be carried over: string-length() has "
-        "no equivalent here (fix: rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered(), "
-        "if(), concat(), regex(), selected-at(), today())"
+        f"{path}:survey:6: [age] relevant \"pulldata('people', 'age', 'name', ${{name}}) > 3\" cannot be carried over: "
+        "pulldata() has no equivalent here (fix: rewrite it with =, !=, <, >, and, or, not, selected(), "
+        "count_selected(), answered(), if(), concat(), regex(), selected-at(), today(), now(), coalesce(), "
+        "string-length(), substr(), round(), int(), number())"
     )
     assert problems[3].startswith(f"{path}:survey:7: [q] type 'select_one nolist': no list 'nolist'")
     assert problems[4] == (

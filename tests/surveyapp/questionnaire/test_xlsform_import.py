@@ -295,6 +295,13 @@ def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
                 ["calculate", "group", "", "", "", "if(count-selected(${seen}) > 1, 'many', concat('1: ', ${first}))"],
                 ["date", "visit", "Visit", ". <= today()"],
                 ["text", "why", "Why", "", "selected-at(${seen}, 0) = 'theft'"],
+                ["text", "nick", "Nickname", "string-length(.) >= 2"],
+                ["integer", "members", "Members"],
+                ["decimal", "income", "Income"],
+                ["calculate", "per_head", "", "", "", "round(${income} div ${members}, 1)"],
+                ["calculate", "call_as", "", "", "", "coalesce(${nick}, substr(${iin}, 0, 2))"],
+                ["calculate", "whole", "", "", "", "int(number(${income}))"],
+                ["calculate", "started", "", "", "", "now()"],
             ],
             "choices": [["list_name", "name", "label"], ["seen", "theft", "Theft"], ["seen", "fraud", "Fraud"]],
         },
@@ -307,3 +314,8 @@ def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
     assert items["group"]["calculation"] == "if(count_selected(seen) > 1, 'many', concat('1: ', first))"
     assert items["visit"]["max"] == "today"
     assert items["why"]["relevant"] == "selected_at(seen, 0) = 'theft'"
+    assert items["nick"]["constraint"] == "string_length(.) >= 2"
+    assert items["per_head"]["calculation"] == "round(income / members, 1)"
+    assert items["call_as"]["calculation"] == "coalesce(nick, substr(iin, 0, 2))"
+    assert items["whole"]["calculation"] == "int(number(income))"
+    assert items["started"]["calculation"] == "now()"
