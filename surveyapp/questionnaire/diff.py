@@ -198,6 +198,7 @@ def compare_items(old: Item, new: Item) -> ItemChange:
         "calculation",
         "required",
         "choice_filter",
+        "choice_condition",
         "min",
         "max",
         "min_choices",

@@ -15,6 +15,7 @@ CONSENT_MODES: Final = ("adult", "child_assent")
 PARENTAL_CONSENT: Final = ("passive", "active")
 SPECIAL_CODES: Final = ("dont_know", "refuse", "not_applicable")
 DESIGN_SOURCES: Final = ("item", "invitation", "link")
+Scalar = str | int | float | bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +27,16 @@ class Choice:
     parent: str | None = None
     line: int = 0
     exclusive: bool = False  # in a multiple_choice, cannot be chosen with another choice
+    columns: tuple[tuple[str, Scalar], ...] = ()  # what a general choice_filter reads as choice.<column>
 
     @property
     def is_exclusive(self) -> bool:
         return self.exclusive or self.special is not None
+
+    def filter_values(self) -> dict[str, Scalar | None]:
+        """The choice as a choice_filter sees it: `choice.name` (XLSForm's spelling of the code), `choice.code`,
+        `choice.parent` and its own columns."""
+        return {"name": self.code, "code": self.code, "parent": self.parent, **dict(self.columns)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +80,8 @@ class Item:
     constraint: Expression | None = None
     constraint_message: LocalizedText | None = None
     choices: ChoiceList | None = None
-    choice_filter: str | None = None
+    choice_filter: str | None = None  # a cascade: the earlier item whose answer is each choice's parent
+    choice_condition: Expression | None = None  # a general filter, true for the choices on offer
     calculation: Expression | None = None
     rows: tuple[MatrixRow, ...] = ()
     min: int | float | str | None = None

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from .choice_filters import all_offered
 from .errors import AnswerError
 from .messages import render
 from .model import Item, QuestionnaireVersion, Section
@@ -109,10 +110,9 @@ def validate_answer(
             errors.append(message)
     if item.required and not qtype.is_complete(item, value):
         errors.append(render("required_rows", language))
-    if not errors and item.choice_filter and item.choices is not None:
-        parent = answers.get(item.choice_filter)
+    if not errors and (item.choice_filter or item.choice_condition) and item.choices is not None:
         codes = value if isinstance(value, list) else [value]
-        if any((choice := item.choices.get(code)) is None or choice.parent != parent for code in codes):
+        if not all_offered(item, codes, answers):
             errors.append(render("not_a_choice", language))
     if not errors and item.constraint is not None and not item.constraint.is_true({**answers, item.code: value}, value):
         errors.append(designed or render("constraint", language))

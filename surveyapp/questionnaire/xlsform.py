@@ -62,6 +62,8 @@ def choice_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
             row = {"list_name": choices.name, "name": choice.code} | xlsform_texts("label", choice.label)
             if choice.parent is not None:
                 row["parent"] = choice.parent  # what choice_filter "parent=${item}" reads
+            for column, value in choice.columns:  # what a general choice_filter reads
+                row[column] = ("true" if value else "false") if isinstance(value, bool) else str(value)
             # Extra choice columns are allowed in XLSForm (platforms keep them); these two carry what the
             # analysis needs, the scale values and the special answers, and let an import restore them.
             if choice.value is not None:

@@ -136,6 +136,7 @@ def _fact(entry: str, old: Item | None, new: Item | None, language: str) -> str:
             "calculation": _("calculation"),
             "required": _("required"),
             "choice_filter": _("option filter"),
+            "choice_condition": _("option filter"),
             "min": _("minimum"),
             "max": _("maximum"),
             "min_choices": _("fewest options"),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from surveyapp.questionnaire import routing
+from surveyapp.questionnaire.choice_filters import CHOICE
 from surveyapp.questionnaire.expression import Expression, Name
 from surveyapp.questionnaire.expression_json import expression_json
 from surveyapp.questionnaire.messages import render
@@ -20,7 +21,8 @@ from surveyapp.questionnaire.question_types import question_type
 
 
 def _expressions(item: Item) -> list[Expression]:
-    return [e for e in (item.relevant, item.calculation, item.constraint) if e is not None]
+    rules = (item.relevant, item.calculation, item.constraint, item.choice_condition)
+    return [e for e in rules if e is not None]
 
 
 def _checks(item: Item, language: str) -> dict[str, Any]:
@@ -64,10 +66,14 @@ def page_logic(
             entry["calculation"] = expression_json(item.calculation)
         if qtype.shown and qtype.has_answer:
             entry |= _checks(item, language)
+        if item.choice_condition is not None and item.choices is not None:
+            # The options this page offers, each as the condition reads it (choice.<column>).
+            entry["choice_filter"] = expression_json(item.choice_condition)
+            entry["choice_values"] = {c.code: c.filter_values() for c in item.choices.choices}
         items.append(entry)
     referenced = {
         name.code for item in section.items for e in _expressions(item) for name in e.names() if isinstance(name, Name)
-    } - page_codes
+    } - page_codes - {CHOICE}
     earlier = routing.prune_hidden(version, {code: value for code, value in answers.items() if code not in page_codes})
     return {"items": items, "answers": {code: earlier[code] for code in sorted(referenced) if code in earlier}}
 

@@ -15,6 +15,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, SurveyResponse
 from surveyapp.models.base import utcnow
 from surveyapp.questionnaire import routing
+from surveyapp.questionnaire.choice_filters import filter_items, on_offer
 from surveyapp.questionnaire.design_values import design_from_answers
 from surveyapp.questionnaire.model import Choice, Item, QuestionnaireVersion, Section
 from surveyapp.questionnaire.question_types import question_type
@@ -214,15 +215,15 @@ def submit(response: SurveyResponse, domain: QuestionnaireVersion) -> None:
 
 
 def choices_for(item: Item, answers: Mapping[str, Any], page_codes: set[str]) -> list[Choice]:
-    """The choices to offer. A cascading item whose parent was answered on an earlier page offers only the
-    choices under that answer; when the parent is on the same page, all of them (grouped by parent in the
-    page, and narrowed by a script where JavaScript runs), so the page works without JavaScript."""
+    """The choices to offer. A filtered item (a cascade, or a general choice_filter) whose filter reads only
+    answers from earlier pages offers only the choices that pass; when it reads this page, all of them (a
+    cascade grouped by parent), narrowed by a script where JavaScript runs, so the page works without it and
+    the server checks the choice on submit."""
     if item.choices is None:
         return []
-    if item.choice_filter and item.choice_filter not in page_codes:
-        parent = answers.get(item.choice_filter)
-        return [choice for choice in item.choices.choices if choice.parent == parent]
-    return list(item.choices.choices)
+    if filter_items(item) & page_codes:
+        return list(item.choices.choices)
+    return on_offer(item, answers)
 
 
 def choice_groups(

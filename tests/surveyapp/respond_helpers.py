@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from surveyapp.extensions import db
 from surveyapp.models import SurveyResponse
 from surveyapp.questionnaire import load_version, relevant_items
+from surveyapp.questionnaire.choice_filters import on_offer
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.services.publish_versions import publish
@@ -46,9 +47,7 @@ def publish_file(app: Flask, path: Path) -> QuestionnaireVersion:
 
 def _value(domain: QuestionnaireVersion, item: Item, answers: dict[str, Any], index: int) -> Any:
     if item.choices is not None:
-        choices = [c for c in item.choices.choices if not c.special]
-        if item.choice_filter:
-            choices = [c for c in choices if c.parent == answers.get(item.choice_filter)]
+        choices = [c for c in on_offer(item, answers) if not c.special]
         if item.type == "matrix":
             return {row.code: choices[(i + index) % len(choices)].code for i, row in enumerate(item.rows)}
         if item.type == "multiple_choice":

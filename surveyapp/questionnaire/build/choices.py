@@ -4,10 +4,11 @@ included from _lists/, and the single choice."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from ..model import SPECIAL_CODES, Choice, ChoiceList
+from ..model import SPECIAL_CODES, Choice, ChoiceList, Scalar
 from ..shared_lists import SharedList
 from ..text import LocalizedText
 from ..yamlsource import Document, Path_
@@ -132,6 +133,9 @@ def _included(
     return include, entries
 
 
+_COLUMN: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def read_choice(reader: Reader, path: Path_, raw: Any, list_name: str, item: str | None) -> Choice | None:
     if not isinstance(raw, dict):
         reader.error(
@@ -141,7 +145,9 @@ def read_choice(reader: Reader, path: Path_, raw: Any, list_name: str, item: str
             "write {code: ..., label: {kk: ..., ru: ...}}",
         )
         return None
-    reader.check_keys(path, raw, ("code", "label", "value", "special", "parent", "exclusive"), item, "a choice")
+    reader.check_keys(
+        path, raw, ("code", "label", "value", "special", "parent", "exclusive", "columns"), item, "a choice"
+    )
     code = raw.get("code")
     if is_number(code):
         reader.error(
@@ -185,4 +191,26 @@ def read_choice(reader: Reader, path: Path_, raw: Any, list_name: str, item: str
     if not isinstance(exclusive, bool):
         reader.error((*path, "exclusive"), item, f"exclusive of choice {code!r} must be true or false", "")
         exclusive = False
-    return Choice(code, label or LocalizedText(), value, special, parent, reader.doc.line(path), exclusive)
+    columns = _columns(reader, (*path, "columns"), raw.get("columns"), code, item)
+    return Choice(code, label or LocalizedText(), value, special, parent, reader.doc.line(path), exclusive, columns)
+
+
+def _columns(reader: Reader, path: Path_, raw: Any, code: str, item: str | None) -> tuple[tuple[str, Scalar], ...]:
+    """A choice's own columns for a choice_filter, typed as written: `'1'` compares with a choice code, `1`
+    with a number."""
+    if raw is None:
+        return ()
+    hint = "write columns: {region: almaty, min_age: 18}"
+    if not isinstance(raw, dict):
+        reader.error(path, item, f"columns of choice {code!r} must be a mapping", hint)
+        return ()
+    columns: list[tuple[str, Scalar]] = []
+    for name, value in raw.items():
+        if not isinstance(name, str) or not _COLUMN.match(name) or name in ("name", "code", "parent"):
+            reader.error(path, item, f"choice {code!r}: {name!r} cannot be a column name",
+                         "use a snake_case name other than name, code and parent")  # fmt: skip
+        elif not isinstance(value, str | int | float | bool):
+            reader.error(path, item, f"choice {code!r}: column {name!r} must be one text, number or true/false", hint)
+        else:
+            columns.append((name, value))
+    return tuple(columns)

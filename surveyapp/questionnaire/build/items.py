@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..expression import Expression
 from ..model import Item, MatrixRow
 from ..question_types import QUESTION_TYPES, QuestionType
 from ..text import LocalizedText
@@ -44,7 +45,7 @@ def read_item(reader: Reader, path: Path_, raw: Any, section: str) -> Item | Non
         if broken_choices:
             reader.source.broken_items.add(code)
     rows = _rows(reader, (*path, "rows"), raw.get("rows"), code) if "rows" in raw else ()
-    choice_filter = _choice_filter(reader, path, raw, code)
+    choice_filter, choice_condition = _choice_filter(reader, path, raw, code)
     numbers = _integers(reader, path, raw, code)
     links = _links(reader, path, raw, code)
     item = Item(
@@ -60,6 +61,7 @@ def read_item(reader: Reader, path: Path_, raw: Any, section: str) -> Item | Non
         constraint_message=message,
         choices=choices,
         choice_filter=choice_filter,
+        choice_condition=choice_condition,
         calculation=reader.expression((*path, "calculation"), raw.get("calculation"), code),
         rows=rows,
         min=raw.get("min"),
@@ -115,17 +117,23 @@ def _required(reader: Reader, path: Path_, raw: dict[str, Any], code: str, qtype
     return required
 
 
-def _choice_filter(reader: Reader, path: Path_, raw: dict[str, Any], code: str) -> str | None:
+def _choice_filter(reader: Reader, path: Path_, raw: dict[str, Any], code: str) -> tuple[str | None, Expression | None]:
+    """(cascade parent, general condition): a bare item code is a cascade (choices whose parent is that item's
+    answer); anything else is a condition over `choice.<column>` and earlier answers."""
     choice_filter = raw.get("choice_filter")
-    if choice_filter is not None and not isinstance(choice_filter, str):
+    if choice_filter is None:
+        return None, None
+    if not isinstance(choice_filter, str) or not choice_filter.strip():
         reader.error(
             (*path, "choice_filter"),
             code,
-            "choice_filter must be the code of an earlier item",
-            "e.g. choice_filter: region",
+            "choice_filter must be an earlier item's code or a condition",
+            "e.g. choice_filter: region, or choice_filter: choice.region = region",
         )
-        return None
-    return choice_filter
+        return None, None
+    if CODE_RE.match(choice_filter.strip()):
+        return choice_filter.strip(), None
+    return None, reader.expression((*path, "choice_filter"), choice_filter, code)
 
 
 def _integers(reader: Reader, path: Path_, raw: dict[str, Any], code: str) -> dict[str, int | None]:

@@ -134,6 +134,12 @@ class _Evaluator:
         if node.function == "now":
             return dt.datetime.now().replace(microsecond=0).isoformat()
         values = [self.value(arg) for arg in node.args]
+        if node.function == "selected":  # selected(q, expression): the code is computed
+            chosen, code = values
+            if code is None:
+                return False
+            code = _text(code)
+            return code in chosen if isinstance(chosen, list | tuple | set) else chosen == code
         if node.function in _VALUE_FUNCTIONS:
             return _VALUE_FUNCTIONS[node.function](values)
         if node.function == "concat":

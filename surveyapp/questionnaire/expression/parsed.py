@@ -46,8 +46,9 @@ class Expression:
     def literals(self) -> list[Literal]:
         return [node for node in walk(self.node) if isinstance(node, Literal)]
 
-    def to_xlsform(self) -> str:
-        return _xlsform(self.node)
+    def to_xlsform(self, choice_filter: bool = False) -> str:
+        """XLSForm's spelling; in a `choice_filter`, `choice.<column>` becomes the bare column name."""
+        return _xlsform(self.node, choice=choice_filter)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Expression) and self.node == other.node

@@ -142,6 +142,12 @@ class _Parser:
         code: str | None = None
         if FUNCTIONS[name.value] == 2:
             self.expect(",", "',' and a quoted choice code")
+            if not self.at("STR"):
+                # selected(q, choice.name) in a choice_filter: the code is only known when the rule runs, so the
+                # validator cannot check it against q's list.
+                value = self.parse_or()
+                self.expect(")", "')'")
+                return Apply(name.value, (target, value))
             code_token = self.expect("STR", "a quoted choice code")
             code = code_token.value[1:-1]
         self.expect(")", "')'")

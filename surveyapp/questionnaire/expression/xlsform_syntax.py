@@ -9,7 +9,12 @@ from .nodes import COMPARISONS, Apply, Binary, Call, Current, Literal, Name, Nod
 _PRECEDENCE: Final = {"or": 1, "and": 2, "not": 3, **dict.fromkeys(COMPARISONS, 4), "+": 5, "-": 5, "*": 6, "/": 6}
 
 
-def _xlsform(node: Node, parent: int = 0) -> str:
+def _xlsform(node: Node, parent: int = 0, choice: bool = False) -> str:
+    """`choice`: inside a choice_filter, where `choice.<column>` is written as XLSForm's bare column name."""
+
+    def inner(child: Node, level: int = 0) -> str:
+        return _xlsform(child, level, choice)
+
     match node:
         case Literal(value=bool() as value):
             return "true()" if value else "false()"
@@ -19,22 +24,24 @@ def _xlsform(node: Node, parent: int = 0) -> str:
             return str(value)
         case Current():
             return "."
+        case Name(code="choice", row=str() as column) if choice:
+            return "name" if column == "code" else column
         case Name(code=code, row=row):
             return "${" + (f"{code}_{row}" if row else code) + "}"
         case Unary(op="not", operand=operand):
-            return f"not({_xlsform(operand)})"
+            return f"not({inner(operand)})"
         case Unary(operand=operand):
-            return f"-{_xlsform(operand, 7)}"
+            return f"-{inner(operand, 7)}"
         case Binary(op=op, left=left, right=right):
             level = _PRECEDENCE[op]
-            text = f"{_xlsform(left, level)} {'div' if op == '/' else op} {_xlsform(right, level + 1)}"
+            text = f"{inner(left, level)} {'div' if op == '/' else op} {inner(right, level + 1)}"
             return f"({text})" if level < parent else text
         case Call(function="answered", target=target):
-            return f"{_xlsform(target)} != ''"
+            return f"{inner(target)} != ''"
         case Call(function="count_selected", target=target):
-            return f"count-selected({_xlsform(target)})"
+            return f"count-selected({inner(target)})"
         case Call(target=target, code=code):
-            return f"selected({_xlsform(target)}, '{code}')"
+            return f"selected({inner(target)}, '{code}')"
         case Apply(function=function, args=args):
-            return f"{function.replace('_', '-')}({', '.join(_xlsform(arg) for arg in args)})"
+            return f"{function.replace('_', '-')}({', '.join(inner(arg) for arg in args)})"
     raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover

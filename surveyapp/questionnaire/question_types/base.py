@@ -172,6 +172,8 @@ class QuestionType:
             row |= xlsform_texts("constraint_message", item.constraint_message)
         if item.choice_filter:
             row["choice_filter"] = "parent=${" + item.choice_filter + "}"
+        elif item.choice_condition is not None:
+            row["choice_filter"] = item.choice_condition.to_xlsform(choice_filter=True)
         if item.calculation:
             row["calculation"] = item.calculation.to_xlsform()
         if self.xlsform_appearance:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..build import SourceMap, suggest
-from ..expression import Call, Current, Expression, Literal, Name, Node
+from ..choice_filters import CHOICE
+from ..expression import Apply, Call, Current, Expression, Literal, Name, Node, walk
 from ..model import Item, QuestionnaireVersion
 from ..problem import Problem, Severity
 from ..question_types import QUESTION_TYPES
@@ -48,10 +49,10 @@ class Checker:
             if section.relevant:
                 yield _Rule(section.code, "relevant", section.relevant, index)
             for item in section.items:
-                for key in ("relevant", "constraint", "calculation"):
+                for key in ("relevant", "constraint", "calculation", "choice_condition"):
                     expression = getattr(item, key)
                     if expression is not None:
-                        yield _Rule(item.code, key, expression, index)
+                        yield _Rule(item.code, "choice_filter" if key == "choice_condition" else key, expression, index)
                 index += 1
 
     def check_expressions(self) -> None:
@@ -63,8 +64,10 @@ class Checker:
                     f"{rule.key} uses '.', which only means something in a constraint",
                     "name the item instead",
                 )
+            unquoted = self.unquoted_codes(rule)
             for name in rule.expression.names():
-                self.check_name(rule, name)
+                if name not in unquoted:
+                    self.check_name(rule, name)
             for call in rule.expression.calls():
                 self.check_call(rule, call)
             for op, left, right in rule.expression.comparisons():
@@ -74,6 +77,9 @@ class Checker:
     def check_name(self, rule: _Rule, name: Name) -> None:
         code = name.code
         if code in self.source.broken_items:
+            return
+        if rule.key == "choice_filter" and code == CHOICE:
+            self.check_choice_column(rule, name)
             return
         item = self.items.get(code)
         if item is None:
@@ -118,6 +124,43 @@ class Checker:
                     f"{name.ref!r}: matrix {code!r} has no row {name.row!r}",
                     f"rows: {', '.join(r.code for r in item.rows)}",
                 )
+
+    def unquoted_codes(self, rule: _Rule) -> set[Name]:
+        """selected(q, yes) where `yes` is no item but a choice of q: a forgotten pair of quotes, said as such."""
+        found = set()
+        for node in walk(rule.expression.node):
+            if not (isinstance(node, Apply) and node.function == "selected"):
+                continue
+            target, code = node.args
+            item = self.target_item(rule, target) if isinstance(target, Name | Current) else None
+            if (
+                isinstance(code, Name)
+                and code.row is None
+                and code.code not in self.items
+                and item is not None
+                and item.choices is not None
+                and code.code in item.choices.codes
+            ):
+                found.add(code)
+                self.error(rule.owner, rule.key, f"{rule.key}: {code.code!r} in selected() is not quoted",
+                           f"write selected(..., '{code.code}')")  # fmt: skip
+        return found
+
+    def check_choice_column(self, rule: _Rule, name: Name) -> None:
+        item = self.items[rule.owner]
+        if item.choices is None:
+            return
+        columns = {"name", "code", "parent"} | {column for c in item.choices.choices for column, _ in c.columns}
+        if name.row is None:
+            self.error(rule.owner, rule.key, "choice_filter reads 'choice' without a column",
+                       f"write choice.<column>; columns: {', '.join(sorted(columns))}")  # fmt: skip
+        elif name.row not in columns:
+            self.error(
+                rule.owner,
+                rule.key,
+                f"choice_filter reads choice.{name.row}, but no choice of list {item.choices.name!r} has that column",
+                suggest(name.row, columns) or f"columns: {', '.join(sorted(columns))}",
+            )
 
     _section_codes: frozenset[str] | None = None
 
@@ -217,6 +260,8 @@ class Checker:
 
     def check_choice_filters(self) -> None:
         for item in self.version.items:
+            if item.choice_condition is not None:
+                self.check_choice_condition(item, item.choice_condition)
             if item.choice_filter is None:
                 continue
             parent = self.items.get(item.choice_filter)
@@ -333,3 +378,19 @@ class Checker:
                 self.warn(
                     self.source.line(path), None, f"choice list {name!r} is not used by any item", "remove it or use it"
                 )
+
+    def check_choice_condition(self, item: Item, condition: Expression) -> None:
+        if item.choices is None:
+            if item.code not in self.source.broken_items:
+                self.error(item.code, "choice_filter", "choice_filter on an item without choices", "")
+            return
+        if CHOICE in self.items:
+            self.error(CHOICE, None, f"an item is called {CHOICE!r}, which choice_filter reads as the choice tried",
+                       "rename the item")  # fmt: skip
+        if not any(name.code == CHOICE for name in condition.names()):
+            self.error(
+                item.code,
+                "choice_filter",
+                "choice_filter never reads the choice, so it keeps all choices or none",
+                "compare a choice column with an answer, e.g. choice.region = region",
+            )

@@ -6,7 +6,7 @@ import re
 from typing import Any, Final
 
 from ..errors import ExpressionError
-from ..expression import FUNCTIONS, GENERAL_FUNCTIONS, Expression
+from ..expression import FUNCTIONS, GENERAL_FUNCTIONS, Binary, Expression, Literal, Name, Node
 from ..question_types import QUESTION_TYPES
 from .rows import Row
 from .state import ImportState
@@ -20,10 +20,64 @@ _REWRITE_HINT: Final = (
 _CALL: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_:-]*)\s*\(")
 
 
+# In a choice_filter a bare name is a column of the choices sheet; quoted text, ${...}, numbers, function
+# names and operators are not.
+_FILTER_TOKENS: Final = re.compile(
+    r"""(?P<skip>'[^']*'|"[^"]*"|\$\{[^}]*\}|\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_:-]*(?=\s*\())|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"""
+)
+_XPATH_WORDS: Final = frozenset({"and", "or", "not", "div", "mod"})
+
+
+def choice_filter_columns(text: str) -> tuple[str, set[str]]:
+    """The filter with each bare column name as choice.<column>, and the columns it reads."""
+    columns: set[str] = set()
+
+    def name(match: re.Match[str]) -> str:
+        word = match.group("name")
+        if word is None or word in _XPATH_WORDS:
+            return match.group()
+        columns.add(word)
+        return f"choice.{word}"
+
+    return _FILTER_TOKENS.sub(name, text), columns
+
+
+def _compared_with_numbers(rule: Expression, number_items: set[str]) -> set[str]:
+    """The choice columns a filter compares with a number (a number item, a literal, arithmetic): ODK compares
+    those as numbers, so the import reads their cells as numbers; the others stay text, like choice codes."""
+
+    def numeric(node: Node) -> bool:
+        return (
+            (isinstance(node, Literal) and isinstance(node.value, int | float) and not isinstance(node.value, bool))
+            or (isinstance(node, Name) and node.code in number_items)
+            or (isinstance(node, Binary) and node.op in "+-*/")
+        )
+
+    found = set()
+    for _op, left, right in rule.comparisons():
+        for side, other in ((left, right), (right, left)):
+            if isinstance(side, Name) and side.code == "choice" and side.row and numeric(other):
+                found.add(side.row)
+    return found
+
+
 class ExpressionSteps(ImportState):
     """Rules carried over, or refused with what has no equivalent here."""
 
-    def expression(self, row: Row, column: str, text: str, matrix_rows: dict[str, str]) -> str | None:
+    def choice_filter(self, row: Row, text: str, matrix_rows: dict[str, str]) -> str | None:
+        """A general choice_filter in this platform's spelling; the choices sheet's columns it reads are kept."""
+        converted, columns = choice_filter_columns(text)
+        rule = self.expression(row, "choice_filter", converted, matrix_rows, shown=text)
+        if rule is not None:
+            self.filter_columns |= columns - {"name", "parent"}
+            self.numeric_columns |= _compared_with_numbers(Expression.parse(rule), self.number_items)
+        return rule
+
+    def expression(
+        self, row: Row, column: str, text: str, matrix_rows: dict[str, str], shown: str | None = None
+    ) -> str | None:
+        """`shown`: the text as the form has it, when `text` was already rewritten, for the messages."""
+
         def name(match: re.Match[str]) -> str:
             return matrix_rows.get(match.group(1), match.group(1))
 
@@ -44,7 +98,7 @@ class ExpressionSteps(ImportState):
         if unknown:
             self.problem(
                 row,
-                f"{column} {text!r} cannot be carried over: {', '.join(f + '()' for f in unknown)} has no "
+                f"{column} {shown or text!r} cannot be carried over: {', '.join(f + '()' for f in unknown)} has no "
                 "equivalent here",
                 _REWRITE_HINT,
                 row.get("name") or None,
@@ -55,7 +109,7 @@ class ExpressionSteps(ImportState):
         except ExpressionError as error:
             self.problem(
                 row,
-                f"{column} {text!r} cannot be carried over: {error.message}",
+                f"{column} {shown or text!r} cannot be carried over: {error.message}",
                 _REWRITE_HINT,
                 row.get("name") or None,
             )

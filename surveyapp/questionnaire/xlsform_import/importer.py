@@ -76,6 +76,7 @@ class _Importer(ItemSteps, OmissionSteps):
             lists.setdefault(list_name, []).append(row)
 
         survey = sheets["survey"]
+        self.number_items = {row.get("name") for row in survey if row.kind in ("integer", "decimal")}
         matrix_rows = _matrix_rows(survey, lists)
         consent: dict[str, str] | None = None
         sections: list[dict[str, Any]] = []

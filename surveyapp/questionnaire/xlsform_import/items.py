@@ -148,12 +148,9 @@ class ItemSteps(ExpressionSteps):
             if match:
                 item["choice_filter"] = match.group(1)
             else:
-                self.problem(
-                    row,
-                    f"choice_filter {row.get('choice_filter')!r} cannot be imported",
-                    "only parent=${item} filters are supported (a `parent` column on the choices sheet)",
-                    name,
-                )
+                condition = self.choice_filter(row, row.get("choice_filter"), matrix_rows)
+                if condition is not None:
+                    item["choice_filter"] = condition
         bounds, exclusive_codes = self.constraint(row, qtype, matrix_rows)
         item.update(bounds)
         if exclusive_codes:
@@ -213,6 +210,19 @@ class ItemSteps(ExpressionSteps):
             items.append(self.item(row, row.kind, row.argument, lists, used, exclusive, matrix_rows))
         return items
 
+    def choice_column(self, row: Row, column: str) -> str | int | float:
+        """A cell a choice_filter reads: a number where the filter compares it with one, else text as typed."""
+        text = row.get(column)
+        if column not in self.numeric_columns or not text:
+            return text
+        try:
+            number = float(text)
+        except ValueError:
+            self.problem(row, f"column {column!r} is compared with a number, but {text!r} is not one",
+                         "write a number, or leave the cell empty")  # fmt: skip
+            return text
+        return int(number) if number.is_integer() else number
+
     def choice_list(self, name: str, rows: list[Row], values: bool, exclusive: set[str]) -> list[dict[str, Any]]:
         choices = []
         for row in rows:
@@ -228,6 +238,10 @@ class ItemSteps(ExpressionSteps):
                 choice["special"] = row.get("special")
             if row.get("parent"):
                 choice["parent"] = row.get("parent")
+            columns = {column: self.choice_column(row, column) for column in sorted(self.filter_columns)}
+            columns = {column: value for column, value in columns.items() if value != ""}
+            if columns:
+                choice["columns"] = columns
             if choice["code"] in exclusive and "special" not in choice:
                 choice["exclusive"] = True
             if values and "value" not in choice and "special" not in choice:

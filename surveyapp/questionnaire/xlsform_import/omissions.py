@@ -87,6 +87,8 @@ class OmissionSteps(ImportState):
         """Report every sheet, column, appearance and choice list the import does not read."""
         for sheet, rows in sheets.items():
             known = _KNOWN_COLUMNS.get(sheet)
+            if known is not None and sheet == "choices":
+                known = known | self.filter_columns
             if known is None:
                 if rows:  # the header row at least
                     self.problem(

@@ -35,6 +35,9 @@ class ImportState:
         self.languages: list[str] = []
         self.other_languages: dict[str, dict[str, Row]] = {}  # sheet -> column -> first row holding it
         self.default_language = "kk"
+        self.filter_columns: set[str] = set()  # choices-sheet columns that a general choice_filter reads
+        self.numeric_columns: set[str] = set()  # ... of which a filter compares with a number
+        self.number_items: set[str] = set()  # the integer and decimal questions of the survey sheet
 
     # --- reporting -------------------------------------------------------------------------------------
     # --- reporting -------------------------------------------------------------------------------------

@@ -153,6 +153,11 @@
     if (fn === "today") { return isoToday(); }
     if (fn === "now") { return isoNow(); }
     var values = args.map(function (arg) { return evaluate(arg, answers, current); });
+    if (fn === "selected") {  // selected(q, expression): the code is computed, as the server's apply does
+      if (values[1] === null) { return false; }
+      var code = text(values[1]);
+      return Array.isArray(values[0]) ? values[0].indexOf(code) >= 0 : values[0] === code;
+    }
     if (VALUE_FUNCTIONS.hasOwnProperty(fn)) { return VALUE_FUNCTIONS[fn](values); }
     if (fn === "concat") { return values.map(text).join(""); }
     if (fn === "regex") { return values[0] !== null && new RegExp(String(values[1])).test(text(values[0])); }
@@ -349,15 +354,58 @@
     box.classList.add("has-check");
   }
 
-  function update() {
+  // A general choice_filter: offer only the options whose `choice` mapping passes, with the answers so far,
+  // as the server's choice_filters.offers does. An option that goes away loses its tick, and reports it.
+  function narrowChoices(state) {
+    var cleared = false;
+    logic.items.forEach(function (item) {
+      if (!item.choice_filter || !wrappers[item.code]) { return; }
+      var answers = Object.assign({}, state.kept);
+      delete answers[item.code];
+      var offered = function (code) {
+        answers.choice = item.choice_values[code] || null;
+        return truthy(evaluate(item.choice_filter, answers, null));
+      };
+      named(form, item.code).forEach(function (el) {
+        if (el.tagName === "SELECT") {
+          Array.prototype.forEach.call(el.options, function (option) {
+            if (!option.value) { return; }
+            var on = offered(option.value);
+            option.hidden = !on;
+            option.disabled = !on;
+            if (!on && option.selected) { el.value = ""; cleared = true; }
+          });
+          return;
+        }
+        var on = offered(el.value);
+        var label = el.closest("label") || el;
+        label.hidden = !on;
+        el.disabled = !on;
+        if (!on && el.checked) { el.checked = false; cleared = true; }
+      });
+    });
+    return cleared;
+  }
+
+  function readAll(reads) {
     var values = {};
-    var reads = {};
     logic.items.forEach(function (item) {
       if (!item.kind || !wrappers[item.code]) { return; }
       reads[item.code] = readItem(form, item, rowsOf);
       values[item.code] = reads[item.code].value;
     });
+    return values;
+  }
+
+  function update() {
+    var reads = {};
+    var values = readAll(reads);
     var state = walk(logic, values);
+    // An untick can narrow a later filter in turn (best reads used): again until nothing changes.
+    for (var pass = 0; pass < logic.items.length && narrowChoices(state); pass++) {
+      values = readAll(reads);
+      state = walk(logic, values);
+    }
     var appeared = [];
     var visible = [];
     var kept = Object.assign({}, logic.answers || {});

@@ -58,7 +58,7 @@ def test_current_answer() -> None:
         ("age == 1", "'==' is not an operator", "single '='"),
         ("${age} > 1", "${...}", "bare item code"),
         ("age 18", "unexpected text", "and"),
-        ("selected(a, b)", "quoted choice code", ""),
+        ("selected(a)", "quoted choice code", ""),
         ("foo(x)", "unknown function 'foo'", "selected"),
         ("(age > 1", "expected ')'", ""),
         ("1 < 2 < 3", "cannot be chained", ""),
