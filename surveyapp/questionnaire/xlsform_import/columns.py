@@ -87,3 +87,13 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+# Excel turns ' and " into typographic quotes as they are typed; pyxform reads them back as plain quotes in every
+# cell. Here only in the rules, so that «labels» and “quotations” in the texts stay as written.
+_RULE_COLUMNS: Final = frozenset({"relevant", "constraint", "calculation", "choice_filter", "required", "repeat_count"})
+_SMART_QUOTES: Final = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _rule_cell(name: str, text: str) -> str:
+    return text.translate(_SMART_QUOTES) if name in _RULE_COLUMNS else text

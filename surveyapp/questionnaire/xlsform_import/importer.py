@@ -12,7 +12,7 @@ from ..errors import QuestionnaireError
 from ..problem import Severity
 from ..text import LANGUAGES, REQUIRED_LANGUAGES
 from ..workbook import read_tables
-from .columns import _CODES, _KNOWN_COLUMNS, _cell, _headers
+from .columns import _CODES, _KNOWN_COLUMNS, _cell, _headers, _rule_cell
 from .items import ItemSteps
 from .omissions import OmissionSteps
 from .rows import Row
@@ -36,7 +36,7 @@ class _Importer(ItemSteps, OmissionSteps):
             found = []
             for number, values in table:
                 cells = {
-                    name: _cell(value)
+                    name: _rule_cell(name, _cell(value))
                     for name, value in zip(names, values, strict=False)
                     if name and value is not None and _cell(value)
                 }
@@ -104,7 +104,7 @@ class _Importer(ItemSteps, OmissionSteps):
         repeat_depth = 0
         repeat_rows: list[Row] = []
         for row in survey:
-            kind, argument, name = row.kind, row.argument, row.get("name")
+            kind, name = row.kind, row.get("name")
             control = row.control
             if repeat is not None:
                 # Inside a repeat or loop: count its rows, find its end (repeats may hold groups and repeats).
@@ -155,7 +155,8 @@ class _Importer(ItemSteps, OmissionSteps):
             if inner is not None:
                 inner[1].append(row)
                 continue
-            add_item(self.item(row, kind, argument, lists, used_lists, exclusive, matrix_rows))
+            for item in self.row_items(row, lists, used_lists, exclusive, matrix_rows):
+                add_item(item)
         if repeat is not None:
             self.refuse_repeat(*repeat, repeat_rows, None)
         if depth:

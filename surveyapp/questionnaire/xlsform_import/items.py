@@ -34,6 +34,11 @@ _MEDIA: Final = frozenset({"image", "photo", "audio", "video", "file", "signatur
 _FILTER: Final = re.compile(r"^parent\s*=\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
+# What pyxform adds for or_other ("Other", "Specify other."), in the platform's languages.
+OTHER_CHOICE: Final = {"kk": "Басқа", "ru": "Другое", "en": "Other"}
+OTHER_SPECIFY: Final = {"kk": "Басқа болса, жазыңыз", "ru": "Если другое, уточните", "en": "Specify other"}
+
+
 class ItemSteps(ExpressionSteps):
     """One item per survey row (or inner group), and the choices of the lists they use."""
 
@@ -79,14 +84,12 @@ class ItemSteps(ExpressionSteps):
         appearance = row.get("appearance").lower()
         if kind in XLSFORM_SELECTS:
             if argument.endswith(" or_other"):
-                self.problem(
-                    row,
-                    f"type {row.get('type')!r}: or_other is not supported",
-                    f"add a choice 'other' to {argument.split()[0]!r} and a text question with "
-                    f"relevant: selected(${{{name}}}, 'other')",
-                    name,
-                )
-                return None
+                argument = argument.split()[0]
+                if row.get("choice_filter"):
+                    self.problem(row, f"type {row.get('type')!r}: or_other cannot be used with a choice_filter",
+                                 "add a choice 'other' to the list instead, as pyxform asks")  # fmt: skip
+                    return None
+                self.specify_other[name] = argument
             if not argument or argument.startswith("from_file") or argument not in lists:
                 self.problem(
                     row,
@@ -164,6 +167,33 @@ class ItemSteps(ExpressionSteps):
                 item["calculation"] = rule
         return item
 
+    def row_items(
+        self,
+        row: Row,
+        lists: dict[str, list[Row]],
+        used: dict[str, str],
+        exclusive: dict[str, set[str]],
+        matrix_rows: dict[str, str],
+    ) -> list[dict[str, Any]]:
+        """The row's item, and for `select_one x or_other` the text question pyxform adds after it."""
+        item = self.item(row, row.kind, row.argument, lists, used, exclusive, matrix_rows)
+        if item is None:
+            return []
+        code = item["code"]
+        if code not in self.specify_other:
+            return [item]
+        self.problem(
+            row,
+            f"or_other: a choice 'other' is added to list {self.specify_other[code]!r} and a text question "
+            f"{code}_other asks which, shown when 'other' is chosen (as pyxform does)",
+            "check their labels in the YAML draft",
+            code,
+            Severity.WARNING,
+        )
+        follow_up = {"code": f"{code}_other", "type": "text", "label": dict(OTHER_SPECIFY),
+                     "relevant": f"selected({code}, 'other')"}  # fmt: skip
+        return [item, follow_up]
+
     def inner_group(
         self,
         group: Row,
@@ -205,9 +235,9 @@ class ItemSteps(ExpressionSteps):
             code,
             Severity.WARNING,
         )
-        items = []
+        items: list[dict[str, Any] | None] = []
         for row in rows:
-            items.append(self.item(row, row.kind, row.argument, lists, used, exclusive, matrix_rows))
+            items.extend(self.row_items(row, lists, used, exclusive, matrix_rows))
         return items
 
     def choice_column(self, row: Row, column: str) -> str | int | float:
@@ -251,4 +281,6 @@ class ItemSteps(ExpressionSteps):
                     "a scale or matrix needs a number for every choice but the special ones",
                 )
             choices.append(choice)
+        if name in self.specify_other.values() and not any(c["code"] == "other" for c in choices):
+            choices.append({"code": "other", "label": dict(OTHER_CHOICE)})
         return choices

@@ -319,3 +319,28 @@ def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
     assert items["call_as"]["calculation"] == "coalesce(nick, substr(iin, 0, 2))"
     assert items["whole"]["calculation"] == "int(number(income))"
     assert items["started"]["calculation"] == "now()"
+
+
+def test_or_other_and_typographic_quotes_are_read_as_pyxform_reads_them(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "other.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "relevant"],
+                ["select_one kind or_other", "kind", "Kind"],
+                ["text", "why", "Why", "${kind} = \u2018theft\u2019"],
+            ],
+            "choices": [["list_name", "name", "label"], ["kind", "theft", "“Theft”"], ["kind", "fraud", "Fraud"]],
+        },
+    )
+    imported = import_xlsform(path, "other", "1")
+    assert imported.errors == []
+    document = yaml.safe_load(imported.yaml_text)
+    items = {i["code"]: i for s in document["sections"] for i in s["items"]}
+    assert items["kind_other"]["relevant"] == "selected(kind, 'other')"
+    assert items["kind_other"]["type"] == "text"
+    assert items["why"]["relevant"] == "kind = 'theft'"
+    codes = [c["code"] for c in document["choice_lists"]["kind"]]
+    assert codes == ["theft", "fraud", "other"]
+    assert document["choice_lists"]["kind"][0]["label"]["kk"] == "“Theft”"  # texts keep their typography
+    assert any("or_other: a choice 'other' is added" in str(p) for p in imported.problems)
