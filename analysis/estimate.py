@@ -371,3 +371,16 @@ def _estimate(
         }
         for i in range(n_domains)
     ]
+
+
+def domains(design: Design, by: Column | None, where: Where, usable: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Row -> domain index (``len(levels)`` outside every domain) and the domain values, as the estimators
+    form them (rows with a missing value, a zero weight or outside ``where`` belong to no domain)."""
+    return _domains(design, by, where, usable)
+
+
+def domain_means(
+    design: Design, values: np.ndarray, domain: np.ndarray, n_domains: int, level: float
+) -> list[dict[str, Any]]:
+    """Mean of ``values`` in each domain with SE, symmetric t interval and df (Taylor or replicates)."""
+    return _estimate(design, _Kind.MEAN, values, None, domain, n_domains, level, CIMethod.WALD)
