@@ -22,9 +22,9 @@ from analysis import ci, cli_input, cli_replicates, estimate, targets_cli, weigh
 from analysis.change import change
 from analysis.contrast import Versus, contrast
 from analysis.crosstab import crosstab
-from analysis.quantile import QuantileRule, quantile
 from analysis.design import Design
 from analysis.errors import AnalysisError, DataError
+from analysis.quantile import QuantileRule, quantile
 
 EXIT_BAD_INPUT = 2
 ROW_FIELDS = ("by", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n", "n_eff")
@@ -42,7 +42,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m analysis", description="Survey weighting and estimation.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate,contrast,change,quantile,crosstab,targets}")
+    commands = parser.add_subparsers(dest="command", required=True,
+                                     metavar="{rake,estimate,contrast,change,quantile,crosstab,targets}")
 
     rake = commands.add_parser("rake", help="rake weights to population margins and write a new CSV")
     rake.add_argument("--data", required=True, help="input CSV")

@@ -32,7 +32,7 @@ from scipy import stats
 from analysis._columns import Column, factorize, label, resolve
 from analysis.design import Design
 from analysis.errors import DataError, EstimationError
-from analysis.estimate import Where, domain_means, domains, linearise
+from analysis.estimate import Where, domain_means, domain_totals, domains, linearise
 from analysis.variance import domain_degrees_of_freedom, influence_totals, totals_variance
 
 
@@ -138,10 +138,12 @@ def _proportions(design: Design, indicators: list[np.ndarray], domain: np.ndarra
     if design.replicates is not None:
         from analysis.replicate_variance import replicate_estimates
 
-        estimates = np.array([float(linearise(design, "mean", a, None, domain, 1).estimate[0]) for a in indicators])
+        full = np.array([float(linearise(design, "mean", a, None, domain, 1).estimate[0]) for a in indicators])
         thetas = np.vstack([replicate_estimates(design, "mean", a, None, domain, 1) for a in indicators])
-        return estimates, _replicate_covariance(design, thetas, estimates)
-    columns, ssu_columns, estimates = [], [], []
+        return full, _replicate_covariance(design, thetas, full)
+    columns: list[np.ndarray] = []
+    ssu_columns: list[np.ndarray | None] = []
+    estimates: list[float] = []
     for a in indicators:
         lin = linearise(design, "mean", a, None, domain, 1)
         totals, ssu = influence_totals(design, lin.wu, lin.u, domain, 1)
@@ -171,11 +173,7 @@ def _replicate_covariance(design: Design, thetas: np.ndarray, estimates: np.ndar
 
 
 def _cell_totals(design: Design, cell: np.ndarray, n_cells: int, level: float) -> list[tuple[float, float]]:
-    from analysis.estimate import _Kind, _estimate
-    from analysis.ci import CIMethod
-
-    ones = np.ones(design.n)
-    rows = _estimate(design, _Kind.TOTAL, ones, None, cell, n_cells, level, CIMethod.WALD)
+    rows = domain_totals(design, np.ones(design.n), cell, n_cells, level)
     return [(r["estimate"], r["se"]) for r in rows]
 
 

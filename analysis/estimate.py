@@ -384,3 +384,10 @@ def domain_means(
 ) -> list[dict[str, Any]]:
     """Mean of ``values`` in each domain with SE, symmetric t interval and df (Taylor or replicates)."""
     return _estimate(design, _Kind.MEAN, values, None, domain, n_domains, level, CIMethod.WALD)
+
+
+def domain_totals(
+    design: Design, values: np.ndarray, domain: np.ndarray, n_domains: int, level: float
+) -> list[dict[str, Any]]:
+    """Total of ``values`` in each domain with SE, symmetric t interval and df (Taylor or replicates)."""
+    return _estimate(design, _Kind.TOTAL, values, None, domain, n_domains, level, CIMethod.WALD)

@@ -155,7 +155,7 @@ def _jackknife(design: Design, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, f
         if design.lonely_psu is LonelyPSU.ADJUST:
             # R's jknweights(lonely.psu = "adjust"): drop the stratum, scale every other up by H/(H-1).
             n_strata = design.n_strata
-            for h in np.flatnonzero(lonely):
+            for h in np.flatnonzero(lonely).tolist():
                 column = np.where(psu_stratum == h, 0.0, n_strata / (n_strata - 1.0))
                 columns.append(column[:, None])
                 rscales.append((n_strata - 1.0) / n_strata)
