@@ -173,8 +173,14 @@ def _replicate_covariance(design: Design, thetas: np.ndarray, estimates: np.ndar
 
 
 def _cell_totals(design: Design, cell: np.ndarray, n_cells: int, level: float) -> list[tuple[float, float]]:
-    rows = domain_totals(design, np.ones(design.n), cell, n_cells, level)
-    return [(r["estimate"], r["se"]) for r in rows]
+    """Weighted total and SE of each cell; a cell no row falls in has total 0 and SE 0."""
+    present = np.bincount(cell, minlength=n_cells + 1)[:n_cells] > 0
+    index = np.full(n_cells + 1, -1)
+    index[np.flatnonzero(present)] = np.arange(int(present.sum()))
+    compact = np.where(cell < n_cells, index[cell], int(present.sum()))
+    rows = domain_totals(design, np.ones(design.n), compact, int(present.sum()), level)
+    return [(rows[index[j]]["estimate"], rows[index[j]]["se"]) if present[j] else (0.0, 0.0)
+            for j in range(n_cells)]
 
 
 def rao_scott(p: np.ndarray, v: np.ndarray, nr: int, nc: int, n: int, df: int) -> RaoScott:
