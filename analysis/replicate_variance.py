@@ -13,6 +13,7 @@ cell totals of each replicate, all replicates at once, to the margins the full-s
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +45,19 @@ def _replicates(design: Design) -> Replicates:
     return design.replicates
 
 
+# A design is immutable, so its replicate groups (and the re-raking behind them) are computed once per design:
+# a report asks many estimates of one design.
+_CACHE: weakref.WeakKeyDictionary[Design, _Groups] = weakref.WeakKeyDictionary()
+
+
 def _groups(design: Design) -> _Groups:
+    cached = _CACHE.get(design)
+    if cached is None:
+        cached = _CACHE[design] = _build_groups(design)
+    return cached
+
+
+def _build_groups(design: Design) -> _Groups:
     rep = _replicates(design)
     cal = design.calibration
     n = design.n
