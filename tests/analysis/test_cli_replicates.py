@@ -85,7 +85,8 @@ def test_crosstab_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["estimate", *CLUS1, "--mean", "api00", "--replicates", "jkn"], "jkn needs strata"),
-    (["estimate", *CLUS1, "--mean", "api00", "--replicates", "jk1", "--seed", "3"], "only apply to --replicates bootstrap"),
+    (["estimate", *CLUS1, "--mean", "api00", "--replicates", "jk1", "--seed", "3"],
+     "only apply to --replicates bootstrap"),
     (["estimate", *CLUS1, "--mean", "api00", "--replicates", "brr", "--replicate-weights", "pw"], "not both"),
     (["estimate", *CLUS1, "--mean", "api00", "--replicate-weights", "nothing"], "needs --replicate-type"),
     (["estimate", *CLUS1, "--mean", "api00", "--replicate-weights", "nothing", "--replicate-type", "jk1"],

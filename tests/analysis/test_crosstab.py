@@ -61,7 +61,8 @@ def test_delta_from_an_explicit_covariance_matrix(dclus1: Design) -> None:
     n = len(data)
     # Contrasts of independence for a 2 x 3 table (any basis of the interaction space gives the same Delta).
     x1 = np.column_stack([np.ones(6), np.tile([0, 1], 3), np.repeat([0, 1, 0], 2), np.repeat([0, 0, 1], 2)])
-    x12 = np.column_stack([x1, np.tile([0, 1], 3) * np.repeat([0, 1, 0], 2), np.tile([0, 1], 3) * np.repeat([0, 0, 1], 2)])
+    yes = np.tile([0, 1], 3)
+    x12 = np.column_stack([x1, yes * np.repeat([0, 1, 0], 2), yes * np.repeat([0, 0, 1], 2)])
     c = x12[:, 4:] - x1 @ np.linalg.lstsq(x1, x12[:, 4:], rcond=None)[0]
     inv_d = np.diag(1 / p)
     delta = np.linalg.solve(c.T @ inv_d @ c / n, c.T @ inv_d @ v @ inv_d @ c)
