@@ -27,9 +27,13 @@ class Calibration:
     """Cells x indicators matrix: 1 where the cell belongs to a margin category."""
     gram_pinv: np.ndarray
     """Pseudo-inverse of the base-weighted cross-product of ``model``: indicators are collinear."""
+    margin_sizes: tuple[int, ...] = ()
+    """Categories per margin, in the order of ``model``'s columns: replicate weights are raked again with
+    them (:mod:`analysis.replicates`). Empty when the calibration was not built by raking."""
 
     @classmethod
-    def build(cls, base_weights: np.ndarray, cell: np.ndarray, model: np.ndarray) -> Calibration:
+    def build(cls, base_weights: np.ndarray, cell: np.ndarray, model: np.ndarray,
+              margin_sizes: tuple[int, ...] = ()) -> Calibration:
         cell_weight = np.bincount(cell, weights=base_weights, minlength=model.shape[0])
         gram = model.T @ (model * cell_weight[:, None])
         return cls(
@@ -37,6 +41,7 @@ class Calibration:
             cell=_readonly(cell),
             model=_readonly(model),
             gram_pinv=_readonly(np.linalg.pinv(gram, hermitian=True)),
+            margin_sizes=tuple(int(m) for m in margin_sizes),
         )
 
     @property

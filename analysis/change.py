@@ -86,6 +86,9 @@ def change(
         raise EstimationError(f"confidence level must be between 0 and 1, got {level}")
     if not math.isfinite(scale):
         raise EstimationError(f"scale must be a finite number, got {scale}")
+    if panel is not None and (before.replicates is not None or after.replicates is not None):
+        raise EstimationError("a panel change needs the PSUs' covariance, which replicate weights of two "
+                              "separate files do not give; drop the replicates or panel")
     one = _year(before, statistic, variable, values, denominator, where, "first")
     two = _year(after, statistic, variable, values, denominator, where, "second")
     if panel is None:
@@ -118,8 +121,15 @@ def _year(design: Design, statistic: str, variable: str, values: Any, denominato
     domain = np.where(mask, 0, 1)
     lin = linearise(design, kind, a, b, domain, 1)
     totals, ssu_totals = influence_totals(design, lin.wu, lin.u, domain, 1)
-    variance = float(totals_variance(design, totals, ssu_totals)[0])
-    df = int(domain_degrees_of_freedom(design, domain, 1)[0])
+    if design.replicates is None:
+        variance = float(totals_variance(design, totals, ssu_totals)[0])
+        df = int(domain_degrees_of_freedom(design, domain, 1)[0])
+    else:
+        # Independent years: each year's own replicate variance and df.
+        from analysis.replicate_variance import replicate_variance
+
+        variance = float(replicate_variance(design, kind, a, b, domain, 1, lin.estimate)[0])
+        df = design.df
     present = np.bincount(design.psu[mask], minlength=design.n_psu) > 0
     return _Year(float(lin.estimate[0]), variance, df, totals[:, 0], present)
 

@@ -18,11 +18,13 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from analysis import ci, cli_input, estimate, targets_cli, weighting
+from analysis import ci, cli_input, cli_replicates, estimate, targets_cli, weighting
 from analysis.change import change
 from analysis.contrast import Versus, contrast
+from analysis.crosstab import crosstab
 from analysis.design import Design
 from analysis.errors import AnalysisError, DataError
+from analysis.quantile import QuantileRule, quantile
 
 EXIT_BAD_INPUT = 2
 ROW_FIELDS = ("by", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n", "n_eff")
@@ -40,7 +42,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m analysis", description="Survey weighting and estimation.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{rake,estimate,contrast,change,targets}")
+    commands = parser.add_subparsers(dest="command", required=True,
+                                     metavar="{rake,estimate,contrast,change,quantile,crosstab,targets}")
 
     rake = commands.add_parser("rake", help="rake weights to population margins and write a new CSV")
     rake.add_argument("--data", required=True, help="input CSV")
@@ -72,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="CI method for --proportion (default logit)")
     est.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
     est.add_argument("--format", default="json", choices=["json", "table"], help="output format")
+    cli_replicates.add_options(est, _positive_int)
     con = commands.add_parser("contrast", help="difference between two domains, with the covariance of shared PSUs")
     _data_options(con)
     con.add_argument("--by", required=True, metavar="COL", help="the column whose values name the domains")
@@ -89,6 +93,20 @@ def build_parser() -> argparse.ArgumentParser:
     chg.add_argument("--scale", type=float, default=1.0,
                      help="estimate after - SCALE x before (default 1; 1.05 tests a +5 %% relative target)")
     chg.set_defaults(by=None)
+    qua = commands.add_parser("quantile", help="quantiles / median with Woodruff intervals (svyquantile)")
+    _design_options(qua)
+    qua.add_argument("--variable", required=True, metavar="COL", help="numeric column")
+    qua.add_argument("--p", type=_probabilities, default=[0.5], metavar="P1[,P2...]",
+                     help="probabilities (default 0.5, the median)")
+    qua.add_argument("--rule", default="math", choices=[r.value for r in QuantileRule],
+                     help="quantile rule (R's qrule; default math)")
+    qua.add_argument("--by", default=None, metavar="COL", help="one set of quantiles per value of COL")
+    qua.set_defaults(mean=None, proportion=None)
+    tab = commands.add_parser("crosstab", help="two-way table with Rao-Scott chi-square test (svychisq)")
+    _design_options(tab)
+    tab.add_argument("--row", required=True, metavar="COL", help="row variable")
+    tab.add_argument("--column", required=True, metavar="COL", help="column variable")
+    tab.set_defaults(mean=None, proportion=None, by=None)
     targets_cli.register(commands)  # kept in its own module: it reads programme files, not survey data
     return parser
 
@@ -113,6 +131,22 @@ def _data_options(parser: argparse.ArgumentParser, data: bool = True) -> None:
     parser.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
 
 
+def _design_options(parser: argparse.ArgumentParser) -> None:
+    """Design options of quantile and crosstab (as estimate's), with the replicate options."""
+    parser.add_argument("--data", required=True, help="input CSV")
+    parser.add_argument("--weight", default=None, help="weight column (default: every row weighs 1)")
+    parser.add_argument("--strata", default=None, help="stratum column")
+    parser.add_argument("--cluster", default=None, help="first-stage cluster (PSU) column")
+    parser.add_argument("--fpc", default=None, help="population PSUs per stratum, or sampling fraction")
+    _second_stage_options(parser)
+    parser.add_argument("--where", default=None, metavar="EXPR", help="subpopulation (pandas query syntax)")
+    parser.add_argument("--rake-margins", default=None, metavar="MARGINS.csv",
+                        help="rake the weights to these margins first (calibration-aware variance)")
+    _convergence_options(parser)
+    parser.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
+    cli_replicates.add_options(parser, _positive_int)
+
+
 def _second_stage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ssu", default=None, help="second-stage unit column (needs --cluster, --fpc, --fpc2)")
     parser.add_argument("--fpc2", default=None, help="population SSUs per PSU, or second-stage sampling fraction")
@@ -133,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             output = targets_cli.run(args)
         else:
             output = {"rake": _rake, "estimate": _estimate, "contrast": _contrast,
-                      "change": _change}[args.command](args)
+                      "change": _change, "quantile": _quantile, "crosstab": _crosstab}[args.command](args)
     except AnalysisError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -190,7 +224,48 @@ def _estimate(args: argparse.Namespace) -> str:
     records = [_row(r) for r in rows]
     if args.format == "table":
         return _table(records)
-    return json.dumps({"rows": records}, indent=2) + "\n"
+    output: dict[str, Any] = {"rows": records}
+    variance = cli_replicates.variance_summary(design)
+    if variance is not None:
+        output["variance"] = variance
+    return json.dumps(output, indent=2) + "\n"
+
+
+def _quantile(args: argparse.Namespace) -> str:
+    args.mean = args.variable  # read and checked as a numeric column, like estimate --mean
+    _, design, variable, _, where = _load(args, args.data)
+    rows = quantile(design, variable, args.p, by=args.by, where=where, level=args.level, rule=args.rule)
+    records = []
+    for row in rows:
+        record = cli_replicates.as_record(row, _json_number)
+        record["by"] = None if row.by is None else str(row.by)
+        records.append(record)
+    output: dict[str, Any] = {"rows": records}
+    variance = cli_replicates.variance_summary(design)
+    if variance is not None:
+        output["variance"] = variance
+    return cli_replicates.dumps(output)
+
+
+def _crosstab(args: argparse.Namespace) -> str:
+    if args.row == args.column:
+        raise UsageError("crosstab needs two different columns for --row and --column")
+    args.extra_text = [args.row, args.column]
+    _, design, _, _, where = _load(args, args.data)
+    table = crosstab(design, args.row, args.column, where=where, level=args.level)
+    cells = []
+    for cell in table.cells:
+        record = cli_replicates.as_record(cell, _json_number)
+        record["row"], record["column"] = str(cell.row), str(cell.column)
+        cells.append(record)
+    output: dict[str, Any] = {
+        "rows": [str(v) for v in table.rows], "columns": [str(v) for v in table.columns], "n": table.n,
+        "df": table.df, "cells": cells, "test": cli_replicates.as_record(table.test, _json_number),
+    }
+    variance = cli_replicates.variance_summary(design)
+    if variance is not None:
+        output["variance"] = variance
+    return cli_replicates.dumps(output)
 
 
 def _load(args: argparse.Namespace, path: str) -> tuple[pd.DataFrame, Design, str, list[str], Any]:
@@ -207,9 +282,13 @@ def _load(args: argparse.Namespace, path: str) -> tuple[pd.DataFrame, Design, st
     else:
         variable = args.mean
 
+    extra_text: list[str] = getattr(args, "extra_text", [])
+    replicate_columns = cli_replicates.replicate_columns(args, header) if hasattr(args, "replicates") else []
     roles = {"--weight": args.weight, "--strata": args.strata, "--cluster": args.cluster, "--fpc": args.fpc,
              "--ssu": args.ssu, "--fpc2": args.fpc2, "--mean": args.mean,
              "--proportion": variable if args.proportion else None, "--by": args.by}
+    for option, column in zip(("--row", "--column"), extra_text, strict=False):
+        roles[option] = column
     for option, column in roles.items():
         if column is not None and column not in header:
             raise DataError(f"unknown column '{column}' ({option}) in {path}")
@@ -218,8 +297,8 @@ def _load(args: argparse.Namespace, path: str) -> tuple[pd.DataFrame, Design, st
 
     # Grouping and compared columns are text (see cli_input for what command-line values mean there).
     where_columns = sorted(_where_columns(args.where, header))
-    numeric = [c for c in (args.weight, args.fpc, args.fpc2, args.mean) if c is not None]
-    text = [c for c in (args.strata, args.cluster, args.ssu, args.by, *margin_vars, *where_columns)
+    numeric = [c for c in (args.weight, args.fpc, args.fpc2, args.mean, *replicate_columns) if c is not None]
+    text = [c for c in (args.strata, args.cluster, args.ssu, args.by, *margin_vars, *where_columns, *extra_text)
             if c is not None and (c not in numeric or c not in where_columns)]
     if args.proportion:
         text.append(variable)
@@ -233,6 +312,8 @@ def _load(args: argparse.Namespace, path: str) -> tuple[pd.DataFrame, Design, st
         weights = weighting.rake(data, base, margins, tol=args.tol, max_iter=args.max_iter)
     design = Design.from_frame(data, weights=weights, strata=args.strata, cluster=args.cluster, fpc=args.fpc,
                                ssu=args.ssu, fpc2=args.fpc2)
+    if hasattr(args, "replicates"):
+        design = cli_replicates.apply(args, design, replicate_columns)
     where = None if args.where is None else cli_input.where_mask(data, args.where, where_columns)
     return data, design, variable, values, where
 
@@ -376,6 +457,16 @@ def _level(text: str) -> float:
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
     return value
+
+
+def _probabilities(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected probabilities separated by commas, got {text!r}") from None
+    if not all(0 <= v <= 1 for v in values):
+        raise argparse.ArgumentTypeError(f"probabilities must lie in [0, 1], got {text}")
+    return values
 
 
 def _bounds(text: str) -> tuple[float, float]:

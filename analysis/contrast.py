@@ -105,6 +105,8 @@ def _difference(
     design: Design, kind: str, a: np.ndarray, b: np.ndarray | None, one: np.ndarray, two: np.ndarray,
     first: Any, second: Any, level: float,
 ) -> Contrast:
+    if design.replicates is not None:
+        return _replicate_difference(design, kind, a, b, one, two, first, second, level)
     parts = []
     for mask in (one, two):
         domain = np.where(mask, 0, 1)
@@ -116,6 +118,28 @@ def _difference(
     vd = float(totals_variance(design, t1 - t2, None if s1 is None or s2 is None else s1 - s2)[0])
     df = int(domain_degrees_of_freedom(design, np.where(one | two, 0, 1), 1)[0])
     return _result(first, second, e1, e2, v1, v2, vd, df, level)
+
+
+def _replicate_difference(
+    design: Design, kind: str, a: np.ndarray, b: np.ndarray | None, one: np.ndarray, two: np.ndarray,
+    first: Any, second: Any, level: float,
+) -> Contrast:
+    """The same difference with replicate weights: the variance of ``theta_1r - theta_2r`` (R's svycontrast on
+    a svyrep.design's svyby)."""
+    from analysis.replicate_variance import replicate_estimates, variance
+
+    rep = design.replicates
+    assert rep is not None
+    estimates, thetas = [], []
+    for mask in (one, two):
+        domain = np.where(mask, 0, 1)
+        estimates.append(float(linearise(design, kind, a, b, domain, 1).estimate[0]))
+        thetas.append(replicate_estimates(design, kind, a, b, domain, 1))
+    e1, e2 = estimates
+    v1 = float(variance(rep, thetas[0], np.array([e1]))[0])
+    v2 = float(variance(rep, thetas[1], np.array([e2]))[0])
+    vd = float(variance(rep, thetas[0] - thetas[1], np.array([e1 - e2]))[0])
+    return _result(first, second, e1, e2, v1, v2, vd, design.df, level)
 
 
 def _result(first: Any, second: Any, e1: float, e2: float, v1: float, v2: float, vd: float, df: int,

@@ -31,6 +31,7 @@ from analysis.stages import LonelyPSU, SecondStage, second_stage
 if TYPE_CHECKING:
     from scipy import sparse
 
+    from analysis.replicates import Replicates
     from analysis.weighting import CalibratedWeights
 
 # Above this many PSU x cell entries the PSU-by-cell weight table is kept sparse.
@@ -68,6 +69,8 @@ class Design:
     """PSU x calibration cell sums of the final weights (only for calibrated designs)."""
     stage2: SecondStage | None = None
     """Second-stage units within PSUs, when the design declares them (``ids = ~psu + ssu`` in R)."""
+    replicates: Replicates | None = None
+    """Replicate weights (:mod:`analysis.replicates`): when set, every estimator's variance comes from them."""
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -248,6 +251,43 @@ class Design:
 
         return self.with_weights(poststratify(self.data, self.weights, variable, totals))
 
+    def with_replicates(
+        self,
+        type: str,
+        *,
+        replicates: int | None = None,
+        seed: int | None = None,
+        fay_rho: float = 0.0,
+        mse: bool = False,
+        hadamard: np.ndarray | None = None,
+    ) -> Design:
+        """This design with replicate weights built from its strata and PSUs ("jk1", "jkn", "bootstrap",
+        "brr", "fay"), as R's ``as.svrepdesign``; see :mod:`analysis.replicates`."""
+        from analysis import replicates as rep
+
+        built = rep.from_design(self, type, replicates=replicates, seed=seed, fay_rho=fay_rho, mse=mse,
+                                hadamard=hadamard)
+        return rep.attach(self, built)
+
+    def with_replicate_weights(
+        self,
+        weights: str | list[str] | np.ndarray,
+        type: str,
+        *,
+        scale: float | None = None,
+        rscales: list[float] | np.ndarray | None = None,
+        fay_rho: float | None = None,
+        mse: bool = False,
+        df: int | None = None,
+    ) -> Design:
+        """This design with replicate weights from columns (a regular expression / prefix or a list of names)
+        or an array, as R's ``svrepdesign(repweights = , type = , scale = , rscales = )``."""
+        from analysis import replicates as rep
+
+        built = rep.from_columns(self, weights, type, scale=scale, rscales=rscales, fay_rho=fay_rho, mse=mse,
+                                 df=df)
+        return rep.attach(self, built)
+
     # ------------------------------------------------------------------ sizes
     @property
     def n(self) -> int:
@@ -263,15 +303,21 @@ class Design:
 
     @property
     def df(self) -> int:
-        """Design degrees of freedom: PSUs minus strata, as R's ``degf()``."""
+        """Design degrees of freedom: PSUs minus strata, as R's ``degf()`` (with replicate weights, the rank of
+        the replicate weights minus 1, as R's ``degf()`` of a ``svyrep.design``)."""
+        if self.replicates is not None:
+            return self.replicates.df
         return self.n_psu - self.n_strata
 
     def __repr__(self) -> str:
         cal = ", calibrated" if self.calibration is not None else ""
         ssus = f", ssus={self.stage2.n_ssu}" if self.stage2 is not None else ""
+        reps = ""
+        if self.replicates is not None:
+            reps = f", replicates={self.replicates.type.value} x {self.replicates.n_replicates}"
         return (
             f"Design(n={self.n}, strata={self.n_strata}, psus={self.n_psu}{ssus}, df={self.df}, "
-            f"fpc={self.has_fpc}, lonely_psu={self.lonely_psu.value}{cal})"
+            f"fpc={self.has_fpc}, lonely_psu={self.lonely_psu.value}{cal}{reps})"
         )
 
 

@@ -340,9 +340,16 @@ def _estimate(
     lin = linearise(design, kind.value, a, b, domain, n_domains)
     estimate, u, wu, wd, n, weight_total = lin.estimate, lin.u, lin.wu, lin.wd, lin.n, lin.weight_total
 
-    variance = domain_variance(design, wu, u, domain, n_domains)
+    if design.replicates is None:
+        variance = domain_variance(design, wu, u, domain, n_domains)
+        df = domain_degrees_of_freedom(design, domain, n_domains)
+    else:
+        from analysis.replicate_variance import replicate_variance
+
+        # R's svyby on a svyrep.design: every domain keeps the design's replicate df.
+        variance = replicate_variance(design, kind.value, a, b, domain, n_domains, estimate)
+        df = np.full(n_domains, design.df, dtype=np.int64)
     se = np.sqrt(np.maximum(variance, 0.0))
-    df = domain_degrees_of_freedom(design, domain, n_domains)
 
     deff, n_eff = design_effect(u, wu, wd, domain, n_domains, n, weight_total, variance)
 
@@ -364,3 +371,23 @@ def _estimate(
         }
         for i in range(n_domains)
     ]
+
+
+def domains(design: Design, by: Column | None, where: Where, usable: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Row -> domain index (``len(levels)`` outside every domain) and the domain values, as the estimators
+    form them (rows with a missing value, a zero weight or outside ``where`` belong to no domain)."""
+    return _domains(design, by, where, usable)
+
+
+def domain_means(
+    design: Design, values: np.ndarray, domain: np.ndarray, n_domains: int, level: float
+) -> list[dict[str, Any]]:
+    """Mean of ``values`` in each domain with SE, symmetric t interval and df (Taylor or replicates)."""
+    return _estimate(design, _Kind.MEAN, values, None, domain, n_domains, level, CIMethod.WALD)
+
+
+def domain_totals(
+    design: Design, values: np.ndarray, domain: np.ndarray, n_domains: int, level: float
+) -> list[dict[str, Any]]:
+    """Total of ``values`` in each domain with SE, symmetric t interval and df (Taylor or replicates)."""
+    return _estimate(design, _Kind.TOTAL, values, None, domain, n_domains, level, CIMethod.WALD)

@@ -114,7 +114,7 @@ def rake(
     error = _margin_error(np.bincount(cell, weights=final, minlength=n_cells), cell_codes, targets)
     return CalibratedWeights(
         weights=final,
-        calibration=Calibration.build(w0, cell, model),
+        calibration=Calibration.build(w0, cell, model, tuple(len(t) for t in targets)),
         iterations=iterations,
         max_error=error,
         totals_disagreement=disagreement,
