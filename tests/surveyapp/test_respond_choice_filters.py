@@ -4,14 +4,13 @@ options (for the script to narrow) when it reads this page, and a choice not on 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.surveyapp.questionnaire.choice_filter_fixture import filtered_questionnaire
-from tests.surveyapp.respond_helpers import QUESTIONNAIRES, come_back, page_url, post_page, publish_file, start
+from tests.surveyapp.questionnaire.choice_filter_fixture import filtered_tree
+from tests.surveyapp.respond_helpers import come_back, page_url, post_page, publish_file, start
 
 
 def _options(html: str, code: str) -> list[str]:
@@ -19,11 +18,7 @@ def _options(html: str, code: str) -> list[str]:
 
 
 def test_filters_on_the_respondent_path(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
-    root = tmp_path / "questionnaires"
-    shutil.copytree(QUESTIONNAIRES / "_lists", root / "_lists")
-    path = root / "filters" / "2025.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(filtered_questionnaire(same_page=False, instrument="filters"), encoding="utf-8")
+    path = filtered_tree(tmp_path, "filters", same_page=False)
     publish_file(app, path)
     first = start(client, "/q/filters/2025?lang=ru", lang="ru")
     moved = post_page(client, first, {"age": ["20"], "region": ["shymkent"], "shown": ["age region"]})

@@ -3,13 +3,12 @@ an option that goes loses its tick, and the server stores what the page showed."
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 from tests.surveyapp.browser.respondent import PHONE, Live, Respondent
-from tests.surveyapp.questionnaire.choice_filter_fixture import filtered_questionnaire
-from tests.surveyapp.respond_helpers import QUESTIONNAIRES, publish_file, stored_answers
+from tests.surveyapp.questionnaire.choice_filter_fixture import filtered_tree
+from tests.surveyapp.respond_helpers import publish_file, stored_answers
 
 
 def _shown(page: Any, code: str) -> list[str]:
@@ -21,11 +20,7 @@ def _shown(page: Any, code: str) -> list[str]:
 
 
 def test_options_follow_the_answers_on_a_phone(live: Live, browser: Any, tmp_path: Path) -> None:
-    root = tmp_path / "questionnaires"
-    shutil.copytree(QUESTIONNAIRES / "_lists", root / "_lists")
-    path = root / "filters_live" / "2025.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(filtered_questionnaire(same_page=True, instrument="filters_live"), encoding="utf-8")
+    path = filtered_tree(tmp_path, "filters_live", same_page=True)
     live.surveys["filters_live"] = publish_file(live.app, path)
     context = browser.new_context(**PHONE)
     r = Respondent(live, context, "choice-filter-phone", "filters_live")

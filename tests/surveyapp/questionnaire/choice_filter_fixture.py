@@ -3,6 +3,9 @@ respondent and browser tests)."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import yaml
 
 from .conftest import readme_example
@@ -40,3 +43,14 @@ def filtered_questionnaire(same_page: bool = True, instrument: str = "example") 
         document["sections"].insert(2, {"code": "best_one", "title": {"kk": "Ең жақсы", "ru": "Лучшая"},
                                         "items": ITEMS[2:]})  # fmt: skip
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+def filtered_tree(tmp_path: Path, instrument: str, same_page: bool) -> Path:
+    """The questionnaire written as `<instrument>/2025.yaml` in a tree holding the shipped shared lists."""
+    shipped = Path(__file__).resolve().parents[3] / "questionnaires" / "_lists"
+    root = tmp_path / "questionnaires"
+    shutil.copytree(shipped, root / "_lists")
+    path = root / instrument / "2025.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(filtered_questionnaire(same_page=same_page, instrument=instrument), encoding="utf-8")
+    return path

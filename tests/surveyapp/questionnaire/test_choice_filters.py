@@ -24,6 +24,7 @@ from surveyapp.questionnaire.xlsform_import import import_xlsform
 from surveyapp.questionnaire.xlsform_import.expressions import choice_filter_columns
 
 from .choice_filter_fixture import filtered_questionnaire
+from .test_xlsform_import import _book
 
 SCRIPT = Path(__file__).resolve().parents[3] / "surveyapp" / "static" / "js" / "relevance.js"
 
@@ -136,17 +137,6 @@ def test_xlsform_spelling_of_a_condition() -> None:
     )
     rule = Expression.parse("choice.kind = kind and selected(used, choice.name) and choice.code != 'x'")
     assert rule.to_xlsform(choice_filter=True) == "kind = ${kind} and selected(${used}, name) and name != 'x'"
-
-
-def _book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def test_an_xlsform_with_general_filters_imports_exports_and_converts(tmp_path: Path) -> None:
