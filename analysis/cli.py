@@ -113,6 +113,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _data_options(parser: argparse.ArgumentParser, data: bool = True) -> None:
     """The design and statistic options shared by contrast and change (the same as estimate's)."""
+    _sample_options(parser, data)
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--mean", default=None, metavar="COL", help="numeric column to average")
+    what.add_argument("--proportion", default=None, metavar="COL=V1[,V2...]",
+                      help="share of rows whose COL is one of the values (numbers when COL is numeric)")
+    _subset_options(parser)
+
+
+def _design_options(parser: argparse.ArgumentParser) -> None:
+    """Design options of quantile and crosstab (as estimate's), with the replicate options."""
+    _sample_options(parser)
+    _subset_options(parser)
+    cli_replicates.add_options(parser, _positive_int)
+
+
+def _sample_options(parser: argparse.ArgumentParser, data: bool = True) -> None:
     if data:
         parser.add_argument("--data", required=True, help="input CSV")
     parser.add_argument("--weight", default=None, help="weight column (default: every row weighs 1)")
@@ -120,31 +136,14 @@ def _data_options(parser: argparse.ArgumentParser, data: bool = True) -> None:
     parser.add_argument("--cluster", default=None, help="first-stage cluster (PSU) column")
     parser.add_argument("--fpc", default=None, help="population PSUs per stratum, or sampling fraction")
     _second_stage_options(parser)
-    what = parser.add_mutually_exclusive_group(required=True)
-    what.add_argument("--mean", default=None, metavar="COL", help="numeric column to average")
-    what.add_argument("--proportion", default=None, metavar="COL=V1[,V2...]",
-                      help="share of rows whose COL is one of the values (numbers when COL is numeric)")
+
+
+def _subset_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--where", default=None, metavar="EXPR", help="subpopulation (pandas query syntax)")
     parser.add_argument("--rake-margins", default=None, metavar="MARGINS.csv",
                         help="rake the weights to these margins first (calibration-aware variance)")
     _convergence_options(parser)
     parser.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
-
-
-def _design_options(parser: argparse.ArgumentParser) -> None:
-    """Design options of quantile and crosstab (as estimate's), with the replicate options."""
-    parser.add_argument("--data", required=True, help="input CSV")
-    parser.add_argument("--weight", default=None, help="weight column (default: every row weighs 1)")
-    parser.add_argument("--strata", default=None, help="stratum column")
-    parser.add_argument("--cluster", default=None, help="first-stage cluster (PSU) column")
-    parser.add_argument("--fpc", default=None, help="population PSUs per stratum, or sampling fraction")
-    _second_stage_options(parser)
-    parser.add_argument("--where", default=None, metavar="EXPR", help="subpopulation (pandas query syntax)")
-    parser.add_argument("--rake-margins", default=None, metavar="MARGINS.csv",
-                        help="rake the weights to these margins first (calibration-aware variance)")
-    _convergence_options(parser)
-    parser.add_argument("--level", type=_level, default=0.95, help="confidence level (default 0.95)")
-    cli_replicates.add_options(parser, _positive_int)
 
 
 def _second_stage_options(parser: argparse.ArgumentParser) -> None:
