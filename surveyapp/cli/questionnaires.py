@@ -168,8 +168,17 @@ _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="default: <questionnaires>/<instrument>/<version>.yaml")  # fmt: skip
 @click.option("--force", is_flag=True, help="overwrite an existing file")
+@click.option(
+    "--leave-out-media", is_flag=True, help="leave photo, audio, file ... questions out with a warning, not refused"
+)
 def import_xlsform_command(
-    workbook: Path, instrument: str, version: str, population: str, out: Path | None, force: bool
+    workbook: Path,
+    instrument: str,
+    version: str,
+    population: str,
+    out: Path | None,
+    force: bool,
+    leave_out_media: bool,
 ) -> None:
     """An XLSForm WORKBOOK (e.g. from KoboToolbox) as a questionnaire YAML draft, then validated.
 
@@ -185,7 +194,7 @@ def import_xlsform_command(
     if target.exists() and not force:
         raise click.ClickException(f"{target} exists; give --out another path, or --force to overwrite it")
     try:
-        imported = import_xlsform(workbook, instrument, version, population)
+        imported = import_xlsform(workbook, instrument, version, population, leave_out_media=leave_out_media)
     except QuestionnaireError as error:
         raise click.ClickException(str(error)) from None
     for problem in imported.problems:

@@ -12,6 +12,7 @@ from ..errors import QuestionnaireError
 from ..problem import Severity
 from ..text import LANGUAGES, REQUIRED_LANGUAGES
 from ..workbook import read_tables
+from .codes import renamed_codes, rewrite_rules
 from .columns import _CODES, _KNOWN_COLUMNS, _cell, _headers, _rule_cell
 from .items import ItemSteps
 from .omissions import OmissionSteps
@@ -168,6 +169,18 @@ class _Importer(ItemSteps, OmissionSteps):
             for name in used_lists
             if name in lists
         }
+        renamed = renamed_codes(choice_lists)
+        rewrite_rules(sections, choice_lists, renamed)
+        for name, codes in renamed.items():
+            pairs = ", ".join(f"{old!r} -> {new!r}" for old, new in list(codes.items())[:6])
+            more = f" and {len(codes) - 6} more" if len(codes) > 6 else ""
+            self.problem(
+                lists[name][0],
+                f"choice names of list {name!r} that are not codes here are renamed: {pairs}{more}; the rules "
+                "that compare with them are rewritten, and a number is kept as the choice's value",
+                "check the codes in the YAML draft; exports and submissions use the new codes",
+                severity=Severity.WARNING,
+            )
         self.language_columns(survey[0] if survey else None)
         document: dict[str, Any] = {
             "instrument": self.instrument,
@@ -209,6 +222,18 @@ def _matrix_rows(survey: list[Row], lists: dict[str, list[Row]]) -> dict[str, st
     return result
 
 
-def import_xlsform(path: Path, instrument: str, version: str | None = None, population: str = "adults") -> Imported:
-    """The workbook at ``path`` as questionnaire YAML text, with the problems found on the way."""
-    return _Importer(path, instrument, version, population).run()
+def import_xlsform(
+    path: Path,
+    instrument: str,
+    version: str | None = None,
+    population: str = "adults",
+    *,
+    leave_out_media: bool = False,
+) -> Imported:
+    """The workbook at ``path`` as questionnaire YAML text, with the problems found on the way.
+
+    ``leave_out_media``: photo, audio, file ... questions are left out with a warning instead of refusing the
+    workbook, for a form whose other questions the researcher wants to ask here."""
+    importer = _Importer(path, instrument, version, population)
+    importer.leave_out_media = leave_out_media
+    return importer.run()

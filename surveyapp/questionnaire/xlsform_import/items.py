@@ -22,6 +22,13 @@ _METADATA: Final = {
     "subscriberid",
     "email",
     "start-geopoint",
+    "imei",
+    "uri:deviceid",
+    "uri:email",
+    "uri:phonenumber",
+    "uri:simserial",
+    "uri:subscriberid",
+    "uri:username",
     "background-audio",
 }
 _UNSUPPORTED_HINT: Final = (
@@ -74,10 +81,14 @@ class ItemSteps(ExpressionSteps):
         if kind in _MEDIA:
             self.problem(
                 row,
-                f"media question {kind!r} cannot be imported: the platform takes no photos, recordings, files or "
+                f"media question {kind!r} "
+                + ("is left out" if self.leave_out_media else "cannot be imported")
+                + ": the platform takes no photos, recordings, files or "
                 "scans from respondents, since they could identify them and no file store is kept",
-                "ask for the information in words (a text or choice question), or remove the row",
+                "ask for the information in words (a text or choice question), or remove the row"
+                + ("" if self.leave_out_media else " (or import with --leave-out-media)"),
                 name,
+                Severity.WARNING if self.leave_out_media else Severity.ERROR,
             )
             return None
         item: dict[str, Any] = {"code": name}

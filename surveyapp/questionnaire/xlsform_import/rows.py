@@ -10,7 +10,9 @@ from typing import Final
 _CONTROL: Final = re.compile(r"^(begin|end)[\s_]+(group|lgroup|repeat|looped group|loop)(?:\s+(?:over\s+)?(\S+))?$")
 # pyxform's older spellings of a select: "select one from x", "select all that apply from x or specify other".
 _SELECT_ALIAS: Final = re.compile(
-    r"^(select all that apply|select multiple|select one|select1)(?:\s+from)?\s+(\S+)(\s+or specify other)?$", re.I
+    r"^(select all that apply|select multiple|select one|select1)(?:\s+from)?\s+(\S+)"
+    r"(\s+or specify other|\s+or_other)?$",
+    re.I,
 )
 _MULTIPLE_ALIASES: Final = frozenset({"select all that apply", "select multiple"})
 _REPEATS: Final = {"lgroup": "repeat", "repeat": "repeat", "looped group": "repeat", "loop": "loop"}

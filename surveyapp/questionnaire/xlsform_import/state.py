@@ -38,6 +38,7 @@ class ImportState:
         self.filter_columns: set[str] = set()  # choices-sheet columns that a general choice_filter reads
         self.numeric_columns: set[str] = set()  # ... of which a filter compares with a number
         self.number_items: set[str] = set()  # the integer and decimal questions of the survey sheet
+        self.leave_out_media = False  # media questions: left out with a warning instead of an error
         self.specify_other: dict[str, str] = {}  # or_other question -> its list, which gets a choice 'other'
 
     # --- reporting -------------------------------------------------------------------------------------

@@ -213,14 +213,15 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
     assert len(problems) == 4  # or_other is imported as pyxform reads it: a choice 'other' and a text question
 
 
-def test_numeric_choice_names_stay_as_typed(tmp_path: Path) -> None:
+def test_numeric_choice_names_become_codes_keeping_the_number(tmp_path: Path) -> None:
     path = _workbook(
         tmp_path / "numbers.xlsx",
         [["type", "name", "label"], ["select_one yesno", "q", "Q"]],
         [["list_name", "name", "label"], ["yesno", 1.0, "Yes"], ["yesno", 2, "No"]],
     )
     document = yaml.safe_load(import_xlsform(path, "numbers", "1").yaml_text)
-    assert [c["code"] for c in document["choice_lists"]["yesno"]] == ["1", "2"]
+    # 1.0 as openpyxl reads a number cell is the name 1, as typed; the code is c_1 and the number its value.
+    assert [(c["code"], c["value"]) for c in document["choice_lists"]["yesno"]] == [("c_1", 1), ("c_2", 2)]
 
 
 def test_not_a_workbook_is_a_clear_error(tmp_path: Path) -> None:

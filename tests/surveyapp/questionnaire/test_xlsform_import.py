@@ -344,3 +344,72 @@ def test_or_other_and_typographic_quotes_are_read_as_pyxform_reads_them(tmp_path
     assert codes == ["theft", "fraud", "other"]
     assert document["choice_lists"]["kind"][0]["label"]["kk"] == "“Theft”"  # texts keep their typography
     assert any("or_other: a choice 'other' is added" in str(p) for p in imported.problems)
+
+
+def test_choice_names_that_are_not_codes_are_renamed_with_the_rules_that_use_them(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "kobo.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "relevant", "choice_filter"],
+                ["select_one yn", "victim", "Victim?"],
+                ["select_multiple where", "where", "Where?", "${victim} = '1'"],
+                ["text", "street", "Street", "selected(${where}, '2') and ${victim} != 2"],
+                ["select_one region", "region", "Region"],
+                ["select_one city", "city", "City", "", "region=${region}"],
+                ["select one from yn or_other", "again", "Again?"],
+            ],
+            "choices": [
+                ["list_name", "name", "label", "region"],
+                ["yn", 1, "Yes"],
+                ["yn", 2, "No"],
+                ["where", "1", "Home"],
+                ["where", "2", "Street"],
+                ["region", "10", "North"],
+                ["region", "South", "South"],
+                ["city", "king", "King", "10"],
+                ["city", "king", "King", "South"],
+            ],
+        },
+    )
+    imported = import_xlsform(path, "kobo", "1")
+    assert imported.errors == []
+    document = yaml.safe_load(imported.yaml_text)
+    lists = document["choice_lists"]
+    assert [(c["code"], c.get("value")) for c in lists["yn"]] == [("c_1", 1), ("c_2", 2), ("other", None)]
+    assert [c["code"] for c in lists["region"]] == ["c_10", "south"]
+    # The same name under two parents of a cascading list gets a code of its own, its parent column renamed.
+    assert [(c["code"], c["columns"]["region"]) for c in lists["city"]] == [("king", "c_10"), ("king_2", "south")]
+    items = {i["code"]: i for s in document["sections"] for i in s["items"]}
+    assert items["where"]["relevant"] == "victim = 'c_1'"
+    assert items["street"]["relevant"] == "selected(where, 'c_2') and victim != 'c_2'"
+    assert items["again"]["type"] == "single_choice" and "again_other" in items
+    warnings = [str(p) for p in imported.problems if "are renamed" in str(p)]
+    assert any("list 'yn'" in w and "'1' -> 'c_1'" in w for w in warnings)
+    assert any("list 'city'" in w and "'king' -> 'king_2'" in w for w in warnings)
+
+
+def test_media_questions_are_refused_or_left_out_on_request(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "media.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label"],
+                ["text", "name_of_place", "Place"],
+                ["image", "photo", "Photo"],
+                ["imei", "imei"],
+                ["uri:deviceid", "device"],
+            ],
+        },
+    )
+    refused = import_xlsform(path, "media", "1")
+    assert [p.item for p in refused.errors] == ["photo"]
+    assert "--leave-out-media" in str(refused.errors[0])
+    kept = import_xlsform(path, "media", "1", leave_out_media=True)
+    assert kept.errors == []
+    left_out = {p.item: str(p) for p in kept.problems}
+    assert "media question 'image' is left out" in left_out["photo"]
+    assert "metadata 'imei' is not imported" in left_out["imei"]
+    assert "metadata 'uri:deviceid' is not imported" in left_out["device"]
+    items = [i["code"] for s in yaml.safe_load(kept.yaml_text)["sections"] for i in s["items"]]
+    assert items == ["name_of_place"]

@@ -1,0 +1,115 @@
+"""Choice names that are not codes here (KoboToolbox's 1, 2, 3; 'Yes'; a name repeated under two parents of a
+cascading list) renamed to codes, with every rule and choice column that spells them rewritten alike."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Final
+
+from ..build.reader import CODE_RE
+
+_RULE_KEYS: Final = ("relevant", "constraint", "calculation", "choice_filter")
+_NUMBER: Final = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def code_for(name: str) -> str:
+    """'1' -> 'c_1', '-9' -> 'c_m9', 'Yes' -> 'yes', 'king county' -> 'king_county'."""
+    text = name.strip().lower().replace("-", "m" if name.strip().startswith("-") else "_", 1)
+    fixed = re.sub(r"[^a-z0-9_]+", "_", text).strip("_") or "code"
+    if not fixed[0].isalpha():
+        fixed = f"c_{fixed}"
+    return fixed[:64]
+
+
+def renamed_codes(choice_lists: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, str]]:
+    """Per list, old name -> new code for the choices whose name is not a code or repeats an earlier one;
+    the choices are renamed in place, a number keeping its meaning as the choice's value."""
+    renamed: dict[str, dict[str, str]] = {}
+    for name, choices in choice_lists.items():
+        taken: set[str] = set()
+        for choice in choices:
+            old = str(choice["code"])
+            new = old if CODE_RE.match(old) else code_for(old)
+            base, n = new, 2
+            while new in taken:
+                new, n = f"{base}_{n}", n + 1
+            taken.add(new)
+            if new != old:
+                renamed.setdefault(name, {})[old] = new
+                choice["code"] = new
+                if _NUMBER.match(old) and "value" not in choice and "special" not in choice:
+                    number = float(old)
+                    choice["value"] = int(number) if number.is_integer() else number
+    return renamed
+
+
+def _items(sections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for section in sections:
+        yield section
+        for item in section.get("items", []):
+            yield item
+            yield from _items([item]) if "items" in item else ()
+
+
+def rewrite_rules(
+    sections: list[dict[str, Any]], choice_lists: dict[str, list[dict[str, Any]]], renamed: dict[str, dict[str, str]]
+) -> None:
+    """Rules comparing a question with a renamed choice, and choice columns (parent, filter columns) holding
+    one, spelled with the new codes."""
+    by_item = {
+        item["code"]: renamed[item["choices"]]
+        for item in _items(sections)
+        if isinstance(item.get("choices"), str) and item["choices"] in renamed
+    }
+    if not by_item:
+        return
+    for item in _items(sections):
+        for key in _RULE_KEYS:
+            if isinstance(item.get(key), str):
+                item[key] = _rewrite(item[key], by_item)
+        lists = [item["choices"]] if isinstance(item.get("choices"), str) else []
+        for list_name in lists:
+            _rewrite_columns(item, choice_lists.get(list_name, []), by_item)
+
+
+def _rewrite(rule: str, by_item: dict[str, dict[str, str]]) -> str:
+    for code, codes in by_item.items():
+        name = re.escape(code)
+        olds = "|".join(re.escape(old) for old in sorted(codes, key=len, reverse=True))
+
+        def new(match: re.Match[str], codes: dict[str, str] = codes) -> str:
+            return match.group("pre") + "'" + codes[match.group("old")] + "'" + match.group("post")
+
+        patterns = (
+            rf"(?P<pre>\bselected\(\s*{name}\s*,\s*)(['\"])(?P<old>{olds})\2(?P<post>\s*\))",
+            rf"(?P<pre>(?<![\w.]){name}\s*!?=\s*)(['\"]?)(?P<old>{olds})\2(?P<post>)(?![\w.'\"])",
+            rf"(?P<pre>)(['\"])(?P<old>{olds})\2(?P<post>\s*!?=\s*{name})(?![\w.])",
+        )
+        for pattern in patterns:
+            rule = re.sub(pattern, new, rule)
+    return rule
+
+
+def _rewrite_columns(item: dict[str, Any], choices: list[dict[str, Any]], by_item: dict[str, dict[str, str]]) -> None:
+    """A cascading list's `parent` names a choice of the question its filter reads; a general filter's
+    `choice.col = question` compares a column with that question's codes."""
+    rule = item.get("choice_filter")
+    if not isinstance(rule, str):
+        return
+    if CODE_RE.match(rule.strip()) and rule.strip() in by_item:
+        columns = {"parent": by_item[rule.strip()]}
+    else:
+        columns = {}
+        for col, other in re.findall(r"choice\.(\w+)\s*=\s*(\w+)", rule) + [
+            (c, o) for o, c in re.findall(r"(\w+)\s*=\s*choice\.(\w+)", rule)
+        ]:
+            if other in by_item:
+                columns[col] = by_item[other]
+    for choice in choices:
+        for column, codes in columns.items():
+            if column == "parent" and str(choice.get("parent", "")) in codes:
+                choice["parent"] = codes[str(choice["parent"])]
+            cells = choice.get("columns", {})
+            if column in cells and str(cells[column]) in codes:
+                cells[column] = codes[str(cells[column])]
