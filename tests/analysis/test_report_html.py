@@ -68,3 +68,16 @@ def test_kazakh_letters_in_the_kazakh_page(page: tuple) -> None:
         assert set("әғқңөұүі") <= set(_text(markup))
     else:
         assert "Қол жеткізілді" not in _text(markup)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_hidden_regions_are_listed_as_text_under_the_chart_not_inside_it(language: str) -> None:
+    report = report_fixture.report_with_hidden_regions(language)
+    markup = html_text(report)
+    words = tr("chart.hidden_regions", language, names="").rstrip(": ")
+    svgs = re.findall(r"<svg.*?</svg>", markup, flags=re.DOTALL)
+    # Inside an SVG the long list ran past the figure's edge; as a paragraph the browser wraps it.
+    assert svgs and not any(words in svg for svg in svgs)
+    [note] = re.findall(r'<p class="small muted hidden-regions">(.*?)</p>', markup, flags=re.DOTALL)
+    names = [r.label for r in report.indicators[0].breakdowns["region"] if r.suppressed]
+    assert html.unescape(note).startswith(words) and all(name in html.unescape(note) for name in names)
