@@ -54,10 +54,12 @@ def html_text(report: ReportData, progress: Progress | None = None) -> str:
 
     outline = build_outline(report)
     step("scorecard")
-    charts = []
+    # Indicators with nothing measured get no charts: they share one compact section, as the PDF's one page.
+    charts: dict[str, dict[str, str]] = {}
     with style():
         for page in outline.indicators:
-            charts.append(_charts(report, page))
+            if not page.is_empty:
+                charts[page.code] = _charts(report, page)
             step(page.code)
     text = _template().render(
         outline=outline,
