@@ -138,12 +138,15 @@ def trend_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> Non
 
 
 def region_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> None:
-    """Regions sorted by value with their intervals, the target line and the national value."""
+    """Regions sorted by value with their intervals, the target line and the national value.
+
+    Suppressed regions get no mark at all (a bar would leak the hidden value); the outline names
+    them (``IndicatorPage.hidden_regions``) for each layout to set under the chart in the room it measured.
+    """
     language = report.language
     min_n = report.methodology.min_cell_n
     rows = indicator.breakdowns.get("region", ())
     shown = [r for r in rows if not r.is_hidden(min_n) and r.value.estimate is not None]
-    hidden = [r for r in rows if r.is_hidden(min_n)]
     if not shown:
         ax.text(0.5, 0.5, tr("ind.no_regions", language), ha="center", va="center", transform=ax.transAxes,
                 fontsize=8, color="#666666")
@@ -153,7 +156,6 @@ def region_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> No
             spine.set_visible(False)
         return
     shown.sort(key=lambda r: r.value.estimate)  # type: ignore[arg-type,return-value]
-    # Suppressed regions are listed below the chart with no mark at all: a bar would leak the hidden value.
     labels = [r.label for r in shown]
     positions = list(range(len(shown)))
     values = [r.value.estimate for r in shown]
@@ -190,8 +192,3 @@ def region_chart(ax: Axes, report: ReportData, indicator: IndicatorReport) -> No
     # Anchored at the right edge: a long legend grows left over the empty space above the region names.
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False,
               handlelength=1.6, columnspacing=1.0, borderaxespad=0.2)
-    if hidden:
-        names = ", ".join(r.label for r in hidden)
-        ax.annotate(tr("chart.hidden_regions", language, names=names) + f" ({tr('suppressed.cell', language)})",
-                    xy=(0, 0), xycoords="axes fraction", xytext=(0, -28), textcoords="offset points",
-                    fontsize=6.5, color="#555555", va="top", annotation_clip=False, wrap=True)

@@ -54,10 +54,12 @@ def html_text(report: ReportData, progress: Progress | None = None) -> str:
 
     outline = build_outline(report)
     step("scorecard")
-    charts = []
+    # Indicators with nothing measured get no charts: they share one compact section, as the PDF's one page.
+    charts: dict[str, dict[str, str]] = {}
     with style():
         for page in outline.indicators:
-            charts.append(_charts(report, page))
+            if not page.is_empty:
+                charts[page.code] = _charts(report, page)
             step(page.code)
     text = _template().render(
         outline=outline,
@@ -72,11 +74,14 @@ def html_text(report: ReportData, progress: Progress | None = None) -> str:
 
 def _charts(report: ReportData, page: IndicatorPage) -> dict[str, str]:
     ind = page.indicator
-    height = 1.5 + 0.22 * max(len(ind.breakdowns.get("region", ())), 3)
+    min_n = report.methodology.min_cell_n
+    # As tall as the regions it draws; the hidden ones are named in a paragraph under it.
+    drawn = [r for r in ind.breakdowns.get("region", ()) if not r.is_hidden(min_n) and r.value.estimate is not None]
+    height = 1.5 + 0.22 * max(len(drawn), 3)
     return {
         "trend": _svg(lambda ax: trend_chart(ax, report, ind), (4.2, 3.0), (0.16, 0.25, 0.96, 0.97)),
         "regions": _svg(lambda ax: region_chart(ax, report, ind), (4.6, height),
-                        (0.42, 0.72 / height + 0.08, 0.97, 1 - 0.55 / height)),
+                        (0.42, 0.5 / height, 0.97, 1 - 0.55 / height)),
     }
 
 

@@ -308,11 +308,21 @@ def charts(page: Page, report: ReportData, content: IndicatorPage) -> None:
     labels = [r.label for r in rows] or [""]
     label_w = min(1.75, max(text_width(label, 6.5) for label in labels) + 0.16)
     x0 = MARGIN_X + left_w + 0.3 + label_w
-    hidden = any(r.is_hidden(report.methodology.min_cell_n) for r in rows)
-    bottom_room = 0.75 if hidden else 0.45
-    height = chart_height(len(rows))
-    region_chart(page.axes(x0, top + 0.7, PAGE_W - MARGIN_X - x0, height - 0.7 - bottom_room), report, ind)
+    # As tall as the regions it draws: hidden ones get no row, only a name in the list under the chart.
+    drawn = [r for r in rows if not r.is_hidden(report.methodology.min_cell_n) and r.value.estimate is not None]
+    height = chart_height(len(drawn))
+    # Room under the axes for the tick labels and the unit; the list of hidden regions goes below that.
+    bottom = top + height - 0.45
+    region_chart(page.axes(x0, top + 0.7, PAGE_W - MARGIN_X - x0, bottom - top - 0.7), report, ind)
     page.y = top + height + 0.1
+    note = content.hidden_regions
+    if note is not None:
+        # Measured and wrapped to the regional column, and the cursor moved past it: the next heading starts
+        # under the list however many regions it names.
+        column_x = MARGIN_X + left_w + 0.3
+        page.y = bottom + 0.42
+        page.paragraph(note, 6.5, x=column_x, width=PAGE_W - MARGIN_X - column_x, color="#555555", after=0.1)
+        page.y = max(page.y, top + height + 0.1)
 
 
 # ---------------------------------------------------------------------------------------------- breakdowns

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
-from surveyapp.audit import ACTOR_ANONYMOUS_WEB, ACTOR_CLI
+from surveyapp.audit import ACTOR_ANONYMOUS_WEB, ACTOR_CLI, OS_USER_KEY
 from surveyapp.models import AuditEvent
 
 ACTION_LABELS = {
@@ -46,8 +46,16 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
+def os_user_of(event: AuditEvent) -> str:
+    """The operating-system user of an event written from the command line; "" for web events and old rows."""
+    value = (event.details or {}).get(OS_USER_KEY)
+    return str(value) if value else ""
+
+
 def actor_label(event: AuditEvent) -> str:
-    return actor_name(event.actor) if event.user_id is None else event.actor
+    label = actor_name(event.actor) if event.user_id is None else event.actor
+    system_user = os_user_of(event)
+    return _("%(actor)s, OS user %(os_user)s", actor=label, os_user=system_user) if system_user else label
 
 
 def actor_name(actor: str) -> str:
@@ -66,7 +74,9 @@ def actor_kind(event: AuditEvent) -> str:
 
 
 def details_text(event: AuditEvent) -> str:
-    return "; ".join(f"{key}: {value}" for key, value in sorted((event.details or {}).items()))
+    # The OS user is already in the "Who" column.
+    items = sorted((event.details or {}).items())
+    return "; ".join(f"{key}: {value}" for key, value in items if key != OS_USER_KEY)
 
 
 @dataclass
@@ -144,6 +154,7 @@ def to_csv(events: Iterable[AuditEvent]) -> bytes:
             _("Object"),
             _("Object id"),
             _("Details"),
+            _("OS user (command line)"),
         ]
     )
     for event in events:
@@ -158,6 +169,7 @@ def to_csv(events: Iterable[AuditEvent]) -> bytes:
                 event.object_type,
                 event.object_id,
                 json.dumps(event.details, ensure_ascii=False, sort_keys=True) if event.details else "",
+                os_user_of(event),
             )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
+
+import yaml
 
 from analysis.programme import Direction, Kind, Source, Text, Unit
 from analysis.report.data import (
@@ -37,6 +40,12 @@ REGIONS = {  # code: (kk, ru)
     "shymkent": ("Шымкент қаласы", "город Шымкент"),
     "east_kazakhstan": ("Шығыс Қазақстан облысы", "Восточно-Казахстанская область"),
     "ulytau": ("Ұлытау облысы", "область Ұлытау"),
+}
+# All 20, in the order of the questionnaires' list (for a regional chart as long as a real one).
+ALL_REGIONS: dict[str, dict[str, str]] = {
+    choice["code"]: choice["label"]
+    for choice in yaml.safe_load((Path(__file__).parents[2] / "questionnaires" / "_lists" / "regions.yaml")
+                                 .read_text(encoding="utf-8"))["choices"]
 }
 SEX = {"m": ("Ерлер", "Мужчины"), "f": ("Әйелдер", "Женщины")}
 AGE = {"18_29": ("18–29 жас", "18–29 лет"), "30_44": ("30–44 жас", "30–44 лет"),
@@ -213,3 +222,33 @@ def report_with_final_target(language: str = "ru") -> ReportData:
     empty = replace(a9(language), code="A10", national=Value(None), status=StatusInfo(NO_DATA), history=(),
                     breakdowns={})
     return replace(base, indicators=(*base.indicators, a13(language), empty))
+
+
+def a12_satisfaction(language: str) -> IndicatorReport:
+    """A small sample over all 20 regions: four regions are shown, sixteen are too small and hidden.
+
+    The list of hidden regions then runs to several lines under the regional chart (as the demo's A12 does).
+    """
+    names = {code: (label["kk"], label["ru"]) for code, label in ALL_REGIONS.items()}
+    shown = {"aktobe": (66.7, 57.5, 74.7, 92), "turkistan": (70.3, 60.7, 78.4, 130),
+             "kostanay": (87.4, 75.2, 94.1, 92), "kyzylorda": (88.4, 79.4, 93.8, 91)}
+    values = {code: shown.get(code, (HIDDEN_ESTIMATE, 30.0, 65.0, HIDDEN_N)) for code in names}
+    hidden = {code: SMALL_N for code in names if code not in shown}
+    return IndicatorReport(
+        code="A12",
+        name=Text(kk="Полиция қызметкерлерінің жұмысқа қанағаттану деңгейі",
+                  ru="Уровень удовлетворённости сотрудников полиции работой",
+                  en="Police employees' job satisfaction"),
+        unit=Unit.PERCENT, direction=Direction.INCREASE, source=Source.SURVEY,
+        national=Value(64.9, se=1.4, ci_low=62.1, ci_high=67.6, n=1741, n_eff=1150.0, deff=1.51),
+        status=StatusInfo(NOT_DISTINGUISHABLE),
+        target=TargetInfo(2025, 65.0, Kind.AT_LEAST, value=65.0),
+        history=(HistoryPoint(2024, 62.3, 59.4, 65.1, 65.0), HistoryPoint(2025, 64.9, 62.1, 67.6, 65.0)),
+        breakdowns={"region": _rows(names, values, language, hidden),
+                    "sex": _rows(SEX, {"m": (64.7, 61.2, 68.0, 843), "f": (65.6, 61.2, 69.8, 898)}, language)},
+    )
+
+
+def report_with_hidden_regions(language: str = "ru") -> ReportData:
+    base = report(language)
+    return replace(base, indicators=(a12_satisfaction(language),))

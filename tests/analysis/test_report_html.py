@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -68,3 +69,36 @@ def test_kazakh_letters_in_the_kazakh_page(page: tuple) -> None:
         assert set("әғқңөұүі") <= set(_text(markup))
     else:
         assert "Қол жеткізілді" not in _text(markup)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_hidden_regions_are_listed_as_text_under_the_chart_not_inside_it(language: str) -> None:
+    report = report_fixture.report_with_hidden_regions(language)
+    markup = html_text(report)
+    words = tr("chart.hidden_regions", language, names="").rstrip(": ")
+    svgs = re.findall(r"<svg.*?</svg>", markup, flags=re.DOTALL)
+    # Inside an SVG the long list ran past the figure's edge; as a paragraph the browser wraps it.
+    assert svgs and not any(words in svg for svg in svgs)
+    [note] = re.findall(r'<p class="small muted hidden-regions">(.*?)</p>', markup, flags=re.DOTALL)
+    names = [r.label for r in report.indicators[0].breakdowns["region"] if r.suppressed]
+    assert html.unescape(note).startswith(words) and all(name in html.unescape(note) for name in names)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_indicators_without_data_share_one_compact_section(language: str) -> None:
+    base = report_fixture.report_with_final_target(language)
+    [empty] = [ind for ind in base.indicators if ind.code == "A10"]
+    report = replace(base, indicators=(*base.indicators, replace(empty, code="A11")))
+    markup = html_text(report)
+    sections = re.findall(r'<section class="indicator[^"]*" id="([^"]+)">(.*?)</section>', markup, flags=re.DOTALL)
+    ids = [section_id for section_id, _ in sections]
+    assert ids == ["ind-A5", "ind-A9", "ind-A7", "ind-A13", "no-data"]
+    compact = dict(sections)["no-data"]
+    assert tr("ind.empty_title", language, year=report.year) in compact
+    for code in ("A10", "A11"):
+        # Still reachable from the scorecard and the contents, with its name, target and status ...
+        assert f'id="ind-{code}"' in compact and f'href="#ind-{code}"' in markup
+    text = _text(compact)
+    assert text.count(fmt.status_text("no_data", language)) == 2 and fmt.indicator_name(empty, language) in text
+    # ... but no empty charts or tables.
+    assert "<svg" not in compact and "<table" not in compact and tr("ind.trend", language) not in text

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
 
 from analysis.report import Format, ReportData, build, fmt, pdf
 from analysis.report.outline import build_outline
+from analysis.report.texts import tr
 from tests.analysis import report_fixture
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -107,3 +110,60 @@ def test_progress_and_no_synthetic_mark_on_real_data(tmp_path: Path) -> None:
     assert calls[-1][0] == calls[-1][1] and [c[0] for c in calls] == list(range(1, len(calls) + 1))
     text = subprocess.run([PDFTOTEXT, str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "СИНТЕТИЧЕСКИЕ" not in text
+
+
+@dataclass(frozen=True)
+class Box:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: Box) -> bool:
+        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+
+
+def _page_boxes(path: Path, page: int) -> list[Box]:
+    """Every word of one page (1-based) with its box in points, as pdftotext -bbox gives it."""
+    assert PDFTOTEXT is not None
+    raw = subprocess.run([PDFTOTEXT, "-bbox", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    return [Box(unescape(t), float(a), float(b), float(c), float(d)) for a, b, c, d, t in re.findall(pattern, raw)]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_list_of_hidden_regions_sits_under_the_chart_and_over_nothing(language: str, tmp_path: Path) -> None:
+    report = report_fixture.report_with_hidden_regions(language)
+    [content] = [p for p in build_outline(report).indicators if p.code == "A12"]
+    [indicator] = report.indicators
+    hidden = [r.label for r in indicator.breakdowns["region"] if r.suppressed]
+    expected = tr("chart.hidden_regions", language, names=", ".join(hidden)) + f" ({tr('suppressed.cell', language)})"
+    path = build(report, "pdf", tmp_path / f"r_{language}.pdf")
+    raw = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    [page] = [i + 1 for i, text in enumerate(raw.split("\f")) if content.regions_title in text]
+    boxes = _page_boxes(path, page)
+    words = [b.text for b in boxes]
+    # The list: its words in reading order, from its first word to its closing "(suppressed)".
+    listed = expected.split()
+    start = next(i for i in range(len(words)) if words[i : i + 3] == listed[:3])
+    note = boxes[start : start + len(listed)]
+    assert [b.text for b in note] == listed  # every hidden region is printed, none cut off
+    others = boxes[:start] + boxes[start + len(listed) :]
+    for word in note:
+        clash = [o.text for o in others if word.overlaps(o)]
+        assert not clash, (word.text, clash)
+        assert word.x1 <= (pdf.PAGE_W - pdf.MARGIN_X) * 72 + 0.5, word.text  # within the right margin
+    # The chart: the words between the regional heading and the breakdown heading in the right-hand column
+    # (legend, the shown regions' names, ticks, the unit); the list begins below all of them.
+    heading = next(b for b in boxes if b.text == content.regions_title.split()[0] and b.x0 > 200)
+    below = next(b for b in boxes if b.text == content.breakdowns_title.split()[0])
+    chart = [o for o in others if o.x0 >= heading.x0 - 1 and heading.y1 <= o.y0 < below.y0]
+    for region in ("kostanay", "kyzylorda"):
+        label = report_fixture.ALL_REGIONS[region][language].split()[0]
+        assert label in [c.text for c in chart]
+    assert min(b.y0 for b in note) >= max(c.y1 for c in chart)
+    assert max(b.y1 for b in note) <= below.y0  # and ends before the breakdown tables' heading
+    assert getattr(content, "hidden_regions", None) == expected  # the HTML sets the same text

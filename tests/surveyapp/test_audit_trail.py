@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
+import os
 from datetime import UTC, datetime
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -88,3 +91,39 @@ def test_csv_export_is_for_admins_only(app: Flask, client: FlaskClient, auth: Au
     make_user(app, "ana", "researcher")
     auth.login("ana")
     assert client.get("/admin/audit.csv").status_code == 403
+
+
+def test_command_line_events_name_the_operating_system_user(
+    app: Flask, client: FlaskClient, auth: AuthActions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user(app, "root", "admin")
+    monkeypatch.setattr(getpass, "getuser", lambda: "operator7")
+    assert invoke(app, "users", "create", "dana", "--role", "ministry", "--password", "x" * 12)[0] == 0
+    [created] = events(app, "user_create")
+    assert created.actor == "command-line" and created.details["os_user"] == "operator7"
+    auth.login("root")
+    [signed_in] = events(app, "login")
+    assert "os_user" not in signed_in.details  # a web request has its own actor
+
+    page = client.get("/admin/audit?lang=ru").get_data(as_text=True)
+    assert "командная строка (сервер), пользователь ОС operator7" in page
+    rows = list(csv.reader(io.StringIO(client.get("/admin/audit.csv?lang=en").get_data().decode("utf-8-sig"))))
+    assert rows[0][-1] == "OS user (command line)"
+    by_action = {row[4]: row for row in rows[1:]}
+    assert by_action["user_create"][1] == "command line (server), OS user operator7"
+    assert by_action["user_create"][-1] == "operator7" and by_action["login"][-1] == ""
+
+
+@pytest.mark.parametrize("failure", [KeyError("getpwuid(): uid not found: 1234"), OSError("No username set")])
+def test_an_unknown_operating_system_user_still_writes_the_event(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    # A container run with an arbitrary uid has no name for it: the event is written with the uid.
+    def no_name() -> str:
+        raise failure
+
+    monkeypatch.setattr(getpass, "getuser", no_name)
+    code, out = invoke(app, "users", "create", "dana", "--role", "ministry", "--password", "x" * 12)
+    assert code == 0, out
+    [created] = events(app, "user_create")
+    assert created.details["os_user"] == f"uid {os.getuid()}"

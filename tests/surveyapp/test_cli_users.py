@@ -5,6 +5,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
+from surveyapp.audit import os_user
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, User
 
@@ -35,7 +36,7 @@ def test_create_user_and_audit(app: Flask, runner: FlaskCliRunner) -> None:
     user = get_user(app, "saule")
     assert user is not None and user.role == "researcher" and user.check_password("long-enough-1")
     assert user.password_hash != "long-enough-1"
-    assert audit_actions(app) == [("user_create", "saule", {"role": "researcher"})]
+    assert audit_actions(app) == [("user_create", "saule", {"role": "researcher", "os_user": os_user()})]
 
 
 def test_password_prompt_is_used_when_not_given(app: Flask, runner: FlaskCliRunner) -> None:

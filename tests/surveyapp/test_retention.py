@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from surveyapp.audit import os_user
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Invitation, ResponseStatus, SurveyResponse
 from surveyapp.models.base import utcnow
@@ -39,9 +40,7 @@ def _overdue_all(app: Flask) -> None:
         db.session.commit()
 
 
-def test_expire_purges_answers_and_deletes_never_opened_responses(
-    app: Flask, example: QuestionnaireVersion
-) -> None:
+def test_expire_purges_answers_and_deletes_never_opened_responses(app: Flask, example: QuestionnaireVersion) -> None:
     _answered_first_page(app, example)
     start(app.test_client(), "/q/example/2025?lang=kk", lang="kk")  # the "start" reply never arrived
     _overdue_all(app)
@@ -56,7 +55,7 @@ def test_expire_purges_answers_and_deletes_never_opened_responses(
         assert left.resume_code is None and left.access_token_hash is None
         assert left.current_section  # the break-off page is still known to the fieldwork figures
         [event] = db.session.query(AuditEvent).filter_by(action="responses_expire").all()
-        assert event.details == {"expired": 1, "purged": 1, "never_opened_deleted": 1}
+        assert event.details == {"expired": 1, "purged": 1, "never_opened_deleted": 1, "os_user": os_user()}
     _code, out = invoke(app, "responses", "expire")  # a second run finds nothing left to do
     assert "0 expired response(s) had their answers erased." in out
 

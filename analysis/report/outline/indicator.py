@@ -32,6 +32,7 @@ def indicator_page(report: ReportData, ind: IndicatorReport) -> IndicatorPage:
         notes=tuple(note for note in (ind.status.note, ind.note) if note),
         trend_title=tr("ind.trend", lang),
         regions_title=tr("ind.regions", lang),
+        hidden_regions=_hidden_regions(report, ind),
         breakdowns_title=tr("ind.breakdowns", lang),
         no_breakdowns=tr("ind.no_breakdowns", lang),
         breakdowns=tuple(_printed_breakdown(report, ind, name, rows) for name, rows in ind.ordered_breakdowns()),
@@ -41,6 +42,21 @@ def indicator_page(report: ReportData, ind: IndicatorReport) -> IndicatorPage:
         history=_history(report, ind),
         indicator=ind,
     )
+
+
+def _hidden_regions(report: ReportData, ind: IndicatorReport) -> str | None:
+    """The line naming the regions the regional chart leaves out (a mark would leak a suppressed value).
+
+    A text of its own, not drawn inside the chart: with 17 of 20 regions hidden in a small sample it runs to
+    several lines, which each layout wraps in the room it measured under the chart.
+    """
+    min_n = report.methodology.min_cell_n
+    rows = ind.breakdowns.get("region", ())
+    hidden = [r.label for r in rows if r.is_hidden(min_n)]
+    if not hidden or all(r.is_hidden(min_n) or r.value.estimate is None for r in rows):
+        return None  # nothing hidden, or no chart at all (its place then says there are no regional figures)
+    lang = report.language
+    return tr("chart.hidden_regions", lang, names=", ".join(hidden)) + f" ({tr('suppressed.cell', lang)})"
 
 
 def _target_figure(report: ReportData, ind: IndicatorReport) -> KeyFigure:

@@ -174,6 +174,7 @@ class IndicatorPage:
     notes: tuple[str, ...]
     trend_title: str
     regions_title: str
+    hidden_regions: str | None  # the regions the regional chart leaves out, set under it; None if none are
     breakdowns_title: str
     no_breakdowns: str
     breakdowns: tuple[Table, ...]  # one per breakdown, for the printed formats; the first column is titled by it
