@@ -35,6 +35,7 @@ from analysis.report.data import (
     TargetInfo,
     Value,
     WeightingInfo,
+    WeightSummary,
 )
 from analysis.report.outline.model import Format
 
@@ -98,6 +99,7 @@ __all__ = [
     "StatusInfo",
     "TargetInfo",
     "Value",
+    "WeightSummary",
     "WeightingInfo",
     "build",
 ]

@@ -196,6 +196,18 @@ class WeightingInfo:
     margins: tuple[str, ...]  # e.g. ("region × settlement", "sex × age group"), in the report's language
     source: str  # where the population totals come from (file, year, sha256), in the report's language
     method: str | None = None  # e.g. "raking, weights trimmed to [0.3, 3]"; the default text is used if None
+    diagnostics: WeightSummary | None = None  # what the final weights cost (runs stored before: None)
+
+
+@dataclass(frozen=True, slots=True)
+class WeightSummary:
+    """Kish's diagnostics of one population's final weights (:func:`analysis.weighting.diagnostics`)."""
+
+    n: int
+    max_min_ratio: float
+    cv: float
+    deff_weighting: float
+    kish_n_eff: float
 
 
 @dataclass(frozen=True, slots=True)

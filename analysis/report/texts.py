@@ -400,6 +400,14 @@ TEXTS: dict[str, dict[str, str]] = {
               "численности населения.",
         "en": "The sample's base weights were calibrated (raked) to population margins.",
     },
+    "meth.weight_diagnostics": {
+        "kk": "Салмақтардың ең үлкенінің ең кішісіне қатынасы {ratio}, вариация коэффициенті {cv}, салмақтаудан "
+              "туындаған дизайн әсері (Киш, 1 + CV²) {deff}, тиімді іріктеме көлемі {n_eff} ({n} респонденттің).",
+        "ru": "Отношение наибольшего веса к наименьшему {ratio}, коэффициент вариации весов {cv}, эффект дизайна "
+              "из-за взвешивания (Киш, 1 + CV²) {deff}, эффективный объём выборки {n_eff} (из {n} респондентов).",
+        "en": "Largest to smallest weight {ratio}, coefficient of variation of the weights {cv}, design effect due "
+              "to weighting (Kish, 1 + CV²) {deff}, effective sample size {n_eff} (of {n} respondents).",
+    },
     "meth.variance": {
         "kk": "Стандартты қателер стратификацияны, кластерлеуді және салмақтарды калибрлеуді ескере отырып, Тейлор "
               "линеаризациясы әдісімен есептелді; {level} % сенімділік аралықтары ({method} әдісі) іріктеме "

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import AnalysisError, Design, LonelyPSU
+from analysis import AnalysisError, Design, LonelyPSU, weighting
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
 from analysis.programme import DEFAULT_LONELY_PSU, LONELY_PSU_RULES, Indicator, Programme, Source, load_programme
@@ -241,6 +241,11 @@ def compute(
             "responses_sha256": hashlib.sha256(np.ascontiguousarray(ids, dtype=np.int64).tobytes()).hexdigest(),
             "excluded": data.excluded,
             "lonely_psu": {"rule": data.design.lonely_psu.value, "strata": list(data.lonely_strata)},
+            # What the final weights cost in precision (Kish): read back by the report's annex and the API.
+            "weights": {
+                "calibration": "raking" if data.margin_set is not None else "none",
+                **weighting.diagnostics(data.design.weights).as_record(),
+            },
             "versions": {f"{v.instrument.code}/{v.version}": v.sha256 for v in data.versions},
             "margins": None
             if data.margin_set is None

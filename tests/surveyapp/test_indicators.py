@@ -80,6 +80,11 @@ def test_compute_every_indicator_with_statuses(demo: Flask) -> None:
     adults = provenance["populations"]["adults"]
     assert adults["versions"] == {"public_safety/2025": adults["versions"]["public_safety/2025"]}
     assert adults["margins"]["synthetic"] is True and len(adults["responses_sha256"]) == 64
+    weights = adults["weights"]  # Kish's diagnostics of the final weights, stored with the run
+    assert weights["calibration"] == "raking" and weights["n"] == adults["responses"]
+    assert weights["deff_weighting"] == pytest.approx(1 + weights["cv"] ** 2, rel=1e-9)
+    assert weights["kish_n_eff"] == pytest.approx(weights["n"] / weights["deff_weighting"], rel=1e-9)
+    assert weights["max_min_ratio"] == pytest.approx(weights["max"] / weights["min"], rel=1e-12)
 
 
 def test_recomputing_gives_the_same_numbers(demo: Flask) -> None:
