@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis._columns import Column, factorize
 from analysis.calibration import Calibration
-from analysis.errors import ConvergenceError, DataError, MarginError
+from analysis.errors import ConvergenceError, DataError, MarginError, WeightError
 
 from .calibrated import CalibratedWeights, weight_values
 from .margins import Margins, level_text
@@ -136,7 +136,7 @@ def calibrate(
     U)``) or ``raking`` (without bounds the same as :func:`rake`). Margins may be interactions
     (``region:settlement`` with categories ``North:urban``). Newton's method as R's ``grake``; converged
     when every margin total is met to ``tol`` (relative). Unbounded linear calibration can give negative
-    weights, as in R: the diagnostics' minimum shows it; bounds prevent it.
+    weights; R keeps them, we refuse them with a message (a :class:`Design` cannot use them): bounds prevent it.
     """
     from analysis.calibration import CALFUNS, check_bounds, solve_cells
 
@@ -177,6 +177,14 @@ def calibrate(
             f"error {error:.3g}, tolerance {tol:g}): {hint}"
         )
     final = w0 * g[cell]
+    negative = final < 0
+    if negative.any():
+        # R keeps negative GREG weights; a Design refuses them, so say here how to avoid them.
+        raise WeightError(
+            f"{calfun} calibration gives {int(negative.sum())} negative weights (smallest g = calibrated / base "
+            f"weight {float(g.min()):.3g}): bound g, for example with calfun='linear' or 'logit' and bounds (0.1, 5)"
+            " (command line: --bounds 0.1,5)"
+        )
     final.flags.writeable = False
     error = _margin_error(np.bincount(cell, weights=final, minlength=n_cells), cell_codes, targets)
     return CalibratedWeights(

@@ -16,7 +16,7 @@ import analysis
 from analysis import weighting
 from analysis.cli import main
 from analysis.design import Design
-from analysis.errors import ConvergenceError, MarginError
+from analysis.errors import ConvergenceError, MarginError, WeightError
 
 from .conftest import GOLDEN
 
@@ -182,6 +182,16 @@ def test_bounds_that_cannot_hold_the_margins_say_so(scaled: pd.DataFrame) -> Non
         weighting.calibrate(scaled, "w0", margins, calfun="logit")
     with pytest.raises(MarginError, match="unknown calibration function"):
         weighting.calibrate(scaled, "w0", margins, calfun="probit")
+
+
+def test_negative_greg_weights_are_refused_with_a_hint() -> None:
+    # One light respondent in a category whose total forces its neighbours' g below 0.
+    data = pd.DataFrame({"a": ["x", "x", "y", "y"], "b": ["u", "v", "u", "v"], "w": [1.0, 1.0, 1.0, 1.0]})
+    margins = {"a": {"x": 10.0, "y": 2.0}, "b": {"u": 11.0, "v": 1.0}}
+    with pytest.raises(WeightError, match="negative weights.*--bounds"):
+        weighting.calibrate(data, "w", margins, calfun="linear")
+    bounded = weighting.calibrate(data, "w", margins, calfun="logit", bounds=(0.01, 20.0))
+    assert bounded.weights.min() > 0 and _margins_met(data, bounded.weights, margins) < 1e-9
 
 
 def test_interaction_margin_errors_name_the_problem(synthetic: pd.DataFrame) -> None:
