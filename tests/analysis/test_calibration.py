@@ -188,7 +188,7 @@ def test_negative_greg_weights_are_refused_with_a_hint() -> None:
     # One light respondent in a category whose total forces its neighbours' g below 0.
     data = pd.DataFrame({"a": ["x", "x", "y", "y"], "b": ["u", "v", "u", "v"], "w": [1.0, 1.0, 1.0, 1.0]})
     margins = {"a": {"x": 10.0, "y": 2.0}, "b": {"u": 11.0, "v": 1.0}}
-    with pytest.raises(WeightError, match="negative weights.*--bounds"):
+    with pytest.raises(WeightError, match=r"negative weights.*--bounds"):
         weighting.calibrate(data, "w", margins, calfun="linear")
     bounded = weighting.calibrate(data, "w", margins, calfun="logit", bounds=(0.01, 20.0))
     assert bounded.weights.min() > 0 and _margins_met(data, bounded.weights, margins) < 1e-9
