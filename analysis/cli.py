@@ -157,6 +157,11 @@ def _convergence_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tol", type=_positive_float, default=1e-10,
                         help="raking stops when no weight changes by more than this fraction in a sweep "
                              "(default 1e-10)")
+    parser.add_argument("--calfun", default="raking", choices=["raking", "linear", "logit"],
+                        help="calibration to the margins as R's calibrate(calfun=): raking (default), linear "
+                             "(GREG; truncated with --bounds) or logit (needs --bounds)")
+    parser.add_argument("--bounds", type=_g_bounds, default=None, metavar="L,U",
+                        help="bounds on calibrated / base weight, L < 1 < U (R's bounds=c(L,U))")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,15 +191,18 @@ def _rake(args: argparse.Namespace) -> str:
     margins = weighting.read_margins(args.margins)
     header = _header(args.data)
     _require(header, [args.weight], args.data, what="weight column")
-    _require(header, list(margins), args.data, what="margin variable")
+    _require(header, weighting.margin_columns(margins), args.data, what="margin variable")
     # Everything but the weight is read as text so the output keeps the input's values exactly.
     data = cli_input.read_csv(args.data, text=[c for c in header if c != args.weight], numeric=[args.weight])
     data = data[header]
     lower, upper = args.trim if args.trim else (None, None)
-    raked = weighting.rake(
-        data, args.weight, margins, tol=args.tol, max_iter=args.max_iter,
-        trim=None if args.trim is None else (lower, upper),
-    )
+    if args.trim is not None and (args.calfun != "raking" or args.bounds is not None):
+        raise UsageError("--trim works with plain raking only; bound the weights with --bounds instead")
+    if args.trim is not None:
+        raked = weighting.rake(data, args.weight, margins, tol=args.tol, max_iter=args.max_iter,
+                               trim=(lower, upper))
+    else:
+        raked = _calibrated(data, args.weight, margins, args)
     name = args.weight_name or f"{args.weight}_raked"
     data[name] = raked.weights
     data.to_csv(args.out, index=False)
@@ -202,6 +210,8 @@ def _rake(args: argparse.Namespace) -> str:
     summary = {
         "out": str(args.out),
         "weight_column": name,
+        "calfun": args.calfun,
+        "bounds": None if args.bounds is None else list(args.bounds),
         "iterations": raked.iterations,
         "max_margin_error": raked.max_error,
         # Margins whose own totals differ (rounded tables) can only be met up to that difference.
@@ -291,7 +301,7 @@ def _load(args: argparse.Namespace, path: str) -> tuple[pd.DataFrame, Design, st
     for option, column in roles.items():
         if column is not None and column not in header:
             raise DataError(f"unknown column '{column}' ({option}) in {path}")
-    margin_vars = list(margins or {})
+    margin_vars = weighting.margin_columns(margins or {})
     _require(header, margin_vars, path, what="margin variable")
 
     # Grouping and compared columns are text (see cli_input for what command-line values mean there).
@@ -308,13 +318,23 @@ def _load(args: argparse.Namespace, path: str) -> tuple[pd.DataFrame, Design, st
     weights: Any = args.weight
     if margins is not None:
         base = args.weight if args.weight is not None else np.ones(len(data))
-        weights = weighting.rake(data, base, margins, tol=args.tol, max_iter=args.max_iter)
+        weights = _calibrated(data, base, margins, args)
     design = Design.from_frame(data, weights=weights, strata=args.strata, cluster=args.cluster, fpc=args.fpc,
                                ssu=args.ssu, fpc2=args.fpc2)
     if hasattr(args, "replicates"):
         design = cli_replicates.apply(args, design, replicate_columns)
     where = None if args.where is None else cli_input.where_mask(data, args.where, where_columns)
     return data, design, variable, values, where
+
+
+def _calibrated(data: pd.DataFrame, weights: Any, margins: weighting.Margins, args: argparse.Namespace
+                ) -> weighting.CalibratedWeights:
+    if args.calfun == "raking" and args.bounds is None:
+        return weighting.rake(data, weights, margins, tol=args.tol, max_iter=args.max_iter)
+    if args.calfun == "logit" and args.bounds is None:
+        raise UsageError("--calfun logit needs --bounds L,U (for example --bounds 0.5,2)")
+    return weighting.calibrate(data, weights, margins, calfun=args.calfun, bounds=args.bounds, tol=args.tol,
+                               max_iter=args.max_iter)
 
 
 def _statistic(data: pd.DataFrame, args: argparse.Namespace, variable: str, values: list[str]
@@ -466,6 +486,17 @@ def _probabilities(text: str) -> list[float]:
     if not all(0 <= v <= 1 for v in values):
         raise argparse.ArgumentTypeError(f"probabilities must lie in [0, 1], got {text}")
     return values
+
+
+def _g_bounds(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    try:
+        low, high = (float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected L,U (two numbers, -inf/inf allowed), got {text!r}") from None
+    if not low < 1.0 < high:
+        raise argparse.ArgumentTypeError(f"need L < 1 < U (they bound calibrated / base weight), got {text}")
+    return low, high
 
 
 def _bounds(text: str) -> tuple[float, float]:

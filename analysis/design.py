@@ -245,6 +245,23 @@ class Design:
             rake(self.data, self.weights, margins, tol=tol, max_iter=max_iter, trim=trim)
         )
 
+    def calibrate(
+        self,
+        margins: Mapping[str, Mapping[str, float]],
+        *,
+        calfun: str = "linear",
+        bounds: tuple[float, float] | None = None,
+        tol: float = 1e-10,
+        max_iter: int = 100,
+    ) -> Design:
+        """A new design whose weights are calibrated to ``margins`` (R's ``calibrate``; see
+        :func:`analysis.weighting.calibrate`)."""
+        from analysis.weighting import calibrate
+
+        return self.with_weights(
+            calibrate(self.data, self.weights, margins, calfun=calfun, bounds=bounds, tol=tol, max_iter=max_iter)
+        )
+
     def poststratify(self, variable: str, totals: Mapping[str, float]) -> Design:
         """A new design whose weights are post-stratified to the population ``totals`` of ``variable``."""
         from analysis.weighting import poststratify

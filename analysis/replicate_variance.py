@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from analysis.calibration import Calibration, solve_cells
 from analysis.design import Design
 from analysis.errors import ConvergenceError, DesignError, EstimationError
 from analysis.replicates import Replicates
@@ -93,6 +94,8 @@ def _rake_factors(design: Design, rep: Replicates, unit: np.ndarray, base: np.nd
         codes = np.argmax(block, axis=1)
         margins.append((codes, np.bincount(codes, weights=final_cells, minlength=size)))
         offset += size
+    if cal.calfun != "raking" or cal.bounds != (0.0, float("inf")):
+        return _recalibrate(cal, cell_weight, final_cells)
     factor = np.ones_like(cell_weight)
     for _ in range(_RAKE_MAX_ITER):
         before = factor.copy()
@@ -111,6 +114,22 @@ def _rake_factors(design: Design, rep: Replicates, unit: np.ndarray, base: np.nd
         if change <= _RAKE_TOL:
             return factor
     raise ConvergenceError(f"raking the replicate weights did not converge in {_RAKE_MAX_ITER} sweeps")
+
+
+def _recalibrate(cal: Calibration, cell_weight: np.ndarray, final_cells: np.ndarray) -> np.ndarray:
+    """Cells x replicates g of a linear / logit / bounded calibration, each replicate solved on its own."""
+    population = cal.model.T @ final_cells
+    factor = np.ones_like(cell_weight)
+    for r in range(cell_weight.shape[1]):
+        g, _, error = solve_cells(cal.calfun, cell_weight[:, r], cal.model, population, cal.bounds,
+                                  tol=_RAKE_TOL, max_iter=_RAKE_MAX_ITER)
+        if not error <= _RAKE_TOL * 100:
+            raise ConvergenceError(
+                f"replicate {r + 1} cannot be calibrated again ({cal.calfun}, bounds {cal.bounds[0]:g},"
+                f"{cal.bounds[1]:g}; largest relative margin error {error:.3g}): widen the bounds or merge categories"
+            )
+        factor[:, r] = g
+    return factor
 
 
 def _table(groups: _Groups, values: np.ndarray, domain: np.ndarray, n_domains: int) -> np.ndarray:

@@ -25,6 +25,7 @@ from analysis.report.data import (
     STATUSES,
     AdminSource,
     BreakdownRow,
+    GroupComparison,
     HistoryPoint,
     IndicatorReport,
     InstrumentSample,
@@ -35,6 +36,7 @@ from analysis.report.data import (
     TargetInfo,
     Value,
     WeightingInfo,
+    WeightSummary,
 )
 from analysis.report.outline.model import Format
 
@@ -88,6 +90,7 @@ __all__ = [
     "AdminSource",
     "BreakdownRow",
     "Format",
+    "GroupComparison",
     "HistoryPoint",
     "IndicatorReport",
     "InstrumentSample",
@@ -98,6 +101,7 @@ __all__ = [
     "StatusInfo",
     "TargetInfo",
     "Value",
+    "WeightSummary",
     "WeightingInfo",
     "build",
 ]

@@ -146,6 +146,7 @@ class IndicatorReport:
     breakdowns: Mapping[str, tuple[BreakdownRow, ...]] = field(default_factory=dict)
     note: str | None = None  # in the report's language
     final_target: TargetInfo | None = None  # the programme's last target (its own year), shown when ``target`` is None
+    comparisons: tuple[GroupComparison, ...] = ()  # two groups of a breakdown compared (analysis.contrast)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "unit", Unit(self.unit))
@@ -196,6 +197,38 @@ class WeightingInfo:
     margins: tuple[str, ...]  # e.g. ("region × settlement", "sex × age group"), in the report's language
     source: str  # where the population totals come from (file, year, sha256), in the report's language
     method: str | None = None  # e.g. "raking, weights trimmed to [0.3, 3]"; the default text is used if None
+    diagnostics: WeightSummary | None = None  # what the final weights cost (runs stored before: None)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupComparison:
+    """``first - second`` of two groups of a breakdown, with the CI from their shared PSUs' covariance."""
+
+    first: str  # the groups' labels, in the report's language
+    second: str
+    difference: float
+    ci_low: float
+    ci_high: float
+
+    @property
+    def status(self) -> str:
+        """"higher" / "lower" when the whole interval is on one side of 0, else "not_distinguishable"."""
+        if self.ci_low > 0:
+            return "higher"
+        if self.ci_high < 0:
+            return "lower"
+        return "not_distinguishable"
+
+
+@dataclass(frozen=True, slots=True)
+class WeightSummary:
+    """Kish's diagnostics of one population's final weights (:func:`analysis.weighting.diagnostics`)."""
+
+    n: int
+    max_min_ratio: float
+    cv: float
+    deff_weighting: float
+    kish_n_eff: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -400,6 +400,27 @@ TEXTS: dict[str, dict[str, str]] = {
               "численности населения.",
         "en": "The sample's base weights were calibrated (raked) to population margins.",
     },
+    # Two groups of a breakdown compared on the CI of their difference (covariance of shared PSUs included).
+    "cmp.line": {
+        "kk": "{first} мен {second} арасындағы айырма: {difference} ({level} % сенімділік аралығы {low}…{high}) – "
+              "{status}.",
+        "ru": "Разность между группами «{first}» и «{second}»: {difference} ({level} % доверительный интервал "
+              "{low}…{high}) – {status}.",
+        "en": "{first} minus {second}: {difference} ({level} % confidence interval {low} to {high}): {status}.",
+    },
+    "cmp.higher": {"kk": "айтарлықтай жоғары", "ru": "значимо выше", "en": "significantly higher"},
+    "cmp.lower": {"kk": "айтарлықтай төмен", "ru": "значимо ниже", "en": "significantly lower"},
+    "cmp.not_distinguishable": {"kk": "ажыратылмайды", "ru": "различие неразличимо", "en": "not distinguishable"},
+    "meth.weight_diagnostics": {
+        "kk": "Салмақтардың ең үлкенінің ең кішісіне қатынасы {ratio}, салмақтардың вариация коэффициенті (ВК) "
+              "{cv}, салмақтаудан туындаған дизайн әсері (Киш, 1 + ВК²) {deff}, тиімді іріктеме көлемі {n_eff} "
+              "({n} респонденттің).",
+        "ru": "Отношение наибольшего веса к наименьшему {ratio}, коэффициент вариации весов (КВ) {cv}, эффект "
+              "дизайна из-за взвешивания (Киш, 1 + КВ²) {deff}, эффективный объём выборки {n_eff} (из {n} "
+              "респондентов).",
+        "en": "Largest to smallest weight {ratio}, coefficient of variation of the weights {cv}, design effect due "
+              "to weighting (Kish, 1 + CV²) {deff}, effective sample size {n_eff} (of {n} respondents).",
+    },
     "meth.variance": {
         "kk": "Стандартты қателер стратификацияны, кластерлеуді және салмақтарды калибрлеуді ескере отырып, Тейлор "
               "линеаризациясы әдісімен есептелді; {level} % сенімділік аралықтары ({method} әдісі) іріктеме "

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .adjustments import adjust_nonresponse, base_weights, trim
 from .calibrated import CalibratedWeights
 from .margins import Margins, margins_from_frame, read_margins
-from .raking import poststratify, rake
+from .raking import calibrate, margin_columns, poststratify, rake
 from .summary import WeightDiagnostics, diagnostics
 
 __all__ = [
@@ -23,7 +23,9 @@ __all__ = [
     "WeightDiagnostics",
     "adjust_nonresponse",
     "base_weights",
+    "calibrate",
     "diagnostics",
+    "margin_columns",
     "margins_from_frame",
     "poststratify",
     "rake",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis._columns import Column, factorize
 from analysis.calibration import Calibration
-from analysis.errors import ConvergenceError, DataError, MarginError
+from analysis.errors import ConvergenceError, DataError, MarginError, WeightError
 
 from .calibrated import CalibratedWeights, weight_values
 from .margins import Margins, level_text
@@ -27,6 +27,8 @@ from .margins import Margins, level_text
 _TOTAL_RTOL = 1e-6
 # Above this many category combinations the cells are found by sorting instead of a direct table.
 _DIRECT_CELL_LIMIT = 4_000_000
+INTERACTION = ":"
+"""Joins the columns of an interaction margin (``region:settlement``) and its categories (``North:urban``)."""
 
 
 def poststratify(
@@ -104,11 +106,7 @@ def rake(
     else:
         raise ConvergenceError(f"raking with trimming to [{lo:g}, {hi:g}] did not converge in {max_iter} rounds")
 
-    model = np.zeros((n_cells, sum(len(t) for t in targets)))
-    offset = 0
-    for cc, t in zip(cell_codes, targets, strict=True):
-        model[np.arange(n_cells), offset + cc] = 1.0
-        offset += len(t)
+    model = _model(cell_codes, targets)
     final = np.array(current, dtype=np.float64)
     final.flags.writeable = False
     error = _margin_error(np.bincount(cell, weights=final, minlength=n_cells), cell_codes, targets)
@@ -121,21 +119,103 @@ def rake(
     )
 
 
+def calibrate(
+    data: pd.DataFrame,
+    weights: Column,
+    margins: Margins,
+    *,
+    calfun: str = "linear",
+    bounds: tuple[float, float] | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+) -> CalibratedWeights:
+    """Calibrate ``weights`` to ``margins`` with R's ``calibrate(calfun=..., bounds=...)``.
+
+    ``calfun`` is ``linear`` (GREG; with ``bounds`` the truncated linear method), ``logit`` (weights
+    bounded: ``L < g < U`` where ``g`` is the calibrated weight over the base weight, R's ``bounds = c(L,
+    U)``) or ``raking`` (without bounds the same as :func:`rake`). Margins may be interactions
+    (``region:settlement`` with categories ``North:urban``). Newton's method as R's ``grake``; converged
+    when every margin total is met to ``tol`` (relative). Unbounded linear calibration can give negative
+    weights; R keeps them, we refuse them with a message (a :class:`Design` cannot use them): bounds prevent it.
+    """
+    from analysis.calibration import CALFUNS, check_bounds, solve_cells
+
+    if calfun not in CALFUNS:
+        raise MarginError(f"unknown calibration function '{calfun}': use one of {', '.join(CALFUNS)}")
+    if calfun == "raking" and bounds is None:
+        return rake(data, weights, margins, tol=tol, max_iter=max(max_iter, 1000))
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("data must be a pandas DataFrame")
+    if not margins:
+        raise MarginError("no margins given")
+    if not (tol > 0) or max_iter < 1:
+        raise MarginError("tolerance must be positive and the iteration limit at least 1")
+    try:
+        g_bounds = check_bounds(calfun, bounds)
+    except ValueError as exc:
+        raise MarginError(str(exc)) from None
+    w0 = weight_values(data, weights)
+    variables = list(margins)
+    targets, codes = [], []
+    for variable in variables:
+        target, code = _margin_codes(data, variable, margins[variable], w0)
+        targets.append(target)
+        codes.append(code)
+    disagreement = _check_totals(variables, targets)
+    cell, cell_codes = _cells(codes, [len(t) for t in targets])
+    n_cells = cell_codes[0].shape[0]
+    model = _model(cell_codes, targets)
+    cell_weight = np.bincount(cell, weights=w0, minlength=n_cells)
+    g, iterations, error = solve_cells(calfun, cell_weight, model, np.concatenate(targets), g_bounds,
+                                       tol=tol, max_iter=max_iter)
+    if not error <= max(tol, disagreement + _TOTAL_RTOL):
+        hint = (f"the bounds {g_bounds[0]:g},{g_bounds[1]:g} on g (calibrated / base weight) may be too tight "
+                "for these margins: widen them, and scale the base weights to the population total first if they "
+                "do not add up to it") if bounds is not None else "check that the margins fit the sample"
+        raise ConvergenceError(
+            f"{calfun} calibration did not meet the margins in {max_iter} iterations (largest relative margin "
+            f"error {error:.3g}, tolerance {tol:g}): {hint}"
+        )
+    final = w0 * g[cell]
+    negative = final < 0
+    if negative.any():
+        # R keeps negative GREG weights; a Design refuses them, so say here how to avoid them.
+        raise WeightError(
+            f"{calfun} calibration gives {int(negative.sum())} negative weights (smallest g = calibrated / base "
+            f"weight {float(g.min()):.3g}): bound g, for example with calfun='linear' or 'logit' and bounds (0.1, 5)"
+            " (command line: --bounds 0.1,5)"
+        )
+    final.flags.writeable = False
+    error = _margin_error(np.bincount(cell, weights=final, minlength=n_cells), cell_codes, targets)
+    return CalibratedWeights(
+        weights=final,
+        calibration=Calibration.build(w0, cell, model, tuple(len(t) for t in targets), calfun=calfun,
+                                      bounds=g_bounds),
+        iterations=iterations,
+        max_error=error,
+        totals_disagreement=disagreement,
+    )
+
+
+def _model(cell_codes: list[np.ndarray], targets: list[np.ndarray]) -> np.ndarray:
+    """Cells x margin categories indicator matrix (R's model matrix, one block of columns per margin)."""
+    n_cells = cell_codes[0].shape[0]
+    model = np.zeros((n_cells, sum(len(t) for t in targets)))
+    offset = 0
+    for cc, t in zip(cell_codes, targets, strict=True):
+        model[np.arange(n_cells), offset + cc] = 1.0
+        offset += len(t)
+    return model
+
+
 def _margin_codes(
     data: pd.DataFrame, variable: str, totals: Mapping[str, float], w0: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    if variable not in data.columns:
-        raise MarginError(f"margin variable '{variable}' is not a column of the data")
     if not totals:
         raise MarginError(f"margin '{variable}' has no categories")
-    codes, levels = factorize(data[variable])
-    if (codes < 0).any():
-        row = int(np.flatnonzero(codes < 0)[0]) + 1
-        raise MarginError(f"margin variable '{variable}' has {int((codes < 0).sum())} missing values "
-                          f"(first at row {row})")
+    codes, texts = _margin_column(data, variable)
     categories = [str(c).strip() for c in totals]
     position = {c: i for i, c in enumerate(categories)}
-    texts = [level_text(v) for v in levels]
     unknown = [t for t in texts if t not in position]
     if unknown:
         raise MarginError(
@@ -155,6 +235,50 @@ def _margin_codes(
     if not np.isfinite(target).all() or (target <= 0).any():
         raise MarginError(f"margin '{variable}' has a total that is not a positive number")
     return target, mapped
+
+
+def margin_columns(margins: Margins) -> list[str]:
+    """The data columns the margins refer to (an interaction ``a:b`` refers to ``a`` and ``b``)."""
+    columns: list[str] = []
+    for variable in margins:
+        for part in [p.strip() for p in variable.split(INTERACTION)]:
+            if part not in columns:
+                columns.append(part)
+    return columns
+
+
+def _margin_column(data: pd.DataFrame, variable: str) -> tuple[np.ndarray, list[str]]:
+    """Row codes and category texts of a margin variable; ``a:b`` is the interaction of columns a and b.
+
+    An interaction's categories are the parts' categories joined with ':' (``North:urban``), as in the
+    margins file; that is how a joint table such as region x settlement is calibrated to.
+    """
+    parts = [variable] if variable in data.columns else [p.strip() for p in variable.split(INTERACTION)]
+    missing = [p for p in parts if p not in data.columns]
+    if missing:
+        what = "margin variable" if len(parts) == 1 else f"part of the interaction margin '{variable}'"
+        raise MarginError(f"{what} '{missing[0]}' is not a column of the data")
+    key = np.zeros(len(data), dtype=np.int64)
+    all_levels = []
+    for part in parts:
+        codes, levels = factorize(data[part])
+        if (codes < 0).any():
+            row = int(np.flatnonzero(codes < 0)[0]) + 1
+            raise MarginError(f"margin variable '{part}' has {int((codes < 0).sum())} missing values "
+                              f"(first at row {row})")
+        key = key * len(levels) + codes
+        all_levels.append([level_text(v) for v in levels.tolist()])
+    if len(parts) == 1:
+        return key, all_levels[0]
+    present, codes = np.unique(key, return_inverse=True)
+    texts = []
+    for k in present.tolist():
+        labels = []
+        for part_levels in reversed(all_levels):
+            k, code = divmod(k, len(part_levels))
+            labels.append(part_levels[code])
+        texts.append(INTERACTION.join(reversed(labels)))
+    return codes.astype(np.int64), texts
 
 
 def _check_totals(variables: list[str], targets: list[np.ndarray]) -> float:

@@ -31,6 +31,10 @@ class WeightDiagnostics:
     """Kish's design effect due to weighting, ``n sum w^2 / (sum w)^2 = 1 + cv^2``."""
     max_min_ratio: float
 
+    def as_record(self) -> dict[str, float | int]:
+        """The diagnostics as plain numbers (stored with a computation run, printed in the annex)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
 
 def diagnostics(weights: Column, data: pd.DataFrame | None = None) -> WeightDiagnostics:
     """Kish effective sample size, weighting efficiency, design effect due to weighting, range and CV."""

@@ -104,6 +104,12 @@ def _run_body(run: ComputationRun) -> dict[str, object]:
         "computed_at": run.computed_at,
         "published_at": run.published_at,
         "published": run.published_at is not None,
+        # Kish's weight diagnostics per population (runs computed before they were stored: none listed).
+        "weights": {
+            population: info["weights"]
+            for population, info in (run.provenance or {}).get("populations", {}).items()
+            if isinstance(info, dict) and info.get("weights")
+        },
     }
 
 

@@ -107,6 +107,22 @@ class ProgrammeList(Schema):
     items = fields.List(fields.Nested(Programme), required=True)
 
 
+class RunWeights(Schema):
+    """Kish's diagnostics of one population's final weights in a run."""
+
+    calibration = fields.String(metadata={"description": "'raking' (to the year's margins) or 'none'"})
+    n = fields.Integer(metadata={"description": "respondents with a positive weight"})
+    total = fields.Float()
+    min = fields.Float()
+    max = fields.Float()
+    mean = fields.Float()
+    cv = fields.Float(metadata={"description": "coefficient of variation of the weights"})
+    kish_n_eff = fields.Float(metadata={"description": "Kish effective sample size (sum w)^2 / sum w^2"})
+    efficiency = fields.Float(metadata={"description": "kish_n_eff / n"})
+    deff_weighting = fields.Float(metadata={"description": "design effect due to weighting, 1 + cv^2"})
+    max_min_ratio = fields.Float()
+
+
 class Run(Schema):
     id = fields.Integer(required=True)
     programme = fields.String(required=True)
@@ -114,6 +130,11 @@ class Run(Schema):
     computed_at = UtcDateTime(required=True)
     published_at = UtcDateTime(allow_none=True)
     published = fields.Boolean(required=True)
+    weights = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(RunWeights),
+        metadata={"description": "per population; absent for runs computed before the diagnostics were stored"},
+    )
 
 
 class RunList(Schema):

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import AnalysisError, Design, LonelyPSU
+from analysis import AnalysisError, Design, LonelyPSU, weighting
+from analysis.contrast import contrast
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
 from analysis.programme import DEFAULT_LONELY_PSU, LONELY_PSU_RULES, Indicator, Programme, Source, load_programme
@@ -184,6 +185,43 @@ def survey_values(indicator: Indicator, data: SurveyData) -> RespondentValues:
     return RespondentValues(value, tuple(shares or ()))
 
 
+# Breakdowns whose two groups the report compares (women vs men, urban vs rural), first minus second.
+CONTRASTED = ("sex", "settlement")
+
+
+def group_contrasts(
+    definition: Any, data: SurveyData, values: RespondentValues, rule: DisclosureRule
+) -> list[dict[str, Any]]:
+    """Difference between the two groups of each two-group breakdown, with the covariance of shared PSUs
+    (analysis.contrast, R's svycontrast), on the indicator's scale. Mean-of-proportion indicators have no
+    contrast estimator yet; groups below the disclosure rule's n are not compared."""
+    if definition.statistic is Statistic.MEAN_OF_PROPORTIONS:
+        return []
+    statistic = "proportion" if definition.statistic is Statistic.PROPORTION else "mean"
+    scale = 100.0 if statistic == "proportion" else 1.0
+    found = []
+    for breakdown in CONTRASTED:
+        if breakdown not in data.frame or not data.frame[breakdown].notna().any():
+            continue
+        usable = ~np.isnan(values.value)
+        counts = data.frame.loc[usable, breakdown].value_counts()
+        groups = sorted(str(g) for g in counts.index)
+        if len(groups) != 2 or counts.min() < rule.min_n:
+            continue
+        try:
+            result = contrast(data.design, statistic, values.value, values=[1.0] if statistic == "proportion" else None,
+                              by=data.frame[breakdown].astype(str).to_numpy(), first=groups[0], second=groups[1])
+        except AnalysisError:
+            continue  # a contrast that cannot be estimated is left out; the groups' own rows still show
+        found.append({
+            "breakdown": breakdown, "first": groups[0], "second": groups[1],
+            "difference": scale * result.difference, "se": scale * result.se,
+            "ci_low": scale * result.ci_low, "ci_high": scale * result.ci_high, "df": result.df,
+            "p_value": result.p_value,
+        })
+    return found
+
+
 def compute(
     programme_code: str,
     year: int,
@@ -241,6 +279,11 @@ def compute(
             "responses_sha256": hashlib.sha256(np.ascontiguousarray(ids, dtype=np.int64).tobytes()).hexdigest(),
             "excluded": data.excluded,
             "lonely_psu": {"rule": data.design.lonely_psu.value, "strata": list(data.lonely_strata)},
+            # What the final weights cost in precision (Kish): read back by the report's annex and the API.
+            "weights": {
+                "calibration": "raking" if data.margin_set is not None else "none",
+                **weighting.diagnostics(data.design.weights).as_record(),
+            },
             "versions": {f"{v.instrument.code}/{v.version}": v.sha256 for v in data.versions},
             "margins": None
             if data.margin_set is None
@@ -269,6 +312,9 @@ def compute(
             status, target, note = target_status(indicator, year, head.estimate, ci, None)
             head.status, head.target = status.value, target
             head.details = {"note": note} if note else {}
+            comparisons = group_contrasts(definition, data, values, rule)
+            if comparisons:
+                head.details["contrasts"] = comparisons
             results += rows
         if progress:
             progress(f"{population}: {len(indicators)} survey indicators computed")

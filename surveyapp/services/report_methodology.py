@@ -5,11 +5,19 @@ administrative sources and the disclosure rule."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from analysis.programme import Indicator
-from analysis.report import AdminSource, InstrumentSample, Methodology, SinglePSUStrata, WeightingInfo
+from analysis.report import (
+    AdminSource,
+    InstrumentSample,
+    Methodology,
+    SinglePSUStrata,
+    WeightingInfo,
+    WeightSummary,
+)
 from surveyapp.extensions import db
 from surveyapp.models import AdminFigure, ComputationRun, Instrument, ResponseStatus, StoredVersion, SurveyResponse
 from surveyapp.services.report_labels import RunLabels
@@ -89,6 +97,7 @@ def methodology(
                     instrument=POPULATION_NAMES.get(population, {}).get(language, population),
                     margins=names or ("—",),
                     source=f"{margins['file']} (SHA-256 {margins['sha256'][:12]}…)",
+                    diagnostics=_weight_summary(info.get("weights")),
                 )
             )
     sources = []
@@ -110,6 +119,22 @@ def methodology(
         min_cell_n=int(rule.get("min_n", 30)),
         withdrawn=withdrawn,
     ), synthetic
+
+
+def _weight_summary(stored: dict[str, Any] | None) -> WeightSummary | None:
+    """The stored Kish diagnostics; runs computed before they were stored have none."""
+    if not stored:
+        return None
+    try:
+        return WeightSummary(
+            n=int(stored["n"]),
+            max_min_ratio=float(stored["max_min_ratio"]),
+            cv=float(stored["cv"]),
+            deff_weighting=float(stored["deff_weighting"]),
+            kish_n_eff=float(stored["kish_n_eff"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _margin_variables(run: ComputationRun, population: str) -> tuple[str, ...]:

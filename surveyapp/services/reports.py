@@ -22,6 +22,7 @@ from analysis.report import (
     SMALL_N,
     STATUSES,
     BreakdownRow,
+    GroupComparison,
     HistoryPoint,
     IndicatorReport,
     ReportData,
@@ -265,6 +266,7 @@ def report_data(
                 history=tuple(points),
                 breakdowns={k: tuple(v) for k, v in breakdowns.items()},
                 note=indicator.note if language == "en" else None,
+                comparisons=_comparisons(national, questionnaires, language, labels),
             )
         )
     methodology, synthetic = report_methodology(run, year, language, labels, programme.indicators)
@@ -282,6 +284,24 @@ def report_data(
         coordinator=programme.coordinator,
         run_id=run.id,
     )
+
+
+def _comparisons(
+    national: IndicatorResult | None, questionnaires: str, language: str, labels: RunLabels
+) -> tuple[GroupComparison, ...]:
+    """The run's stored group contrasts (surveyapp.services.indicators.group_contrasts); older runs have none."""
+    stored = ((national.details or {}).get("contrasts") if national is not None else None) or []
+    found = []
+    for c in stored:
+        try:
+            found.append(GroupComparison(
+                first=_label(questionnaires, c["breakdown"], c["first"], language, labels),
+                second=_label(questionnaires, c["breakdown"], c["second"], language, labels),
+                difference=float(c["difference"]), ci_low=float(c["ci_low"]), ci_high=float(c["ci_high"]),
+            ))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return tuple(found)
 
 
 def _history(programme: str, year: int, published_only: bool) -> dict[str, dict[int, IndicatorResult]]:

@@ -80,6 +80,24 @@ def test_compute_every_indicator_with_statuses(demo: Flask) -> None:
     adults = provenance["populations"]["adults"]
     assert adults["versions"] == {"public_safety/2025": adults["versions"]["public_safety/2025"]}
     assert adults["margins"]["synthetic"] is True and len(adults["responses_sha256"]) == 64
+    # Two-group breakdowns are compared (analysis.contrast): the difference is that of the groups' own rows.
+    with demo.app_context():
+        a5_rows = db.session.scalars(
+            select(IndicatorResult).where(IndicatorResult.run_id == latest_run(demo), IndicatorResult.indicator == "A5")
+        ).all()
+        national_details = next(r.details for r in a5_rows if not r.breakdown)
+        by_group = {(r.breakdown, r.category): r.estimate for r in a5_rows if r.breakdown}
+    contrasts = {c["breakdown"]: c for c in national_details["contrasts"]}
+    assert set(contrasts) == {"sex", "settlement"}
+    for c in contrasts.values():
+        expected = by_group[(c["breakdown"], c["first"])] - by_group[(c["breakdown"], c["second"])]
+        assert c["difference"] == pytest.approx(expected, abs=1e-9)
+        assert c["ci_low"] < c["difference"] < c["ci_high"] and c["se"] > 0
+    weights = adults["weights"]  # Kish's diagnostics of the final weights, stored with the run
+    assert weights["calibration"] == "raking" and weights["n"] == adults["responses"]
+    assert weights["deff_weighting"] == pytest.approx(1 + weights["cv"] ** 2, rel=1e-9)
+    assert weights["kish_n_eff"] == pytest.approx(weights["n"] / weights["deff_weighting"], rel=1e-9)
+    assert weights["max_min_ratio"] == pytest.approx(weights["max"] / weights["min"], rel=1e-12)
 
 
 def test_recomputing_gives_the_same_numbers(demo: Flask) -> None:

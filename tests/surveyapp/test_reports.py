@@ -239,6 +239,10 @@ def test_trajectory_is_shown_on_the_dashboard_and_in_the_workbook(
     workbook.close()
     assert trajectory_text(trajectory, "kk") in cells
     assert tr("meth.trajectory_rule", "kk") in cells  # the rule is explained in the methodology
+    # The run's stored Kish diagnostics of the final weights are printed in the annex.
+    assert any(isinstance(c, str) and "(Киш, 1 + ВК²)" in c for c in cells)
+    # Women vs men and urban vs rural are compared on the page notes (analysis.contrast's interval).
+    assert any(isinstance(c, str) and "арасындағы айырма" in c for c in cells)
 
 
 def test_measured_without_a_yearly_target_is_not_no_data(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analysis.programme import CHANGE_KINDS
 from analysis.report import fmt
-from analysis.report.data import ReportData
+from analysis.report.data import ReportData, WeightSummary
 from analysis.report.outline.cells import number_cell, status_entries, text_cell
 from analysis.report.outline.model import Annex, Block, Column, Paragraph, Section, StatusRules, Table, Tone
 from analysis.report.texts import has, tr
@@ -62,7 +62,8 @@ def _weighting(report: ReportData) -> tuple[Block, ...]:
     meth = report.methodology
     default = tr("meth.weighting_default", lang)
     lines = [f"{w.instrument}: {w.method or default} {tr('col.margins', lang)}: {'; '.join(w.margins)}. "
-             f"{tr('col.source', lang)}: {w.source}." for w in meth.weighting] or [default]
+             f"{tr('col.source', lang)}: {w.source}." + _weight_costs(w.diagnostics, lang)
+             for w in meth.weighting] or [default]
     level = fmt.level_text(meth.ci_level, lang)
     method = f"ci_method.{meth.ci_method}"
     lines.append(tr("meth.variance", lang, level=level, method=tr(method, lang) if has(method) else meth.ci_method))
@@ -70,6 +71,16 @@ def _weighting(report: ReportData) -> tuple[Block, ...]:
     lines += [f"{tr('meth.single_psu', lang, population=s.population, strata=', '.join(s.strata))} "
               f"{tr(f'meth.single_psu.{s.rule}', lang)}" for s in meth.single_psu if s.strata]
     return tuple(Paragraph(line) for line in lines)
+
+
+def _weight_costs(summary: WeightSummary | None, lang: str) -> str:
+    if summary is None:
+        return ""
+    return " " + tr(
+        "meth.weight_diagnostics", lang, ratio=fmt.number(summary.max_min_ratio, lang, 1),
+        cv=fmt.number(summary.cv, lang, 2), deff=fmt.number(summary.deff_weighting, lang, 2),
+        n_eff=fmt.integer(summary.kish_n_eff, lang), n=fmt.integer(summary.n, lang),
+    )
 
 
 def _precision(report: ReportData) -> Table | None:

@@ -29,7 +29,7 @@ def indicator_page(report: ReportData, ind: IndicatorReport) -> IndicatorPage:
         status_title=tr("col.status", lang),
         trajectory=fmt.trajectory_text(ind.status.trajectory, lang) or fmt.progress_text(ind, lang, report.year),
         precision=_precision(ind, lang),
-        notes=tuple(note for note in (ind.status.note, ind.note) if note),
+        notes=tuple(note for note in (ind.status.note, ind.note) if note) + _comparisons(report, ind),
         trend_title=tr("ind.trend", lang),
         regions_title=tr("ind.regions", lang),
         hidden_regions=_hidden_regions(report, ind),
@@ -67,6 +67,20 @@ def _target_figure(report: ReportData, ind: IndicatorReport) -> KeyFigure:
         return KeyFigure(tr("ind.final_target_year", lang, year=later.year),
                          fmt.full_target_text(replace(ind, target=later), lang, later.year))
     return KeyFigure(tr("ind.target_year", lang, year=report.year), fmt.full_target_text(ind, lang, report.year))
+
+
+def _comparisons(report: ReportData, ind: IndicatorReport) -> tuple[str, ...]:
+    lang = report.language
+    level = fmt.level_text(report.methodology.ci_level, lang)
+    lines = []
+    for c in ind.comparisons:
+        places = fmt.decimals(ind.unit, c.difference)
+        lines.append(tr("cmp.line", lang, first=c.first, second=c.second, level=level,
+                        difference=fmt.number(c.difference, lang, places, signed=True),
+                        low=fmt.number(c.ci_low, lang, places, signed=True),
+                        high=fmt.number(c.ci_high, lang, places, signed=True),
+                        status=tr(f"cmp.{c.status}", lang)))
+    return tuple(lines)
 
 
 def _precision(ind: IndicatorReport, lang: str) -> str | None:

@@ -71,3 +71,18 @@ def test_publishing_needs_an_admin_scope_and_is_audited(app: Flask, client: Flas
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "results_publish")).one()
         token = db.session.scalar(select(ApiToken.id).join(ApiToken.user).where(User.username == "chingis"))
         assert event.actor == "chingis" and event.details == {"run": runs["draft"], "api_token": token}
+
+
+def test_a_run_lists_its_weight_diagnostics(app: Flask, client: FlaskClient, runs: dict[str, int]) -> None:
+    stored = {"calibration": "raking", "n": 812, "total": 1.2e7, "min": 3000.0, "max": 41000.0, "mean": 14778.3,
+              "cv": 0.62, "kish_n_eff": 585.8, "efficiency": 0.7214, "deff_weighting": 1.3844,
+              "max_min_ratio": 13.67}  # fmt: skip
+    with app.app_context():
+        run = db.session.get(ComputationRun, runs["published"])
+        run.provenance = {"populations": {"adults": {"responses": 812, "weights": stored}, "pupils": {}}}
+        db.session.commit()
+    auth = bearer(token_for(app, "dana", "ministry"))
+    body = client.get(f"/api/v1/runs/{runs['published']}?breakdown=national", headers=auth).json
+    assert body["weights"] == {"adults": stored}  # a population without diagnostics (older runs) is left out
+    listed = client.get(f"/api/v1/runs?programme={PROGRAMME}", headers=auth).json["items"]
+    assert listed[0]["weights"]["adults"]["deff_weighting"] == 1.3844
