@@ -148,7 +148,7 @@ def save_page(
     Answers that read correctly are kept even when others on the page have errors, so nothing typed is lost.
     """
     page = routing.validate_page(domain, section.code, form, response.answers, language)
-    page_codes = {item.code for item in section.items}
+    page_codes = {item.code for item in section.items} | {section.code}
     answers = {code: value for code, value in response.answers.items() if code not in page_codes}
     answers = routing.prune_hidden(domain, answers | page.answers)
     response.answers = answers
