@@ -53,6 +53,9 @@ def page_logic(
     version: QuestionnaireVersion, section: Section, answers: Mapping[str, Any], language: str
 ) -> dict[str, Any]:
     """The page's items in order with their rules, and the earlier answers that those rules refer to."""
+    if section.repeat is not None:
+        # A repeat page's rules hold per instance; the server decides them there (each Add, Remove, Next).
+        return {"items": [], "answers": {}}
     page_codes = {item.code for item in section.items}
     items = []
     for item in section.items:
