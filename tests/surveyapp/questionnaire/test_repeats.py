@@ -6,9 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
+from openpyxl import Workbook
+from pyxform.xls2xform import convert
 
 from surveyapp.questionnaire import InvalidQuestionnaireError, QuestionnaireVersion, load_version, routing
 from surveyapp.questionnaire.expression import Expression
+from surveyapp.questionnaire.xlsform import write_xlsform
+from surveyapp.questionnaire.xlsform_import import import_xlsform
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "repeats" / "household.yaml"
 
@@ -95,3 +100,65 @@ def test_repeat_functions() -> None:
     assert Expression.parse("indexed_repeat(age, members, 3)").evaluate(answers) is None
     assert Expression.parse("position()").evaluate({"__position__": 3}) == 3
     assert Expression.parse("count(members)").evaluate({}) == 0
+
+
+def test_export_to_xlsform_converts_with_pyxform_and_imports_back(
+    household: QuestionnaireVersion, tmp_path: Path, write: Callable[..., Path]
+) -> None:
+    out = tmp_path / "household.xlsx"
+    write_xlsform(household, out)
+    warnings: list[str] = []
+    xform = convert(str(out), warnings=warnings).xform
+    assert warnings == []
+    assert 'jr:count=" /data/household/household_size "' in xform
+    assert 'nodeset="/data/members"' in xform
+    assert "position(..)" in xform and "sum( /data/members/member_age )" in xform
+    imported = import_xlsform(out, "household", "2025", "adults")
+    assert imported.problems == []
+    document = yaml.safe_load(imported.yaml_text)
+    [members] = [s for s in document["sections"] if s["code"] == "members"]
+    assert members["repeat"] == {
+        "label": household.section("members").repeat.label.as_dict(),
+        "count": "household_size",
+        "max": 20,
+    }
+    document["title"] = household.title.as_dict()
+    back = load_version(write(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), instrument="household"))
+    assert [(i.code, i.type, i.relevant, i.calculation) for i in back.items] == [
+        (i.code, i.type, i.relevant, i.calculation) for i in household.items
+    ]
+    assert back.section("members").repeat.count == household.section("members").repeat.count
+
+
+def test_xlsform_repeats_import_and_loops_are_refused(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "survey"
+    for row in [
+        ["type", "name", "label::Kazakh (kk)", "label::Russian (ru)", "repeat_count", "relevant"],
+        ["integer", "size", "Саны", "Число", "", ""],
+        ["begin repeat", "members", "Мүше", "Член", "${size}", ""],
+        ["integer", "member_age", "Жасы", "Возраст", "", ""],
+        ["text", "member_job", "Жұмыс", "Работа", "", "${member_age} >= 16 and position(..) > 0"],
+        ["end repeat", "members", "", "", "", ""],
+        ["begin_repeat", "incidents", "Оқиға", "Случай", "", ""],
+        ["text", "what", "Не", "Что", "", ""],
+        ["end_repeat", "", "", "", "", ""],
+        ["begin loop over toilets", "loop_toilets", "", "", "", ""],
+        ["integer", "number", "Саны", "Число", "", ""],
+        ["end loop", "", "", "", "", ""],
+    ]:
+        sheet.append(row)
+    path = tmp_path / "rosters.xlsx"
+    book.save(path)
+    imported = import_xlsform(path, "rosters", "1")
+    [loop] = imported.errors
+    assert loop.item == "loop_toilets" and "loop over 'toilets'" in loop.message and "begin_repeat" in loop.hint
+    document = yaml.safe_load(imported.yaml_text)
+    sections = {s["code"]: s for s in document["sections"]}
+    assert sections["members"]["repeat"] == {"label": {"kk": "Мүше", "ru": "Член"}, "count": "size", "max": 20}
+    assert [i["code"] for i in sections["members"]["items"]] == ["member_age", "member_job"]
+    assert sections["members"]["items"][1]["relevant"] == "member_age >= 16 and position() > 0"
+    assert sections["incidents"]["repeat"] == {"label": {"kk": "Оқиға", "ru": "Случай"}}
+    assert "number" not in [i["code"] for s in document["sections"] for i in s["items"]]
