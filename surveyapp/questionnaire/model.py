@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from analysis.vocabulary import POPULATIONS as POPULATIONS  # re-exported: the validator names the list
 
@@ -97,12 +98,34 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Repeat:
+    """A page asked once per instance (a household roster). `count` fixes the number of instances (a number,
+    or an expression on earlier answers); without it the respondent adds and removes instances, up to `max`."""
+
+    label: LocalizedText
+    count: int | Expression | None = None
+    max: int = 20
+    line: int = 0
+
+    def instances(self, answers: Mapping[str, Any], stored: int) -> int:
+        """How many instances the page has: the count when there is one, else as many as were stored (at least
+        one, so an empty roster still shows its questions)."""
+        if self.count is None:
+            return max(1, min(stored, self.max))
+        value = self.count if isinstance(self.count, int) else self.count.evaluate(answers)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return 0
+        return max(0, min(int(value), self.max))
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     code: str
     title: LocalizedText
     items: tuple[Item, ...]
     relevant: Expression | None = None
     line: int = 0
+    repeat: Repeat | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +176,14 @@ class QuestionnaireVersion:
     @property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
+
+    @property
+    def repeats(self) -> tuple[Section, ...]:
+        return tuple(section for section in self.sections if section.repeat is not None)
+
+    def repeat_of(self, code: str) -> Section | None:
+        """The repeat section that asks item `code` once per instance, or None."""
+        return next((s for s in self.repeats if any(item.code == code for item in s.items)), None)
 
     def item(self, code: str) -> Item:
         """The item with `code`; KeyError when there is none."""

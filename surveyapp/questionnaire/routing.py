@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from .choice_filters import all_offered
 from .errors import AnswerError
+from .expression.functions import POSITION_KEY
 from .messages import render
 from .model import Item, QuestionnaireVersion, Section
 from .question_types import question_type
@@ -30,6 +32,17 @@ def _walk(
     kept: dict[str, Any] = {}
     for section in version.sections:
         section_on = section.relevant is None or section.relevant.is_true(kept)
+        if section.repeat is not None:
+            stored = answers.get(section.code)
+            instances = (
+                repeat_instances(section, stored if isinstance(stored, list) else [], kept) if section_on else []
+            )
+            # The page is shown while it has an instance; relevance inside an instance is decided per instance.
+            for item in section.items:
+                yield section, item, section_on and bool(instances), kept
+            if instances:
+                kept[section.code] = instances
+            continue
         for item in section.items:
             on = section_on and (item.relevant is None or item.relevant.is_true(kept))
             yield section, item, on, kept
@@ -41,6 +54,62 @@ def _walk(
                     kept[item.code] = value
             elif answers.get(item.code) is not None and question_type(item).has_answer:
                 kept[item.code] = answers[item.code]
+
+
+def instance_context(kept: Mapping[str, Any], instance: Mapping[str, Any], position: int) -> dict[str, Any]:
+    """What a rule inside a repeat reads: the earlier pages' answers, shadowed by the instance's own answers
+    (XLSForm's current()/../ siblings), and the instance's number for position()."""
+    return {**kept, **instance, POSITION_KEY: position}
+
+
+def repeat_instances(section: Section, stored: list[Any], kept: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The instances of a repeat page with their relevant answers (and calculations) only; as many as the
+    repeat's count says, or as were stored when the respondent sets the number."""
+    assert section.repeat is not None
+    count = section.repeat.instances(kept, len(stored))
+    result = []
+    for index in range(count):
+        raw = stored[index] if index < len(stored) and isinstance(stored[index], Mapping) else {}
+        instance: dict[str, Any] = {}
+        for item in section.items:
+            context = instance_context(kept, instance, index + 1)
+            if item.relevant is not None and not item.relevant.is_true(context):
+                continue
+            if item.calculation is not None:
+                value = item.calculation.evaluate(context)
+                if value is not None:
+                    instance[item.code] = value
+            elif raw.get(item.code) is not None and question_type(item).has_answer:
+                instance[item.code] = raw[item.code]
+        result.append(instance)
+    return result
+
+
+def instance_prefix(section: Section, position: int) -> str:
+    """How the fields of a repeat's instance are named on the page: members.2.age (positions from 1)."""
+    return f"{section.code}.{position}."
+
+
+def instance_item(item: Item, section: Section, position: int) -> Item:
+    """The item as drawn and read in one instance: the same question under the instance's field name."""
+    return replace(item, code=instance_prefix(section, position) + item.code)
+
+
+def relevant_in_instance(
+    section: Section, kept: Mapping[str, Any], instance: Mapping[str, Any], position: int
+) -> list[Item]:
+    """The items shown in one instance, given the answers stored in it."""
+    shown = []
+    partial: dict[str, Any] = {}
+    for item in section.items:
+        context = instance_context(kept, partial, position)
+        on = item.relevant is None or item.relevant.is_true(context)
+        if on:
+            if item.code in instance:
+                partial[item.code] = instance[item.code]
+            if question_type(item).shown:
+                shown.append(item)
+    return shown
 
 
 def prune_hidden(version: QuestionnaireVersion, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,6 +199,8 @@ def validate_page(
     """Read one submitted page (HTML form values: a list of strings per key; matrix rows as `item.row`),
     apply skip logic with the earlier answers, and return the page's answers and per-item messages."""
     section = version.section(section_code)
+    if section.repeat is not None:
+        return _validate_repeat_page(version, section, raw_form, answers, language, today)
     parsed: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for item in section.items:
@@ -165,3 +236,82 @@ def validate_page(
         item.code for item in relevant_items(version, merged, section_code)
     }
     return PageResult(result, {code: message for code, message in errors.items() if code not in hidden})
+
+
+def form_instances(section: Section, raw_form: Mapping[str, Any]) -> int:
+    """How many instances a posted repeat page holds: its hidden count field, else the highest position named
+    by a field (a page sent by a script or a test)."""
+    counted = raw_form.get(f"{section.code}.count")
+    values = counted if isinstance(counted, list) else [counted] if counted is not None else []
+    for value in values:
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+    positions = [
+        int(parts[1])
+        for key in raw_form
+        if len(parts := key.split(".")) > 2 and parts[0] == section.code and parts[1].isdigit()
+    ]
+    return max(positions, default=0)
+
+
+def _validate_repeat_page(
+    version: QuestionnaireVersion,
+    section: Section,
+    raw_form: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    language: str,
+    today: dt.date | None,
+) -> PageResult:
+    """A repeat page: each instance read from its own fields (members.2.age), checked with the rules of that
+    instance, errors keyed by the instance's field name so the page can say which member is wrong."""
+    assert section.repeat is not None
+    kept = prune_hidden(version, {k: v for k, v in answers.items() if k != section.code})
+    # Only the earlier pages decide the count: answers of later pages are not what the respondent sees now.
+    earlier = dict(_earlier(version, section, kept))
+    posted = form_instances(section, raw_form)
+    count = section.repeat.instances(earlier, posted)
+    errors: dict[str, str] = {}
+    instances: list[dict[str, Any]] = []
+    for index in range(count):
+        position = index + 1
+        parsed: dict[str, Any] = {}
+        for item in section.items:
+            qtype = question_type(item)
+            if not qtype.has_answer or not qtype.shown:
+                continue
+            named = instance_item(item, section, position)
+            try:
+                parsed[item.code] = qtype.coerce(item, qtype.read_form(named, raw_form))
+            except AnswerError as error:
+                errors[named.code] = _message(error, language)
+        instance: dict[str, Any] = {}
+        for item in section.items:
+            context = instance_context(earlier, instance, position)
+            if item.relevant is not None and not item.relevant.is_true(context):
+                errors.pop(instance_prefix(section, position) + item.code, None)
+                continue
+            if item.calculation is not None:
+                value = item.calculation.evaluate(context)
+                if value is not None:
+                    instance[item.code] = value
+                continue
+            name = instance_prefix(section, position) + item.code
+            if name in errors or item.code not in parsed:
+                continue
+            messages = validate_answer(item, parsed[item.code], language, context, today)
+            if messages:
+                errors[name] = " ".join(messages)
+            elif parsed[item.code] is not None:
+                instance[item.code] = parsed[item.code]
+        instances.append(instance)
+    return PageResult({section.code: instances} if instances else {}, errors)
+
+
+def _earlier(version: QuestionnaireVersion, section: Section, kept: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    before = set()
+    for other in version.sections:
+        if other is section:
+            break
+        before.add(other.code)
+        before.update(item.code for item in other.items)
+    return ((code, value) for code, value in kept.items() if code in before)

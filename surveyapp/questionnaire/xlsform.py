@@ -36,14 +36,18 @@ def survey_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
             | xlsform_texts("label", version.consent.text)
         )
     for section in version.sections:
-        group = {"type": "begin_group", "name": section.code, "appearance": "field-list"}
-        group |= xlsform_texts("label", section.title)
+        kind = "group" if section.repeat is None else "repeat"
+        group = {"type": f"begin_{kind}", "name": section.code, "appearance": "field-list"}
+        group |= xlsform_texts("label", section.title if section.repeat is None else section.repeat.label)
         if section.relevant is not None:
             group["relevant"] = section.relevant.to_xlsform()
+        if section.repeat is not None and section.repeat.count is not None:
+            count = section.repeat.count
+            group["repeat_count"] = str(count) if isinstance(count, int) else count.to_xlsform()
         rows.append(group)
         for item in section.items:
             rows.extend(question_type(item).xlsform_rows(item))
-        rows.append({"type": "end_group", "name": section.code})
+        rows.append({"type": f"end_{kind}", "name": section.code})
     return rows
 
 
@@ -101,6 +105,12 @@ def left_out(version: QuestionnaireVersion) -> list[str]:
         missing.append("the thank-you page's helplines: add them to the platform's end-of-form message")
     if version.min_seconds:
         missing.append(f"the speeding threshold ({version.min_seconds} s): flag with the platform's own duration")
+    for section in version.repeats:
+        if section.repeat is not None and section.repeat.count is None:
+            missing.append(
+                f"the most instances of repeat {section.code!r} ({section.repeat.max}): add a constraint on "
+                f"count({section.code}) on the platform if it matters"
+            )
     if version.consent is not None and version.consent.mode == "child_assent":
         missing.append(f"the parental-consent mode ({version.consent.parental_consent}): organise it in the field")
     return missing

@@ -20,6 +20,16 @@ def page_errors(
     """Messages for the stored answers of one page, as if the page had just been sent with them."""
     kept = routing.prune_hidden(domain, answers)
     errors: dict[str, str] = {}
+    section = domain.section(section_code)
+    if section.repeat is not None:
+        instances = kept.get(section_code, [])
+        for position, instance in enumerate(instances, start=1):
+            for item in routing.relevant_in_instance(section, kept, instance, position):
+                context = routing.instance_context(kept, instance, position)
+                messages = routing.validate_answer(item, instance.get(item.code), language, context)
+                if messages:
+                    errors[routing.instance_prefix(section, position) + item.code] = " ".join(messages)
+        return errors
     for item in routing.relevant_items(domain, kept, section_code):
         messages = routing.validate_answer(item, kept.get(item.code), language, kept)
         if messages:

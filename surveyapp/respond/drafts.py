@@ -45,7 +45,7 @@ def keep(
     new_questions: bool,
 ) -> None:
     # Only the page's own fields: a tampered form cannot park anything else in the response.
-    codes = {item.code for item in section.items}
+    codes = {item.code for item in section.items} | ({section.code} if section.repeat is not None else set())
     entry = {
         "form": {key: list(values) for key, values in form.items() if _is_page_field(key, codes)},
         "shown": sorted(shown & {item.code for item in section.items}),

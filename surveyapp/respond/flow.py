@@ -148,7 +148,7 @@ def save_page(
     Answers that read correctly are kept even when others on the page have errors, so nothing typed is lost.
     """
     page = routing.validate_page(domain, section.code, form, response.answers, language)
-    page_codes = {item.code for item in section.items}
+    page_codes = {item.code for item in section.items} | {section.code}
     answers = {code: value for code, value in response.answers.items() if code not in page_codes}
     answers = routing.prune_hidden(domain, answers | page.answers)
     response.answers = answers
@@ -267,3 +267,61 @@ def resume(response: SurveyResponse) -> str:
     paradata.pop("viewing", None)
     response.paradata = paradata
     return token
+
+
+@dataclass(frozen=True)
+class InstanceField:
+    item: Item  # under the instance's field name (members.2.age)
+    source: Item  # the questionnaire's item
+    value: Any
+    error: str | None
+    off: bool  # not relevant in this instance now
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    position: int
+    fields: list[InstanceField]
+
+
+def repeat_view(
+    domain: QuestionnaireVersion,
+    answers: Mapping[str, Any],
+    section: Section,
+    draft: drafts.Draft | None,
+    errors: Mapping[str, str],
+) -> list[InstanceView]:
+    """A repeat page's instances with their fields: as typed when the page came back (an error, Add or
+    Remove), else as stored."""
+    if section.repeat is None:
+        return []
+    kept = routing.prune_hidden(domain, answers)
+    stored = kept.get(section.code, [])
+    count = routing.form_instances(section, draft.form) if draft is not None else len(stored)
+    if section.repeat.count is not None:
+        count = len(stored)
+    result = []
+    for position in range(1, count + 1):
+        instance = stored[position - 1] if position <= len(stored) else {}
+        shown = {item.code for item in routing.relevant_in_instance(section, kept, instance, position)}
+        fields = []
+        for item in section.items:
+            qtype = question_type(item)
+            if not qtype.field:
+                continue
+            named = routing.instance_item(item, section, position)
+            typed = qtype.redisplay(named, draft.form) if draft is not None else None
+            value = instance.get(item.code) if typed is None else typed
+            fields.append(InstanceField(named, item, value, errors.get(named.code), item.code not in shown))
+        result.append(InstanceView(position, fields))
+    return result
+
+
+def error_label(domain: QuestionnaireVersion, code: str, language: str) -> str:
+    """The question an error is about, with the instance it is in for a repeat ("Member 2: Age")."""
+    parts = code.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        section = domain.section(parts[0])
+        repeat_label = section.repeat.label.get(language) if section.repeat else ""
+        return f"{repeat_label} {parts[1]}: {domain.item(parts[2]).label.get(language)}"
+    return domain.item(code).label.get(language)

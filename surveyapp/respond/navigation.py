@@ -48,6 +48,11 @@ def act(
     """Save the page as the action asks and say where the respondent goes next."""
     if action.startswith("lang:"):
         return _switch_language(response, domain, section, form, action.split(":", 1)[1], shown, lang)
+    if section.repeat is not None and action.startswith(("add:", "remove:")):
+        resized = resize_instances(section, form, action)
+        result = flow.save_page(response, domain, section, resized, lang, check=False)
+        _keep_or_drop(domain, response, section, resized, shown, clean=result.clean)
+        return Step(section.code)
     check = action in {"next", "submit"}
     result = flow.save_page(response, domain, section, form, lang, check=check)
     errors, new_questions = result.errors, False
@@ -58,6 +63,32 @@ def act(
         return Step(section.code)
     _keep_or_drop(domain, response, section, form, shown, clean=result.clean)
     return _move(response, domain, section.code, action, lang)
+
+
+def resize_instances(section: Section, form: Mapping[str, list[str]], action: str) -> dict[str, list[str]]:
+    """The posted repeat page with one instance more ("add:members") or one less ("remove:members:2", the
+    later instances moving up), so what was typed in the others stays where it was."""
+    assert section.repeat is not None
+    count = max(1, routing.form_instances(section, form))
+    prefix = section.code + "."
+    result = {key: list(values) for key, values in form.items() if not key.startswith(prefix)}
+    parts = action.split(":")
+    removed = int(parts[2]) if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit() else None
+    for key, values in form.items():
+        pieces = key.split(".", 2)
+        if not key.startswith(prefix) or len(pieces) < 3 or not pieces[1].isdigit():
+            continue
+        position = int(pieces[1])
+        if position == removed or position > count:
+            continue
+        moved = position - 1 if removed is not None and position > removed else position
+        result[f"{section.code}.{moved}.{pieces[2]}"] = list(values)
+    if parts[0] == "add":
+        count = min(count + 1, section.repeat.max)
+    elif removed is not None and 1 <= removed <= count:
+        count -= 1
+    result[f"{section.code}.count"] = [str(count)]
+    return result
 
 
 def _switch_language(

@@ -227,6 +227,8 @@ def _page_context(
         "incomplete": state.incomplete,
         "logic": client_logic.page_logic_json(domain, section, response.answers, lang),
         "choices_for": lambda item: flow.choices_for(item, response.answers, page_codes),
+        "instances": flow.repeat_view(domain, response.answers, section, state.draft, state.errors),
+        "error_label": lambda code: flow.error_label(domain, code, lang),
         "choice_groups": lambda item, choices: flow.choice_groups(domain, item, choices, lang),
     }
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .functions import POSITION_KEY
 from .nodes import COMPARISONS, Apply, Binary, Call, Current, Literal, Name, Node, Unary
 
 MISSING: Final = object()
@@ -133,6 +134,8 @@ class _Evaluator:
             return dt.date.today().isoformat()
         if node.function == "now":
             return dt.datetime.now().replace(microsecond=0).isoformat()
+        if node.function in _REPEAT_FUNCTIONS:
+            return self.repeat_function(node)
         values = [self.value(arg) for arg in node.args]
         if node.function == "selected":  # selected(q, expression): the code is computed
             chosen, code = values
@@ -151,6 +154,48 @@ class _Evaluator:
             return None
         codes = list(chosen) if isinstance(chosen, list | tuple) else [chosen] if isinstance(chosen, str) else []
         return codes[int(index)] if 0 <= index < len(codes) else None
+
+    def repeat_function(self, node: Apply) -> Any:
+        if node.function == "position":
+            return self.answers.get(POSITION_KEY)
+        if node.function == "count":
+            target = node.args[0]
+            value = self.answers.get(target.code) if isinstance(target, Name) and target.row is None else None
+            value = self.value(target) if value is None else value
+            if value is None:
+                return 0
+            return len(value) if isinstance(value, list | tuple | set) else 1
+        if node.function == "sum":
+            target = node.args[0]
+            column = repeat_column(self.answers, target.code) if isinstance(target, Name) else None
+            if column is None:
+                column = [self.value(target)]
+            numbers = [v for v in column if _is_number(v)]
+            return sum(numbers) if numbers else 0
+        item, repeat, index = node.args  # indexed_repeat
+        position = self.value(index)
+        if not (isinstance(item, Name) and isinstance(repeat, Name)) or not _is_number(position):
+            return None
+        instances = self.answers.get(repeat.code)
+        if not isinstance(instances, list) or not float(position).is_integer() or not 1 <= position <= len(instances):
+            return None
+        found = (
+            instances[int(position) - 1].get(item.code) if isinstance(instances[int(position) - 1], Mapping) else None
+        )
+        return None if _empty(found) else found
+
+
+def repeat_column(answers: Mapping[str, Any], code: str) -> list[Any] | None:
+    """Item `code`'s answers in every instance of the repeat that asks it, when the answers hold that repeat
+    (stored as a list of one dict per instance); None when no repeat there has the item."""
+    for value in answers.values():
+        rows = isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value)
+        if rows and any(code in instance for instance in value):
+            return [instance.get(code) for instance in value]
+    return None
+
+
+_REPEAT_FUNCTIONS: Final = frozenset({"count", "sum", "position", "indexed_repeat"})
 
 
 def _coalesce(values: list[Any]) -> Any:

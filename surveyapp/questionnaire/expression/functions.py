@@ -19,7 +19,14 @@ GENERAL_FUNCTIONS: Final[dict[str, tuple[int, int | None]]] = {
     "round": (1, 2),
     "int": (1, 1),
     "number": (1, 1),
+    "count": (1, 1),
+    "sum": (1, 1),
+    "position": (0, 0),
+    "indexed_repeat": (3, 3),
 }
+# Inside a repeat's instance the answers carry the instance's 1-based index under this key (no item code can
+# spell it), which position() reads.
+POSITION_KEY: Final = "__position__"
 
 _USAGE: Final = {
     "if": "if(condition, value_if_true, value_if_false)",
@@ -34,4 +41,8 @@ _USAGE: Final = {
     "round": "round(income / members, 1)",
     "int": "int(age_text)",
     "number": "number(amount_text)",
+    "count": "count(members) for the instances of repeat members",
+    "sum": "sum(income) over the instances of the repeat that asks income",
+    "position": "position() for the instance's number, from 1",
+    "indexed_repeat": "indexed_repeat(age, members, 1) for the first member's age",
 }

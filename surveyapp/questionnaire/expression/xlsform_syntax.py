@@ -42,6 +42,8 @@ def _xlsform(node: Node, parent: int = 0, choice: bool = False) -> str:
             return f"count-selected({inner(target)})"
         case Call(target=target, code=code):
             return f"selected({inner(target)}, '{code}')"
+        case Apply(function="position"):
+            return "position(..)"
         case Apply(function=function, args=args):
             return f"{function.replace('_', '-')}({', '.join(inner(arg) for arg in args)})"
     raise TypeError(f"not an expression node: {node!r}")  # pragma: no cover

@@ -13,6 +13,7 @@ from .reachability import can_be_true, find_unreachable
 def check_version(version: QuestionnaireVersion, source: SourceMap) -> list[Problem]:
     checker = Checker(version, source)
     checker.check_expressions()
+    checker.check_repeats()
     checker.check_choice_filters()
     checker.check_design_variables()
     checker.check_columns()

@@ -10,7 +10,7 @@ from typing import Final
 from ..build import SourceMap, suggest
 from ..choice_filters import CHOICE
 from ..expression import Apply, Call, Current, Expression, Literal, Name, Node, walk
-from ..model import Item, QuestionnaireVersion
+from ..model import Item, QuestionnaireVersion, Section
 from ..problem import Problem, Severity
 from ..question_types import QUESTION_TYPES
 from .reachability import can_be_true
@@ -65,14 +65,88 @@ class Checker:
                     "name the item instead",
                 )
             unquoted = self.unquoted_codes(rule)
+            aggregated = self.check_repeat_references(rule)
             for name in rule.expression.names():
-                if name not in unquoted:
+                if name not in unquoted and name.code not in self.repeat_sections:
                     self.check_name(rule, name)
+                elif name.code in self.repeat_sections and name not in aggregated:
+                    self.error(
+                        rule.owner,
+                        rule.key,
+                        f"{rule.key} uses repeat {name.code!r} as a value",
+                        f"count({name.code}) gives its number of instances; "
+                        f"indexed_repeat(item, {name.code}, 1) one instance's answer",
+                    )
             for call in rule.expression.calls():
                 self.check_call(rule, call)
             for op, left, right in rule.expression.comparisons():
                 self.check_comparison(rule, op, left, right)
                 self.check_comparison(rule, op, right, left)
+
+    @property
+    def repeat_sections(self) -> dict[str, Section]:
+        return {section.code: section for section in self.version.repeats}
+
+    def check_repeat_references(self, rule: _Rule) -> set[Name]:
+        """Names that count(), sum() and indexed_repeat() read over a repeat's instances. A rule outside a
+        repeat that names one of its items bare would read no single instance: said, with the way to write it."""
+        aggregated: set[Name] = set()
+        for node in walk(rule.expression.node):
+            if isinstance(node, Apply) and node.function in ("count", "sum", "indexed_repeat"):
+                named = node.args[:2] if node.function == "indexed_repeat" else node.args[:1]
+                aggregated.update(arg for arg in named if isinstance(arg, Name))
+                if node.function == "indexed_repeat" and not (
+                    isinstance(node.args[1], Name) and node.args[1].code in self.repeat_sections
+                ):
+                    self.error(
+                        rule.owner,
+                        rule.key,
+                        "indexed_repeat() takes a repeat as its second argument",
+                        "indexed_repeat(age, members, 1)",
+                    )
+        owner_repeat = self.version.repeat_of(rule.owner) or self.repeat_sections.get(rule.owner)
+        for name in rule.expression.names():
+            repeat = self.version.repeat_of(name.code)
+            if repeat is not None and repeat is not owner_repeat and name not in aggregated:
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"{rule.key} refers to {name.code!r}, asked once per instance of repeat {repeat.code!r}",
+                    f"use sum({name.code}), count({repeat.code}) or indexed_repeat({name.code}, {repeat.code}, 1)",
+                )
+        return aggregated
+
+    def check_repeats(self) -> None:
+        """A repeat's count reads an earlier number (asked once, not in a repeat); its items' rules stay inside."""
+        for section in self.version.repeats:
+            assert section.repeat is not None
+            count = section.repeat.count
+            if not isinstance(count, Expression):
+                continue
+            first = self.order.get(section.items[0].code, 0) if section.items else 0
+            for name in count.names():
+                item = self.items.get(name.code)
+                hint = "count: household_size, where household_size is an integer asked on an earlier page"
+                if item is None:
+                    self.error(section.code, "repeat", f"repeat count refers to unknown item {name.code!r}", hint)
+                elif self.order[name.code] >= first:
+                    self.error(
+                        section.code,
+                        "repeat",
+                        f"repeat count refers to {name.code!r}, which is not asked before the repeat",
+                        hint,
+                    )
+                elif self.version.repeat_of(name.code) is not None:
+                    self.error(
+                        section.code,
+                        "repeat",
+                        f"repeat count refers to {name.code!r}, which is itself in a repeat",
+                        hint,
+                    )
+                elif QUESTION_TYPES[item.type].value_kind != "number" and item.type != "calculate":
+                    self.error(
+                        section.code, "repeat", f"repeat count refers to {name.code!r}, which is not a number", hint
+                    )
 
     def check_name(self, rule: _Rule, name: Name) -> None:
         code = name.code

@@ -38,6 +38,7 @@ _KNOWN_COLUMNS: Final = {
             "appearance",
             "calculation",
             "choice_filter",
+            "repeat_count",
         }
     ),
     "choices": frozenset({"list_name", "name", "label", "numeric_value", "special", "parent"}),
@@ -46,6 +47,7 @@ _KNOWN_COLUMNS: Final = {
 }
 _COLUMN_ALIASES: Final = {
     "list_name": "list_name",
+    "jr:count": "repeat_count",
     "caption": "label",
     "relevance": "relevant",
     "bind::relevant": "relevant",

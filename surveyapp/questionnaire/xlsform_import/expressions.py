@@ -90,6 +90,9 @@ class ExpressionSteps(ImportState):
         converted = re.sub(r"\bcount-selected\(", "count_selected(", converted)
         converted = re.sub(r"\bselected-at\(", "selected_at(", converted)
         converted = re.sub(r"\bstring-length\(", "string_length(", converted)
+        converted = re.sub(r"\bindexed-repeat\(", "indexed_repeat(", converted)
+        # position(..) is the instance's own number: the only position() our language has.
+        converted = re.sub(r"\bposition\(\s*\.\.\s*\)", "position()", converted)
         converted = re.sub(r"\btrue\(\)", "true", converted)
         converted = re.sub(r"\bfalse\(\)", "false", converted)
         converted = re.sub(r"\bdiv\b", "/", converted)

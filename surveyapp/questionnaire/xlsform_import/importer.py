@@ -101,6 +101,7 @@ class _Importer(ItemSteps, OmissionSteps):
                 sections.append(current)
             current["items"].append(item)
 
+        roster: Row | None = None  # the begin_repeat row of the repeat section being read
         repeat: tuple[Row, str, str] | None = None  # the repeat or loop being left out: row, kind, list
         repeat_depth = 0
         repeat_rows: list[Row] = []
@@ -118,6 +119,33 @@ class _Importer(ItemSteps, OmissionSteps):
                     repeat, repeat_rows = None, []
                 else:
                     repeat_rows.append(row)
+                continue
+            if control and control[1] == "repeat" and roster is not None and control[0] == "end":
+                if current is not None and not current["items"]:
+                    self.problem(
+                        roster,
+                        f"repeat {roster.get('name')!r} has no questions",
+                        "add its questions between begin_repeat and end_repeat, or remove the repeat",
+                        roster.get("name") or None,
+                    )
+                roster, current = None, None
+                continue
+            if control and control[1] == "repeat" and control[0] == "begin" and depth == 0 and roster is None:
+                roster = row
+                current = _repeat(self, row, matrix_rows)
+                sections.append(current)
+                continue
+            if control and control[1] == "group" and roster is not None:
+                # A group inside a repeat: its questions stay in the repeat's page, said once.
+                if control[0] == "begin":
+                    self.problem(
+                        row,
+                        f"group {name!r} inside repeat {roster.get('name')!r}: its questions are asked in the "
+                        "repeat's page, without the group",
+                        "nothing to do, or move the group out of the repeat",
+                        name or None,
+                        severity=Severity.WARNING,
+                    )
                 continue
             if control and control[1] != "group":
                 if control[0] == "begin":
@@ -160,6 +188,8 @@ class _Importer(ItemSteps, OmissionSteps):
                 add_item(item)
         if repeat is not None:
             self.refuse_repeat(*repeat, repeat_rows, None)
+        if roster is not None:
+            self.problem(roster, f"repeat {roster.get('name')!r} is not closed", "add an end_repeat row")
         if depth:
             self.problem(survey[-1], "a group is not closed", "add an end_group row for every begin_group")
         self.sweep(sheets, lists, used_lists)
@@ -202,6 +232,34 @@ class _Importer(ItemSteps, OmissionSteps):
         )
         text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)
         return Imported(text, self.problems)
+
+
+_DEFAULT_REPEAT_MAX = 20
+
+
+def _repeat(importer: _Importer, row: Row, matrix_rows: dict[str, str]) -> dict[str, Any]:
+    """A top-level begin_repeat as a repeat page: its label names each instance, repeat_count (a number or
+    an earlier answer) fixes how many; without it the respondent adds instances, up to 20."""
+    name = row.get("name")
+    label = importer.texts(row, "label") or {importer.default_language: name}
+    section: dict[str, Any] = {"code": name, "title": label}
+    if row.get("relevant"):
+        rule = importer.expression(row, "relevant", row.get("relevant"), matrix_rows)
+        if rule:
+            section["relevant"] = rule
+    repeat: dict[str, Any] = {"label": dict(label)}  # a copy: the YAML draft spells it out, no anchor
+    count = (row.get("repeat_count") or "").strip()
+    if count.isdigit():
+        repeat["count"] = int(count)
+        repeat["max"] = max(int(count), 1)
+    elif count:
+        rule = importer.expression(row, "repeat_count", count, matrix_rows)
+        if rule:
+            repeat["count"] = rule
+            repeat["max"] = _DEFAULT_REPEAT_MAX
+    section["repeat"] = repeat
+    section["items"] = []
+    return section
 
 
 def _matrix_rows(survey: list[Row], lists: dict[str, list[Row]]) -> dict[str, str]:

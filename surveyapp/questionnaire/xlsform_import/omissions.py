@@ -16,8 +16,6 @@ _COLUMN_HINTS: Final = {
     "read_only": "a read-only question is a note or a calculate here",
     "required_message": "the platform says in kk and ru that an answer is needed",
     "guidance_hint": "move the text into hint",
-    "repeat_count": "repeats are not supported yet",
-    "jr:count": "repeats are not supported yet",
     "image": "media files are not shown to respondents here; put the essentials into the label",
     "audio": "media files are not shown to respondents here; put the essentials into the label",
     "video": "media files are not shown to respondents here; put the essentials into the label",
@@ -42,11 +40,15 @@ class OmissionSteps(ImportState):
         span = f"rows {row.number}-{end.number}" if end else f"from row {row.number} to the end of the sheet"
         what = f"loop over {over!r}" if kind == "loop" else "repeat group"
         if kind == "loop":
-            hint = f"ask one question per choice of {over!r} (a matrix of rows) instead, or remove the loop"
+            # A loop asks its questions once per choice of a list; a repeat here is numbered, not named by choices.
+            hint = (
+                f"loops over a choice list are not supported: ask one question per choice of {over!r} (a matrix of "
+                "rows), or make it a begin_repeat with repeat_count"
+            )
         else:
             hint = (
-                "repeats (rosters) are not supported yet: ask for a fixed number of members as separate questions "
-                "(member1_age, member2_age, ...) or remove the repeat"
+                "a repeat becomes a page of its own here, so it can only stand at the top level of the form, "
+                "not inside a group or another repeat: move it out"
             )
         if end is None:
             hint += f"; and close it with an end_{kind} row"

@@ -19,7 +19,15 @@ from surveyapp.services.exports.codebook import codebook_rows
 from surveyapp.services.exports.formats import FORMATS
 from surveyapp.services.exports.formats.csv_file import codebook_path
 from surveyapp.services.exports.formats.xlsx_file import TooManyRowsError
-from surveyapp.services.exports.table import ExportTable, build_variables, chunks
+from surveyapp.services.exports.table import (
+    ExportTable,
+    RepeatExport,
+    Variable,
+    build_repeat_variables,
+    build_variables,
+    chunks,
+    repeat_frame,
+)
 from surveyapp.services.run_weights import run_weights
 from surveyapp.services.versions import domain_of
 
@@ -98,6 +106,15 @@ def _run(request: ExportRequest, versions: list[StoredVersion]) -> int | None:
     )
 
 
+def repeat_path(out: Path, code: str) -> Path:
+    """Where a repeat's long table goes beside the export: households.csv -> households.members.csv."""
+    return out.with_name(f"{out.stem}.{code}{out.suffix}")
+
+
+def _one(repeat: RepeatExport) -> dict[str, list[Variable]]:
+    return dict.fromkeys(LANGUAGES, repeat.table.variables)
+
+
 def export_responses(request: ExportRequest, out: Path, secret: str, user: User | None = None) -> ExportResult:
     """Write the export to `out` (and a codebook beside a CSV); audited. Raises ExportError before writing
     anything when the request is wrong, and leaves no file behind when writing fails."""
@@ -115,11 +132,17 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
             )
     run_id = _run(request, versions)
     by_language = {lang: build_variables(domains, lang) for lang in LANGUAGES}
-    variables = by_language[request.language]
+    repeats_by_language = {lang: build_repeat_variables(domains, lang) for lang in LANGUAGES}
     if not request.free_text:
-        dropped = {v.name for v in variables if v.free_text}
-        variables = [v for v in variables if v.name not in dropped]
-        by_language = {lang: [v for v in vs if v.name not in dropped] for lang, vs in by_language.items()}
+        by_language = {lang: [v for v in vs if not v.free_text] for lang, vs in by_language.items()}
+        repeats_by_language = {
+            lang: {code: [v for v in vs if not v.free_text] for code, vs in repeats.items()}
+            for lang, repeats in repeats_by_language.items()
+        }
+    variables = by_language[request.language]
+    # The codebook lists a repeat's columns after the responses' ones, each row naming its table.
+    for lang, repeats in repeats_by_language.items():
+        by_language[lang] = by_language[lang] + [v for vs in repeats.values() for v in vs]
     table = ExportTable(
         request.instrument,
         request.language,
@@ -129,6 +152,10 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
         run_weights(run_id) if run_id is not None else run_weights(-1),
     )
     start, end = _period(request.year)
+    for code, repeat_variables in repeats_by_language[request.language].items():
+        sub = ExportTable(request.instrument, request.language, versions, repeat_variables, None, run_weights(-1))
+        frame = repeat_frame(code, repeat_variables, versions, start, end, secret)
+        table.repeats.append(RepeatExport(code, sub, frame))
     targets = [out] + ([codebook_path(out)] if request.format == "csv" else [])
     temporary = [target.with_name(f".{target.name}.partial-{os.getpid()}") for target in targets]
     try:
@@ -137,6 +164,15 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
         )
         if request.format == "csv":
             temporary[0].with_name(temporary[0].name + ".codebook.csv").replace(temporary[1])
+        if request.format != "xlsx":  # XLSX holds each repeat as a sheet of the same workbook
+            for repeat in table.repeats:
+                part = repeat_path(out, repeat.code)
+                partial = part.with_name(f".{part.name}.partial-{os.getpid()}")
+                temporary.append(partial)
+                targets.append(part)
+                FORMATS[request.format](repeat.table, iter([repeat.frame]), partial, codebook_rows(_one(repeat)))
+                # CSV writes a codebook beside every file; the main one already covers the repeat's columns.
+                partial.with_name(partial.name + ".codebook.csv").unlink(missing_ok=True)
         for source, target in zip(temporary, targets, strict=True):
             source.replace(target)
     except TooManyRowsError as error:
@@ -144,6 +180,7 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
     finally:
         for path in [*temporary, temporary[0].with_name(temporary[0].name + ".codebook.csv")]:
             path.unlink(missing_ok=True)
+            path.with_name(path.name + ".codebook.csv").unlink(missing_ok=True)
     audit.record(
         "responses_export",
         "instrument",
@@ -155,6 +192,7 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
             "run": run_id,
             "rows": rows,
             "free_text": request.free_text,
+            "repeats": {repeat.code: len(repeat.frame) for repeat in table.repeats},
         },
         user,
     )

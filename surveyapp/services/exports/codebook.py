@@ -21,6 +21,7 @@ COLUMNS = (
     "missing",
     "asked_if",
     "versions",
+    "table",
 )
 
 
@@ -40,6 +41,7 @@ def codebook_rows(by_language: Mapping[str, Sequence[Variable]]) -> list[dict[st
                 "type": v_en.kind,
                 "asked_if": v_en.rule,
                 "versions": " ".join(v_en.versions),
+                "table": v_en.table,
             }
         )
         for code, number in v_en.numbers.items():

@@ -52,6 +52,8 @@ class Variable:
     versions: list[str] = field(default_factory=list)
     rule: str = ""  # the skip rule in words (the relevance expression as written)
     free_text: bool = False
+    instances: bool = False  # the number of instances of the repeat `code` (its items are in its own table)
+    table: str = "data"  # the table the column is in: the responses, or a repeat's long table
 
 
 @dataclass
@@ -62,10 +64,20 @@ class ExportTable:
     variables: list[Variable]
     run_id: int | None
     weights: pd.Series  # final weight by response id; empty without a run
+    repeats: list[RepeatExport] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
         return [v.name for v in self.variables]
+
+
+@dataclass
+class RepeatExport:
+    """A repeat's long table: one row per instance, linked to its response by response_id."""
+
+    code: str
+    table: ExportTable
+    frame: pd.DataFrame
 
 
 def _valid_name(code: str, taken: set[str]) -> str:
@@ -132,20 +144,68 @@ def build_variables(domains: Sequence[QuestionnaireVersion], language: str) -> l
     ]
     by_code: dict[str, Variable] = {}
     for domain in sorted(domains, key=lambda d: version_sort_key(d.version), reverse=True):
-        for item in domain.items:
-            for code, label, kind in _item_columns(item, language):
-                variable = by_code.get(code)
-                if variable is None:
-                    variable = Variable(
-                        _valid_name(code, taken), code, label, kind, free_text=item.type in FREE_TEXT_TYPES
-                    )
-                    variable.rule = item.relevant.text if item.relevant is not None else ""
-                    by_code[code] = variable
-                    variables.append(variable)
-                variable.versions.insert(0, domain.version)
-                if kind == "code":
-                    _coded(variable, item, language)
+        for section in domain.repeats:
+            # The roster's size stays with the response; its answers go to the repeat's own table.
+            if section.code not in by_code and section.repeat is not None:
+                label = f"{section.repeat.label.get(language)}: {_INSTANCES[language]}"
+                variable = Variable(_valid_name(section.code, taken), section.code, label, "number", instances=True)
+                by_code[section.code] = variable
+                variables.append(variable)
+            by_code[section.code].versions.insert(0, domain.version)
+        once = [item for section in domain.sections if section.repeat is None for item in section.items]
+        _add_items(variables, by_code, taken, domain.version, once, language)
     return variables
+
+
+_INSTANCES: Final = {"kk": "даналар саны", "ru": "число записей", "en": "number of instances"}
+
+
+def build_repeat_variables(domains: Sequence[QuestionnaireVersion], language: str) -> dict[str, list[Variable]]:
+    """Per repeat, the columns of its long table: response_id, instance (from 1), then its items."""
+    result: dict[str, list[Variable]] = {}
+    taken_by: dict[str, set[str]] = {}
+    by_code_of: dict[str, dict[str, Variable]] = {}
+    for domain in sorted(domains, key=lambda d: version_sort_key(d.version), reverse=True):
+        for section in domain.repeats:
+            if section.code not in result:
+                taken = taken_by.setdefault(section.code, set())
+                result[section.code] = [
+                    Variable(_valid_name("response_id", taken), "response_id", "Pseudonymous response id", "text"),
+                    Variable(_valid_name("instance", taken), "instance", "Instance number (from 1)", "number"),
+                ]
+            _add_items(
+                result[section.code],
+                by_code_of.setdefault(section.code, {}),
+                taken_by[section.code],
+                domain.version,
+                list(section.items),
+                language,
+            )
+    for code, variables in result.items():
+        for variable in variables:
+            variable.table = code
+    return result
+
+
+def _add_items(
+    variables: list[Variable],
+    by_code: dict[str, Variable],
+    taken: set[str],
+    version: str,
+    items: Sequence[Item],
+    language: str,
+) -> None:
+    for item in items:
+        for code, label, kind in _item_columns(item, language):
+            variable = by_code.get(code)
+            if variable is None:
+                variable = Variable(_valid_name(code, taken), code, label, kind, free_text=item.type in FREE_TEXT_TYPES)
+                variable.rule = item.relevant.text if item.relevant is not None else ""
+                by_code[code] = variable
+                variables.append(variable)
+            variable.versions.insert(0, version)
+            if kind == "code":
+                _coded(variable, item, language)
 
 
 def _item_columns(item: Item, language: str) -> list[tuple[str, str, str]]:
@@ -239,7 +299,7 @@ def chunks(
             columns[name] = values if name == "base_weight" else [None if v in (None, "") else str(v) for v in values]
         present = set(row_versions)
         for variable in items:
-            head, _, rest = variable.code.partition(".")
+            head = variable.code.partition(".")[0]
             keys = {version: renames[version].get(head, head) for version in present if version in variable.versions}
             if not keys:
                 columns[variable.name] = [None] * len(part)
@@ -249,19 +309,69 @@ def chunks(
                 raw = [a.get(key) for a in answers]
             else:  # asked by some of the chunk's versions only, or renamed between them
                 raw = [a.get(keys[v]) if v in keys else None for a, v in zip(answers, row_versions, strict=True)]
-            if rest and variable.kind == "flag":
-                raw = [None if not v else int(rest in v) for v in raw]
-            elif rest:
-                raw = [v.get(rest) if isinstance(v, dict) else None for v in raw]
-            elif variable.kind == "text":
-                raw = [None if v is None or v == "" else v if isinstance(v, str) else _plain(v) for v in raw]
-            columns[variable.name] = raw
+            columns[variable.name] = (
+                [len(v) if isinstance(v, list) else None for v in raw] if variable.instances else _cells(variable, raw)
+            )
         frame = pd.DataFrame({name: columns[name] for name in table.names if name in columns})
         id_index = pd.Index(np.asarray(ids, dtype=np.int64))
         final = weights.reindex(id_index).to_numpy() if len(weights) else np.full(len(ids), np.nan)
         frame["final_weight"] = final
         frame["in_run"] = (~np.isnan(final)).astype(float) if table.run_id is not None else np.nan
         yield typed(frame[table.names], table.variables)
+
+
+def _cells(variable: Variable, raw: list[Any]) -> list[Any]:
+    """An item's stored answers as the column's cells: a matrix row or a choice flag picked out, text plain."""
+    _, _, rest = variable.code.partition(".")
+    if rest and variable.kind == "flag":
+        return [None if not v else int(rest in v) for v in raw]
+    if rest:
+        return [v.get(rest) if isinstance(v, dict) else None for v in raw]
+    if variable.kind == "text":
+        return [None if v is None or v == "" else v if isinstance(v, str) else _plain(v) for v in raw]
+    return raw
+
+
+def repeat_frame(
+    code: str,
+    variables: Sequence[Variable],
+    versions: Sequence[StoredVersion],
+    start: datetime,
+    end: datetime,
+    secret: str,
+) -> pd.DataFrame:
+    """The long table of repeat `code`: one row per instance of every submitted response of the period. A
+    roster is small beside the responses (a few members each), so it is built in one frame."""
+    query = (
+        select(SurveyResponse.id, SurveyResponse.answers)
+        .where(
+            SurveyResponse.version_id.in_([v.id for v in versions]),
+            SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+            SurveyResponse.submitted_at >= start,
+            SurveyResponse.submitted_at < end,
+        )
+        .order_by(SurveyResponse.id)
+    )
+    ids: list[str] = []
+    positions: list[int] = []
+    instances: list[dict[str, Any]] = []
+    for response_id, answers in db.session.execute(query):
+        stored = (answers or {}).get(code)
+        for position, instance in enumerate(stored if isinstance(stored, list) else [], start=1):
+            if isinstance(instance, dict):
+                ids.append(pseudonym(response_id, secret))
+                positions.append(position)
+                instances.append(instance)
+    columns: dict[str, list[Any]] = {}
+    for variable in variables:
+        if variable.code == "response_id":
+            columns[variable.name] = ids
+        elif variable.code == "instance":
+            columns[variable.name] = positions
+        else:
+            head = variable.code.partition(".")[0]
+            columns[variable.name] = _cells(variable, [instance.get(head) for instance in instances])
+    return typed(pd.DataFrame(columns, columns=[v.name for v in variables]), variables)
 
 
 def _plain(value: Any) -> str:

@@ -145,6 +145,51 @@
     number: function (values) { return toNumber(values[0]); }
   };
 
+  // A repeat's answers are a list of one object per instance; inside an instance its own answers shadow the
+  // earlier ones and "__position__" is its number from 1 (the server's routing.instance_context).
+  var REPEAT_FUNCTIONS = { count: 1, sum: 1, position: 1, indexed_repeat: 1 };
+
+  function isRows(v) {
+    return Array.isArray(v) && v.length > 0 && v.every(isMap);
+  }
+
+  function repeatColumn(answers, code) {
+    var keys = Object.keys(answers);
+    for (var i = 0; i < keys.length; i++) {
+      var value = answers[keys[i]];
+      if (isRows(value) && value.some(function (inst) { return Object.prototype.hasOwnProperty.call(inst, code); })) {
+        return value.map(function (inst) { return Object.prototype.hasOwnProperty.call(inst, code) ? inst[code] : null; });
+      }
+    }
+    return null;
+  }
+
+  function repeatFunction(fn, args, answers, current) {
+    var has = Object.prototype.hasOwnProperty;
+    if (fn === "position") { return has.call(answers, "__position__") ? answers["__position__"] : null; }
+    var target = args[0];
+    var isName = target[0] === "name";
+    if (fn === "count") {
+      var value = isName && target[2] === null && has.call(answers, target[1]) ? answers[target[1]] : null;
+      if (value === null || value === undefined) { value = evaluate(target, answers, current); }
+      if (value === null || value === undefined) { return 0; }
+      return Array.isArray(value) ? value.length : 1;
+    }
+    if (fn === "sum") {
+      var column = isName ? repeatColumn(answers, target[1]) : null;
+      if (column === null) { column = [evaluate(target, answers, current)]; }
+      var numbers = column.filter(isNumber);
+      return numbers.reduce(function (a, b) { return a + b; }, 0);
+    }
+    var position = evaluate(args[2], answers, current);  // indexed_repeat(item, repeat, n)
+    if (target[0] !== "name" || args[1][0] !== "name" || !isNumber(position)) { return null; }
+    var instances = has.call(answers, args[1][1]) ? answers[args[1][1]] : null;
+    if (!Array.isArray(instances) || position % 1 !== 0 || position < 1 || position > instances.length) { return null; }
+    var instance = instances[position - 1];
+    var found = isMap(instance) && has.call(instance, target[1]) ? instance[target[1]] : null;
+    return empty(found) ? null : found;
+  }
+
   // if, concat, regex, selected_at, today, now and the value functions: the server's expression._Evaluator.apply.
   function apply(fn, args, answers, current) {
     if (fn === "if") {
@@ -152,6 +197,7 @@
     }
     if (fn === "today") { return isoToday(); }
     if (fn === "now") { return isoNow(); }
+    if (REPEAT_FUNCTIONS.hasOwnProperty(fn)) { return repeatFunction(fn, args, answers, current); }
     var values = args.map(function (arg) { return evaluate(arg, answers, current); });
     if (fn === "selected") {  // selected(q, expression): the code is computed, as the server's apply does
       if (values[1] === null) { return false; }

@@ -25,9 +25,21 @@ from .conftest import readme_example
 SCRIPT = Path(__file__).resolve().parents[3] / "surveyapp" / "static" / "js" / "relevance.js"
 ANSWERS: dict[str, Any] = {"age": 34, "name": "Айгүл", "iin": "900101300123", "seen": ["theft", "fraud"],
                            "one": "fraud", "share": 2.0,
-                           "emoji": "a\U0001F600", "age_text": "42", "amount": "12.5"}  # fmt: skip
+                           "emoji": "a\U0001F600", "age_text": "42", "amount": "12.5",
+                           "members": [{"m_age": 30, "m_victim": "yes"}, {"m_age": 5}, {"m_age": 2.5}],
+                           "__position__": 2}  # fmt: skip
 CASES: list[tuple[str, Any]] = [
     ("if(age >= 18, 'adult', 'child')", "adult"),
+    ("count(members)", 3),
+    ("count(missing)", 0),
+    ("sum(m_age)", 37.5),
+    ("sum(m_victim)", 0),
+    ("sum(missing)", 0),
+    ("indexed_repeat(m_age, members, 2)", 5),
+    ("indexed_repeat(m_victim, members, 2)", None),
+    ("indexed_repeat(m_age, members, 4)", None),
+    ("indexed_repeat(m_victim, members, position() - 1) = 'yes'", True),
+    ("position()", 2),
     ("if(missing > 1, 1, 0)", 0),
     ("if(answered(missing), missing, age) + 1", 35),
     ("concat(name, ', ', age)", "Айгүл, 34"),
@@ -53,7 +65,7 @@ CASES: list[tuple[str, Any]] = [
     ("substr(iin, 0, 2)", "90"),
     ("substr(iin, 10)", "23"),
     ("substr(name, 3, 100)", "үл"),
-    ("substr(emoji, 1, 2)", "\U0001F600"),
+    ("substr(emoji, 1, 2)", "\U0001f600"),
     ("substr(name, 4, 2)", ""),
     ("substr(missing, 0, 2)", ""),
     ("round(2.5)", 3),

@@ -202,7 +202,7 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
     )
     problems = [str(p) for p in import_xlsform(path, "bad", "1").errors]
     assert problems[0].startswith(f"{path}:survey:3: [where] media question 'image' cannot be imported")
-    assert problems[1].startswith(f"{path}:survey:4: [children] repeat group 'children' cannot be imported")
+    assert problems[1].startswith(f"{path}:survey:4: [children] repeat 'children' has no questions")
     assert problems[2] == (
         f"{path}:survey:6: [age] relevant \"pulldata('people', 'age', 'name', ${{name}}) > 3\" cannot be carried over: "
         "pulldata() has no equivalent here (fix: rewrite it with =, !=, <, >, and, or, not, selected(), "

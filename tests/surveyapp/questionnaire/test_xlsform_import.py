@@ -50,7 +50,7 @@ def test_a_loop_with_single_colon_labels_is_refused_not_flattened() -> None:
     assert "number" not in codes  # not a question asked once
 
 
-def test_every_spelling_of_a_repeat_is_refused(tmp_path: Path) -> None:
+def test_every_spelling_of_a_repeat_imports_and_a_misplaced_one_is_refused(tmp_path: Path) -> None:
     path = _book(
         tmp_path / "repeats.xlsx",
         {
@@ -70,22 +70,32 @@ def test_every_spelling_of_a_repeat_is_refused(tmp_path: Path) -> None:
                 ["end looped group"],
                 ["begin_group", "g", "Group"],
                 ["text", "kept", "Kept"],
+                ["begin repeat", "nested", "Nested"],
+                ["text", "lost", "Lost"],
+                ["end repeat"],
                 ["end group"],
                 ["begin repeat", "open", "Never closed"],
-                ["text", "lost", "Lost"],
+                ["text", "unclosed", "Unclosed"],
             ]
         },
     )
     imported = import_xlsform(path, "form", "1")
     refused = {p.item: p for p in imported.errors if "cannot be imported" in p.message}
-    assert set(refused) == {"members", "incidents", "plots", "open"}
-    assert refused["members"].line == 2 and "its 2 question(s) (rows 2-7)" in refused["members"].message
-    assert "member1_age" in refused["members"].hint
-    assert "end_repeat" in refused["open"].hint
+    assert set(refused) == {"nested"}
+    assert refused["nested"].line == 16 and "its 1 question(s) (rows 16-18)" in refused["nested"].message
+    assert "top level" in refused["nested"].hint
+    [unclosed] = [p for p in imported.errors if "not closed" in p.message]
+    assert unclosed.line == 20 and "end_repeat" in unclosed.hint
+    [group] = [p for p in imported.problems if p.item == "inner"]
+    assert "inside repeat 'members'" in group.message
     document = yaml.safe_load(imported.yaml_text)
-    codes = [item["code"] for section in document["sections"] for item in section["items"]]
-    assert codes == ["kept"]
-    assert document["sections"][0]["title"] == {"en": "Group"}  # label:English read like label::English
+    sections = {s["code"]: s for s in document["sections"]}
+    assert sections["members"]["repeat"] == {"label": {"en": "Members"}, "count": 3, "max": 3}
+    assert [i["code"] for i in sections["members"]["items"]] == ["member_name", "member_age"]
+    assert sections["incidents"]["repeat"] == {"label": {"en": "Incidents"}}
+    assert sections["plots"]["repeat"] == {"label": {"en": "Plots"}}  # pyxform's older spelling of a repeat
+    assert [i["code"] for i in sections["g"]["items"]] == ["kept"]
+    assert sections["g"]["title"] == {"en": "Group"}  # label:English read like label::English
 
 
 def test_whatever_is_not_understood_is_said(tmp_path: Path) -> None:
@@ -143,9 +153,9 @@ TEXT_AND_INTEGER = [
 def test_an_xls_workbook_imports_like_xlsx() -> None:
     assert _questions(FIXTURES / "pyxform" / "text_and_integer.xls") == TEXT_AND_INTEGER
     imported = import_xlsform(FIXTURES / "pyxform" / "repeat_date_test.xls", "form", "1")
-    [repeat] = imported.errors
-    assert (repeat.item, repeat.line) == ("repeat_test", 4) and "repeat group" in repeat.message
+    assert imported.errors == []
     document = yaml.safe_load(imported.yaml_text)
+    assert [s["code"] for s in document["sections"] if "repeat" in s] == ["repeat_test"]
     notes = [i for s in document["sections"] for i in s["items"] if i["type"] == "note"]
     assert [(n["code"], n["label"]) for n in notes] == [
         ("note_row2", {"kk": "2012-12-12 00:00:00"}),  # an Excel date cell, read as pyxform reads it

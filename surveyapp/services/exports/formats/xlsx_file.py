@@ -39,6 +39,12 @@ def write(table: ExportTable, chunks: Iterator[pd.DataFrame], path: Path, codebo
             raise TooManyRowsError(f"{rows} rows do not fit in one XLSX sheet; export csv, parquet, sav or dta")
         for record in chunk.itertuples(index=False, name=None):
             data.append([_cell(v) for v in record])
+    for repeat in table.repeats:
+        # One sheet per repeat, named as the repeat (codes are at most 64 characters, sheet names 31).
+        long = book.create_sheet(repeat.code[:31])
+        long.append(repeat.table.names)
+        for record in repeat.frame.itertuples(index=False, name=None):
+            long.append([_cell(v) for v in record])
     sheet = book.create_sheet("codebook")
     sheet.append(list(COLUMNS))
     for row in codebook:
