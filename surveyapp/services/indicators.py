@@ -90,9 +90,7 @@ def load_survey_data(
         assert indicator.definition is not None
         for measure in indicator.definition.measures:
             wanted.setdefault(measure.instrument, set()).update(measure.versions)
-    versions = list(
-        db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted))))
-    )
+    versions = list(db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted)))))
     versions = [v for v in versions if v.version in wanted[v.instrument.code]]
     if not versions:
         names = ", ".join(f"{i} {sorted(v)}" for i, v in wanted.items())
@@ -120,6 +118,19 @@ def load_survey_data(
             select(func.count()).where(
                 SurveyResponse.version_id.in_([v.id for v in versions]),
                 SurveyResponse.status == ResponseStatus.WITHDRAWN.value,
+                SurveyResponse.submitted_at >= start,
+                SurveyResponse.submitted_at < end,
+            )
+        )
+        or 0
+    )
+    # Excluded by a researcher (services/exclusion.py): never in the frame either; counted for the provenance.
+    excluded["researcher"] = int(
+        db.session.scalar(
+            select(func.count()).where(
+                SurveyResponse.version_id.in_([v.id for v in versions]),
+                SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                SurveyResponse.excluded_at.is_not(None),
                 SurveyResponse.submitted_at >= start,
                 SurveyResponse.submitted_at < end,
             )

@@ -126,6 +126,8 @@ def build_variables(domains: Sequence[QuestionnaireVersion], language: str) -> l
             ("status", "Status", "text"),
             ("quality_flags", "Quality flags (semicolon-separated)", "text"),
             ("in_run", "Used by the computation run (1) or excluded (0)", "flag"),
+            ("excluded", "Excluded from indicator computation by a researcher (1) or not (0)", "flag"),
+            ("exclusion_reason", "Why the response was excluded", "text"),
             *((name, f"Design: {name}", "number" if name == "base_weight" else "text") for name in DESIGN_NAMES),
             ("final_weight", "Final calibrated weight of the computation run", "number"),
         )
@@ -205,6 +207,8 @@ def chunks(
             SurveyResponse.quality_flags,
             SurveyResponse.design,
             SurveyResponse.answers,
+            SurveyResponse.excluded_at,
+            SurveyResponse.exclusion_reason,
         )
         .where(
             SurveyResponse.version_id.in_(list(versions)),
@@ -232,6 +236,8 @@ def chunks(
             "submitted_at": [row[4] for row in part],
             "status": [row[5] for row in part],
             "quality_flags": [";".join(row[6] or []) for row in part],
+            "excluded": [int(row[9] is not None) for row in part],
+            "exclusion_reason": [row[10] or None for row in part],
         }
         for name in DESIGN_NAMES:
             values = [design.get(name) for design in designs]
