@@ -4,7 +4,6 @@ free text escaped, and excluding / re-including a response (web and CLI), audite
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,41 +12,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, StoredVersion, SurveyResponse
+from surveyapp.models import AuditEvent, SurveyResponse
 from tests.conftest import AuthActions, invoke, make_user
-from tests.surveyapp.respond_helpers import publish_file, readme_example
-
-SCRIPT = "<script>alert('x')</script> Қала"
+from tests.surveyapp.browse_helpers import SCRIPT, small_survey
 
 
 @pytest.fixture
 def survey(app: Flask, tmp_path: Path) -> Flask:
-    publish_file(app, readme_example(tmp_path))
-    with app.app_context():
-        version = db.session.scalar(select(StoredVersion))
-        rows = [
-            ("submitted", datetime(2025, 3, 1, tzinfo=UTC), "kk", {"victim_any": "yes", "age": 34}, [], "almaty"),
-            ("submitted", datetime(2025, 4, 2, tzinfo=UTC), "ru", {"victim_other": SCRIPT}, ["speeding"], "abai"),
-            ("in_progress", None, "kk", {"age": 19}, [], "almaty"),
-            ("submitted", datetime(2024, 5, 2, tzinfo=UTC), "ru", {"age": 50}, [], "abai"),
-        ]
-        for status, submitted, lang, answers, flags, region in rows:
-            db.session.add(
-                SurveyResponse(
-                    version_id=version.id,
-                    version_sha256=version.sha256,
-                    language=lang,
-                    status=status,
-                    answers=answers,
-                    design={"region": region, "stratum": "s1"},
-                    paradata={"seconds": {"about_you": 12}},
-                    quality_flags=flags,
-                    submitted_at=submitted,
-                    started_at=submitted or datetime(2025, 6, 1, tzinfo=UTC),
-                )
-            )
-        db.session.commit()
-    return app
+    return small_survey(app, tmp_path)
 
 
 def _ids(page: str) -> list[int]:

@@ -4,10 +4,12 @@ format (formats/), written to a temporary file that replaces the target only whe
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.vocabulary import LANGUAGES
@@ -98,9 +100,39 @@ def _run(request: ExportRequest, versions: list[StoredVersion]) -> int | None:
     )
 
 
-def export_responses(request: ExportRequest, out: Path, secret: str, user: User | None = None) -> ExportResult:
+RowsProgress = Callable[[int, int], None]  # (rows written so far, rows in the selection)
+
+
+def _counted(parts: Iterator[pd.DataFrame], total: int, on_rows: RowsProgress | None) -> Iterator[pd.DataFrame]:
+    done = 0
+    for part in parts:
+        yield part
+        done += len(part)
+        if on_rows is not None:
+            on_rows(done, total)
+
+
+def selection_size(request: ExportRequest, versions: list[StoredVersion]) -> int:
+    start, end = _period(request.year)
+    return int(
+        db.session.scalar(
+            select(func.count()).where(
+                SurveyResponse.version_id.in_([v.id for v in versions]),
+                SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                SurveyResponse.submitted_at >= start,
+                SurveyResponse.submitted_at < end,
+            )
+        )
+        or 0
+    )
+
+
+def export_responses(
+    request: ExportRequest, out: Path, secret: str, user: User | None = None, on_rows: RowsProgress | None = None
+) -> ExportResult:
     """Write the export to `out` (and a codebook beside a CSV); audited. Raises ExportError before writing
-    anything when the request is wrong, and leaves no file behind when writing fails."""
+    anything when the request is wrong, and leaves no file behind when writing fails. `on_rows` hears how far
+    the writing is after each chunk (a job's progress bar)."""
     if request.format not in FORMATS:
         raise ExportError(f"unknown format {request.format!r}; choose one of {', '.join(FORMATS)}")
     if request.language not in LANGUAGES:
@@ -132,9 +164,9 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
     targets = [out] + ([codebook_path(out)] if request.format == "csv" else [])
     temporary = [target.with_name(f".{target.name}.partial-{os.getpid()}") for target in targets]
     try:
-        rows = FORMATS[request.format](
-            table, chunks(table, domains, start, end, secret), temporary[0], codebook_rows(by_language)
-        )
+        total = selection_size(request, versions) if on_rows is not None else 0
+        parts = _counted(chunks(table, domains, start, end, secret), total, on_rows)
+        rows = FORMATS[request.format](table, parts, temporary[0], codebook_rows(by_language))
         if request.format == "csv":
             temporary[0].with_name(temporary[0].name + ".codebook.csv").replace(temporary[1])
         for source, target in zip(temporary, targets, strict=True):
