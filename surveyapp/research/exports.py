@@ -61,7 +61,7 @@ def exports() -> ResponseReturnValue:
     if not form.is_submitted():
         form.language.data = current_app.config.get("DEFAULT_LANGUAGE", "kk")
     if form.validate_on_submit():
-        instrument, _, year = str(form.selection.data).partition("/")
+        instrument, _sep, year = str(form.selection.data).partition("/")
         request = ExportRequest(
             instrument,
             int(year),
