@@ -17,6 +17,7 @@ from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Instrument, ResponseStatus, RunWeight, StoredVersion, SurveyResponse, User
 from surveyapp.questionnaire.history import version_sort_key
+from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.services.exports.codebook import codebook_rows
 from surveyapp.services.exports.formats import FORMATS
 from surveyapp.services.exports.formats.csv_file import codebook_path
@@ -100,6 +101,29 @@ def _run(request: ExportRequest, versions: list[StoredVersion]) -> int | None:
     )
 
 
+def _checked(request: ExportRequest) -> tuple[list[StoredVersion], list[QuestionnaireVersion], int | None]:
+    """The request's versions, their content and the run, or ExportError saying what is wrong."""
+    if request.format not in FORMATS:
+        raise ExportError(f"unknown format {request.format!r}; choose one of {', '.join(FORMATS)}")
+    if request.language not in LANGUAGES:
+        raise ExportError(f"unknown language {request.language!r}; choose one of {', '.join(LANGUAGES)}")
+    versions = _versions(request)
+    domains = [domain_of(v) for v in versions]
+    for domain in domains:
+        if request.language not in domain.languages:
+            raise ExportError(
+                f"{request.instrument} {domain.version} has no {request.language!r} texts "
+                f"(its languages: {', '.join(domain.languages)}); choose another --lang"
+            )
+    run_id = _run(request, versions)
+    return versions, domains, run_id
+
+
+def check_request(request: ExportRequest) -> None:
+    """Raise ExportError when the export cannot be made (before a job is queued for it)."""
+    _checked(request)
+
+
 RowsProgress = Callable[[int, int], None]  # (rows written so far, rows in the selection)
 
 
@@ -133,19 +157,7 @@ def export_responses(
     """Write the export to `out` (and a codebook beside a CSV); audited. Raises ExportError before writing
     anything when the request is wrong, and leaves no file behind when writing fails. `on_rows` hears how far
     the writing is after each chunk (a job's progress bar)."""
-    if request.format not in FORMATS:
-        raise ExportError(f"unknown format {request.format!r}; choose one of {', '.join(FORMATS)}")
-    if request.language not in LANGUAGES:
-        raise ExportError(f"unknown language {request.language!r}; choose one of {', '.join(LANGUAGES)}")
-    versions = _versions(request)
-    domains = [domain_of(v) for v in versions]
-    for domain in domains:
-        if request.language not in domain.languages:
-            raise ExportError(
-                f"{request.instrument} {domain.version} has no {request.language!r} texts "
-                f"(its languages: {', '.join(domain.languages)}); choose another --lang"
-            )
-    run_id = _run(request, versions)
+    versions, domains, run_id = _checked(request)
     by_language = {lang: build_variables(domains, lang) for lang in LANGUAGES}
     variables = by_language[request.language]
     if not request.free_text:
