@@ -72,7 +72,8 @@ def start_export() -> ResponseReturnValue:
     try:
         params = schemas.ExportStart().load(request.get_json(silent=True) or {})
     except ValidationError as error:
-        fields = "; ".join(f"{name}: {' '.join(map(str, messages))}" for name, messages in error.messages.items())
+        problems = error.messages if isinstance(error.messages, dict) else {"body": error.messages}
+        fields = "; ".join(f"{name}: {' '.join(map(str, messages))}" for name, messages in problems.items())
         raise ApiProblem(400, _("The export request is not valid: %(fields)s", fields=fields)) from None
     wanted = ExportRequest(
         params["instrument"],
