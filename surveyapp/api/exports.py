@@ -83,6 +83,8 @@ def start_export() -> ResponseReturnValue:
         params["version"],
         params["run"],
         free_text=bool(current_app.config.get("EXPORT_FREE_TEXT", True)),
+        replicates=params["replicates"],
+        replicates_n=params["replicates_n"],
     )
     try:
         check_request(wanted)

@@ -176,6 +176,12 @@ class ExportStart(Schema):
     language = fields.String(load_default="ru", metadata={"enum": ["kk", "ru", "en"]})
     version = fields.String(load_default=None, allow_none=True, metadata={"description": "one version's items only"})
     run = fields.Integer(load_default=None, allow_none=True, metadata={"description": "default: the year's latest"})
+    replicates = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"enum": ["jk1", "jkn", "bootstrap", "brr"], "description": "add repw_1..repw_R of the run's design"},
+    )
+    replicates_n = fields.Integer(load_default=None, allow_none=True, metadata={"description": "bootstrap only"})
 
 
 class ExportJob(Schema):

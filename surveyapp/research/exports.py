@@ -25,14 +25,18 @@ from surveyapp.extensions import db
 from surveyapp.models import Instrument, Job, ResponseStatus, Role, StoredVersion, SurveyResponse
 from surveyapp.research.routes import bp
 from surveyapp.services import export_job
-from surveyapp.services.exports import ExportRequest
+from surveyapp.services.exports import ExportError, ExportRequest, check_request
 from surveyapp.services.exports.formats import FORMATS
+from surveyapp.services.exports.replicates import TYPES as REPLICATE_TYPES
 
 
 class ExportForm(FlaskForm):
     selection = SelectField(_l("Survey and year"), validators=[DataRequired()])
     file_format = SelectField(_l("Format"), choices=list(FORMATS), validators=[DataRequired()])
     language = SelectField(_l("Labels in"), choices=list(LANGUAGES), validators=[DataRequired()])
+    replicates = SelectField(
+        _l("Replicate weights"), choices=[("", "—"), *((t, t) for t in REPLICATE_TYPES)], default=""
+    )
     submit = SubmitField(_l("Prepare the file"))
 
 
@@ -68,7 +72,14 @@ def exports() -> ResponseReturnValue:
             str(form.file_format.data),
             str(form.language.data),
             free_text=bool(current_app.config.get("EXPORT_FREE_TEXT", True)),
+            replicates=str(form.replicates.data) or None,
         )
+        try:
+            check_request(request)
+        except ExportError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("research.exports"))
         job, created = export_job.submit(request, current_user._get_current_object())
         if not created:
             flash(_("The same export is already being prepared: here it is."), "info")

@@ -118,4 +118,6 @@ def run(job: Job, user: User | None, progress: jobs.Progress) -> dict[str, Any]:
         "size": path.stat().st_size,
         "run": result.run,
         "versions": list(result.versions),
+        "r_call": result.r_call,
+        "stata_line": result.stata_line,
     }

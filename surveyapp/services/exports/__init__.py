@@ -18,11 +18,15 @@ from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Instrument, ResponseStatus, RunWeight, StoredVersion, SurveyResponse, User
 from surveyapp.questionnaire.history import version_sort_key
 from surveyapp.questionnaire.model import QuestionnaireVersion
+from surveyapp.services.exports.codebook import COLUMNS as CODEBOOK_COLUMNS
 from surveyapp.services.exports.codebook import codebook_rows
 from surveyapp.services.exports.formats import FORMATS
 from surveyapp.services.exports.formats.csv_file import codebook_path
 from surveyapp.services.exports.formats.xlsx_file import TooManyRowsError
-from surveyapp.services.exports.table import ExportTable, build_variables, chunks
+from surveyapp.services.exports.replicates import TYPES as REPLICATE_TYPES
+from surveyapp.services.exports.replicates import ExportReplicates, ReplicateExportError
+from surveyapp.services.exports.replicates import build as build_replicates
+from surveyapp.services.exports.table import ExportTable, Variable, build_variables, chunks
 from surveyapp.services.run_weights import run_weights
 from surveyapp.services.versions import domain_of
 
@@ -40,6 +44,8 @@ class ExportRequest:
     version: str | None = None
     run: int | None = None
     free_text: bool = True
+    replicates: str | None = None  # jk1, jkn, bootstrap or brr: repw_1..repw_R from the run's design
+    replicates_n: int | None = None  # bootstrap replicates (default 50)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class ExportResult:
     run: int | None
     versions: tuple[str, ...]
     files: tuple[Path, ...]
+    r_call: str = ""  # with replicate weights: how to declare them in R (svrepdesign) and Stata (svyset)
+    stata_line: str = ""
 
 
 def _period(year: int) -> tuple[datetime, datetime]:
@@ -116,6 +124,16 @@ def _checked(request: ExportRequest) -> tuple[list[StoredVersion], list[Question
                 f"(its languages: {', '.join(domain.languages)}); choose another --lang"
             )
     run_id = _run(request, versions)
+    if request.replicates is not None:
+        if request.replicates not in REPLICATE_TYPES:
+            raise ExportError(
+                f"unknown replicate type {request.replicates!r}; choose one of {', '.join(REPLICATE_TYPES)}"
+            )
+        if run_id is None:
+            raise ExportError(
+                "replicate weights are built from a computation run's design, and none weighted these responses "
+                "(run flask indicators compute first, or leave out --replicates)"
+            )
     return versions, domains, run_id
 
 
@@ -164,6 +182,18 @@ def export_responses(
         dropped = {v.name for v in variables if v.free_text}
         variables = [v for v in variables if v.name not in dropped]
         by_language = {lang: [v for v in vs if v.name not in dropped] for lang, vs in by_language.items()}
+    start, end = _period(request.year)
+    replicates = None
+    if request.replicates is not None and run_id is not None:
+        try:
+            replicates = build_replicates(
+                run_id, _selection_ids(versions, start, end), request.replicates, request.replicates_n
+            )
+        except ReplicateExportError as error:
+            raise ExportError(str(error)) from None
+        extra = {lang: replicate_variables(replicates) for lang in LANGUAGES}
+        by_language = {lang: _after_weight(vs, extra[lang]) for lang, vs in by_language.items()}
+        variables = _after_weight(variables, extra[request.language])
     table = ExportTable(
         request.instrument,
         request.language,
@@ -171,14 +201,15 @@ def export_responses(
         variables,
         run_id,
         run_weights(run_id) if run_id is not None else run_weights(-1),
+        replicates.weights if replicates is not None else None,
     )
-    start, end = _period(request.year)
     targets = [out] + ([codebook_path(out)] if request.format == "csv" else [])
     temporary = [target.with_name(f".{target.name}.partial-{os.getpid()}") for target in targets]
     try:
         total = selection_size(request, versions) if on_rows is not None else 0
         parts = _counted(chunks(table, domains, start, end, secret), total, on_rows)
-        rows = FORMATS[request.format](table, parts, temporary[0], codebook_rows(by_language))
+        codebook = codebook_rows(by_language) + (replicate_codebook(replicates) if replicates is not None else [])
+        rows = FORMATS[request.format](table, parts, temporary[0], codebook)
         if request.format == "csv":
             temporary[0].with_name(temporary[0].name + ".codebook.csv").replace(temporary[1])
         for source, target in zip(temporary, targets, strict=True):
@@ -199,7 +230,61 @@ def export_responses(
             "run": run_id,
             "rows": rows,
             "free_text": request.free_text,
+            "replicates": request.replicates,
         },
         user,
     )
-    return ExportResult(out, rows, run_id, tuple(v.version for v in versions), tuple(targets))
+    return ExportResult(
+        out,
+        rows,
+        run_id,
+        tuple(v.version for v in versions),
+        tuple(targets),
+        replicates.r_call() if replicates is not None else "",
+        replicates.stata_line() if replicates is not None else "",
+    )
+
+
+def _selection_ids(versions: list[StoredVersion], start: datetime, end: datetime) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(SurveyResponse.id).where(
+                SurveyResponse.version_id.in_([v.id for v in versions]),
+                SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                SurveyResponse.submitted_at >= start,
+                SurveyResponse.submitted_at < end,
+            )
+        )
+    )
+
+
+def replicate_variables(replicates: ExportReplicates) -> list[Variable]:
+    return [
+        Variable(name, name, f"Replicate weight {r} ({replicates.type}) of the run's design", "number")
+        for r, name in enumerate(replicates.names, start=1)
+    ]
+
+
+def _after_weight(variables: list[Variable], extra: list[Variable]) -> list[Variable]:
+    at = next(i for i, v in enumerate(variables) if v.name == "final_weight") + 1
+    return [*variables[:at], *extra, *variables[at:]]
+
+
+def replicate_codebook(replicates: ExportReplicates) -> list[dict[str, object]]:
+    """How to use repw_*: the R call and the Stata line, as rows of the codebook (variable '_replicates')."""
+    note = (
+        "Replicate weights of the run's design (strata, PSUs, final weights; not raked again per replicate). "
+        "Use the rows with in_run = 1."
+    )
+    stata_note = (
+        " Stata's bootstrap divides by R, not R-1 as R's survey package and this platform do: multiply Stata's "
+        "variance by R/(R-1)."
+        if replicates.type == "bootstrap"
+        else ""
+    )
+    rows = [
+        {"variable": "_replicates", "type": "note", "label_en": note + stata_note},
+        {"variable": "_replicates", "type": "R", "label_en": "library(survey); " + replicates.r_call()},
+        {"variable": "_replicates", "type": "Stata", "label_en": replicates.stata_line()},
+    ]
+    return [{column: row.get(column, "") for column in CODEBOOK_COLUMNS} for row in rows]

@@ -62,6 +62,7 @@ class ExportTable:
     variables: list[Variable]
     run_id: int | None
     weights: pd.Series  # final weight by response id; empty without a run
+    replicate_weights: pd.DataFrame | None = None  # repw_1..repw_R by response id (the run's rows), if asked
 
     @property
     def names(self) -> list[str]:
@@ -267,6 +268,10 @@ def chunks(
         final = weights.reindex(id_index).to_numpy() if len(weights) else np.full(len(ids), np.nan)
         frame["final_weight"] = final
         frame["in_run"] = (~np.isnan(final)).astype(float) if table.run_id is not None else np.nan
+        if table.replicate_weights is not None:
+            # All columns at once: hundreds of single insertions would fragment the frame.
+            replicated = table.replicate_weights.reindex(id_index).set_axis(frame.index)
+            frame = pd.concat([frame, replicated], axis=1)
         yield typed(frame[table.names], table.variables)
 
 
