@@ -66,6 +66,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SAMPLE_RETENTION_DAYS": int(env.get("SAMPLE_RETENTION_DAYS", "90")),
         # Free-text answers may hold names: EXPORT_FREE_TEXT=0 leaves those columns out of every export.
         "EXPORT_FREE_TEXT": env.get("EXPORT_FREE_TEXT", "1").strip() != "0",
+        # Export jobs write their files here; the web workers stream them from here, so with RQ workers on other
+        # machines it must be a shared folder. Files older than EXPORT_KEEP_HOURS are removed.
+        "EXPORTS_DIR": env.get("EXPORTS_DIR", "").strip() or str(Path(instance_path) / "exports"),
+        "EXPORT_KEEP_HOURS": int(env.get("EXPORT_KEEP_HOURS", "24")),
         # Set HSTS_SECONDS (e.g. 31536000) only when TLS terminates in front of every request; TRUSTED_PROXIES is
         # the number of reverse proxies (nginx: 1) whose X-Forwarded-* headers are believed.
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS", "0")),

@@ -24,6 +24,8 @@ PROBLEMS = {
     "Unauthorized": "no token or session, or the token is unknown, revoked or expired",
     "Forbidden": "the account's role or the token's scope does not allow this",
     "NotFound": "no such resource, or none this caller may see",
+    "Conflict": "the resource is not ready (a job still running, or failed)",
+    "Gone": "the file was there and has been removed; ask for it again",
     "TooManyRequests": "over the rate limit; retry after Retry-After seconds",
 }
 _SPEC_KEY = "surveyapp.openapi"

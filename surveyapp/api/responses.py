@@ -22,6 +22,7 @@ from surveyapp.api.routes import bp
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, ResponseStatus, Role, StoredVersion, SurveyResponse
 from surveyapp.questionnaire.history import version_sort_key
+from surveyapp.services.exports.safe_text import neutralize
 from surveyapp.services.versions import domain_of
 
 FORMATS = ("json", "ndjson", "csv")
@@ -165,7 +166,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
+        return neutralize(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, str):
+        return neutralize(value)
     return str(value)
 
 

@@ -186,3 +186,46 @@ class AuditEntry(Schema):
 class AuditPage(Schema):
     items = fields.List(fields.Nested(AuditEntry), required=True)
     next_cursor = fields.String(allow_none=True, metadata={"description": "pass as ?cursor= for older events"})
+
+
+class ExportStart(Schema):
+    """The same parameters as ``flask responses export`` (and the export page)."""
+
+    instrument = fields.String(required=True)
+    year = fields.Integer(required=True)
+    format = fields.String(required=True, metadata={"enum": ["csv", "xlsx", "sav", "dta", "parquet"]})
+    language = fields.String(load_default="ru", metadata={"enum": ["kk", "ru", "en"]})
+    version = fields.String(load_default=None, allow_none=True, metadata={"description": "one version's items only"})
+    run = fields.Integer(load_default=None, allow_none=True, metadata={"description": "default: the year's latest"})
+    replicates = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"enum": ["jk1", "jkn", "bootstrap", "brr"], "description": "add repw_1..repw_R of the run's design"},
+    )
+    replicates_n = fields.Integer(load_default=None, allow_none=True, metadata={"description": "bootstrap only"})
+
+
+class ExportJob(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["queued", "running", "done", "failed"]})
+    progress = fields.Float(required=True)
+    message = fields.String()
+    error = fields.String()
+    joined = fields.Boolean(metadata={"description": "an identical export was already running: this is that job"})
+    request = fields.Dict(required=True)
+    file = fields.Dict(allow_none=True, metadata={"description": "name, rows, size, run and url once done"})
+
+
+class ReportFileInfo(Schema):
+    language = fields.String(required=True)
+    format = fields.String(required=True)
+    published = fields.Boolean(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    built_at = UtcDateTime(required=True)
+    url = fields.String(required=True)
+
+
+class ReportFileList(Schema):
+    run = fields.Integer(required=True)
+    items = fields.List(fields.Nested(ReportFileInfo), required=True)

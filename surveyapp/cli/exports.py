@@ -12,6 +12,7 @@ from surveyapp.cli.invitations import responses_cli
 from surveyapp.extensions import db
 from surveyapp.services.exports import ExportError, ExportRequest, export_responses
 from surveyapp.services.exports.formats import FORMATS
+from surveyapp.services.exports.replicates import TYPES as REPLICATE_TYPES
 
 
 @responses_cli.command("export")
@@ -22,8 +23,23 @@ from surveyapp.services.exports.formats import FORMATS
 @click.option("--format", "file_format", required=True, type=click.Choice(list(FORMATS)))
 @click.option("--lang", "language", default="ru", show_default=True, type=click.Choice(LANGUAGES))
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--replicates",
+    type=click.Choice(REPLICATE_TYPES),
+    default=None,
+    help="Add replicate weights repw_1..repw_R built from the run's design (the codebook says how to use them).",
+)
+@click.option("--replicates-n", type=click.IntRange(min=2), default=None, help="Bootstrap replicates (default 50).")
 def export_command(
-    instrument: str, year: int, version: str | None, run: int | None, file_format: str, language: str, out_path: Path
+    instrument: str,
+    year: int,
+    version: str | None,
+    run: int | None,
+    file_format: str,
+    language: str,
+    out_path: Path,
+    replicates: str | None,
+    replicates_n: int | None,
 ) -> None:
     """Write one row per submitted response: design variables, the run's final weight, one column per item."""
     if not out_path.parent.is_dir():
@@ -36,6 +52,8 @@ def export_command(
         version,
         run,
         free_text=bool(current_app.config.get("EXPORT_FREE_TEXT", True)),
+        replicates=replicates,
+        replicates_n=replicates_n,
     )
     try:
         result = export_responses(request, out_path, current_app.config["SECRET_KEY"])
@@ -52,3 +70,6 @@ def export_command(
         + ", ".join(str(p) for p in result.files)
         + f"; {weights}."
     )
+    if result.r_call:
+        click.echo(f"R:     library(survey); {result.r_call}")
+        click.echo(f"Stata: {result.stata_line}")

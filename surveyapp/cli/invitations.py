@@ -11,6 +11,7 @@ from flask import current_app
 from surveyapp import audit
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
+from surveyapp.services.exclusion import ExclusionError, exclude, include
 from surveyapp.services.expiry import purge_partials
 from surveyapp.services.invitations import SampleError, create_invitations, invitation_variables, read_sample
 from surveyapp.services.sample_retention import clear_samples
@@ -113,3 +114,31 @@ def expire_command() -> None:
     click.echo(f"{purge.expired} unfinished response(s) expired.")
     click.echo(f"{purge.purged} expired response(s) had their answers erased.")
     click.echo(f"{purge.never_opened} response(s) whose first page was never opened deleted.")
+
+
+@responses_cli.command("exclude")
+@click.argument("response_id", type=int)
+@click.option("--reason", required=True, help="Why it must not count (kept with the response and audited).")
+def exclude_command(response_id: int, reason: str) -> None:
+    """Keep one submitted response out of indicator computation (the next `flask indicators compute`)."""
+    try:
+        exclude(response_id, reason)
+    except ExclusionError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error}. Nothing was changed.") from None
+    db.session.commit()
+    click.echo(f"response {response_id} excluded from indicator computation: {reason}")
+
+
+@responses_cli.command("include")
+@click.argument("response_id", type=int)
+@click.option("--reason", default="", help="Why it counts again (audited).")
+def include_command(response_id: int, reason: str) -> None:
+    """Let an excluded response count again in indicator computation."""
+    try:
+        include(response_id, reason)
+    except ExclusionError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error}. Nothing was changed.") from None
+    db.session.commit()
+    click.echo(f"response {response_id} included in indicator computation again")

@@ -53,4 +53,14 @@ class SurveyResponse(db.Model):  # type: ignore[name-defined]  # db.Model is bui
     # responses; cleared at submission, after which nothing links the answers to the sampled person.
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
 
+    # Set by a researcher (with a reason, audited) to keep a response out of indicator computation: the answers
+    # stay, the export shows it, the fieldwork page counts it; cleared when it is re-included.
+    excluded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    exclusion_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    excluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
     version: Mapped[StoredVersion] = relationship()
+
+    @property
+    def excluded(self) -> bool:
+        return self.excluded_at is not None

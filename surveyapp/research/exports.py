@@ -1,14 +1,15 @@
-"""The researchers' download of the labelled exports: the same service as `flask responses export`, written to
-a temporary file that is streamed from disk (never held in the worker's memory) and gone once sent."""
+"""The researchers' labelled exports: asked for here, made by a background job (services/export_job.py) with a
+progress bar, then downloaded by streaming the job's stored file from disk, never held in the worker's memory.
+
+Every export goes through the job, even a small one: one path (audited, joined by identical requests, with
+the same file for a second download) rather than a direct download beside it that a large selection would
+turn into a request timing out in a gunicorn worker."""
 
 from __future__ import annotations
 
-import tempfile
-import zipfile
-from pathlib import Path
-
-from flask import current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -17,28 +18,26 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from analysis.vocabulary import LANGUAGES
+from surveyapp import audit
 from surveyapp.access import role_required
+from surveyapp.dashboard.jobs import error_text, status_label
 from surveyapp.extensions import db
-from surveyapp.models import Instrument, ResponseStatus, Role, StoredVersion, SurveyResponse
+from surveyapp.models import Instrument, Job, ResponseStatus, Role, StoredVersion, SurveyResponse
 from surveyapp.research.routes import bp
-from surveyapp.services.exports import ExportError, ExportRequest, export_responses
+from surveyapp.services import export_job
+from surveyapp.services.exports import ExportError, ExportRequest, check_request
 from surveyapp.services.exports.formats import FORMATS
-from surveyapp.services.exports.formats.csv_file import codebook_path
-
-MIMETYPES = {
-    "csv": "application/zip",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "sav": "application/x-spss-sav",
-    "dta": "application/x-stata-dta",
-    "parquet": "application/vnd.apache.parquet",
-}
+from surveyapp.services.exports.replicates import TYPES as REPLICATE_TYPES
 
 
 class ExportForm(FlaskForm):
     selection = SelectField(_l("Survey and year"), validators=[DataRequired()])
     file_format = SelectField(_l("Format"), choices=list(FORMATS), validators=[DataRequired()])
     language = SelectField(_l("Labels in"), choices=list(LANGUAGES), validators=[DataRequired()])
-    submit = SubmitField(_l("Download"))
+    replicates = SelectField(
+        _l("Replicate weights"), choices=[("", "—"), *((t, t) for t in REPLICATE_TYPES)], default=""
+    )
+    submit = SubmitField(_l("Prepare the file"))
 
 
 def _selections() -> list[tuple[str, int, int]]:
@@ -66,32 +65,66 @@ def exports() -> ResponseReturnValue:
     if not form.is_submitted():
         form.language.data = current_app.config.get("DEFAULT_LANGUAGE", "kk")
     if form.validate_on_submit():
-        instrument, _, year = str(form.selection.data).partition("/")
+        instrument, _sep, year = str(form.selection.data).partition("/")
         request = ExportRequest(
             instrument,
             int(year),
             str(form.file_format.data),
             str(form.language.data),
             free_text=bool(current_app.config.get("EXPORT_FREE_TEXT", True)),
+            replicates=str(form.replicates.data) or None,
         )
-        folder = tempfile.TemporaryDirectory(prefix="export-")
-        name = f"{instrument}_{year}_{request.language}.{request.format}"
-        path = Path(folder.name) / name
         try:
-            export_responses(request, path, current_app.config["SECRET_KEY"], current_user._get_current_object())
+            check_request(request)
         except ExportError as error:
             db.session.rollback()
-            folder.cleanup()
             flash(str(error), "error")
             return redirect(url_for("research.exports"))
-        db.session.commit()
-        if request.format == "csv":  # the data and its codebook together
-            bundle = path.with_suffix(".zip")
-            with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
-                archive.write(path, name)
-                archive.write(codebook_path(path), codebook_path(path).name)
-            path, name = bundle, bundle.name
-        handle = path.open("rb")
-        folder.cleanup()  # the open handle keeps the file readable until it is sent; nothing stays on disk
-        return send_file(handle, mimetype=MIMETYPES[request.format], as_attachment=True, download_name=name)
-    return render_template("research/exports.html", form=form, selections=selections)
+        job, created = export_job.submit(request, current_user._get_current_object())
+        if not created:
+            flash(_("The same export is already being prepared: here it is."), "info")
+        return redirect(url_for("research.export_job_view", job_id=job.id))
+    recent = db.session.scalars(select(Job).where(Job.kind == export_job.KIND).order_by(Job.id.desc()).limit(10)).all()
+    return render_template("research/exports.html", form=form, selections=selections, recent=recent)
+
+
+def _export_job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != export_job.KIND:
+        abort(404)
+    return job
+
+
+@bp.get("/exports/jobs/<int:job_id>")
+@role_required(Role.RESEARCHER)
+def export_job_view(job_id: int) -> ResponseReturnValue:
+    job = _export_job(job_id)
+    return render_template(
+        "research/export_job.html",
+        job=job,
+        wanted=ExportRequest(**job.params["request"]),
+        status=status_label(job.status),
+        error=error_text(job),
+        available=export_job.stored_file(job) is not None,
+        poll_seconds=3,
+    )
+
+
+@bp.get("/exports/jobs/<int:job_id>/file")
+@role_required(Role.RESEARCHER)
+def export_job_file(job_id: int) -> ResponseReturnValue:
+    job = _export_job(job_id)
+    path = export_job.stored_file(job)
+    if path is None:
+        if job.status == "done":
+            abort(410, description=_("This export's file has been removed; export again."))
+        abort(404)
+    audit.record("responses_export_download", "job", job.id, {"file": job.result.get("name")})
+    db.session.commit()
+    # A path, not bytes: Werkzeug streams the file from disk in blocks.
+    return send_file(
+        path,
+        mimetype=str(job.result.get("mimetype") or "application/octet-stream"),
+        as_attachment=True,
+        download_name=str(job.result.get("name") or path.name),
+    )

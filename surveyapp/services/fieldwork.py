@@ -26,6 +26,8 @@ class Fieldwork:
     # tab closed at once): neither started in earnest nor a break-off.
     never_opened: int
     withdrawn: int
+    # Submitted, but kept out of indicator computation by a researcher (services/exclusion.py).
+    excluded: int
     per_day: list[tuple[date, int]]
     per_region: list[tuple[str, int]]
     per_language: list[tuple[str, int]]
@@ -73,14 +75,20 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
             counts[status] += count
     submitted_rows = db.session.execute(
         select(
-            SurveyResponse.submitted_at, SurveyResponse.language, SurveyResponse.design, SurveyResponse.quality_flags
+            SurveyResponse.submitted_at,
+            SurveyResponse.language,
+            SurveyResponse.design,
+            SurveyResponse.quality_flags,
+            SurveyResponse.excluded_at,
         ).where(SurveyResponse.version_id == row.id, SurveyResponse.status == ResponseStatus.SUBMITTED.value)
     ).all()
     per_day: Counter[date] = Counter()
     per_region: Counter[str] = Counter()
     per_language: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
-    for submitted_at, language, design, flags in submitted_rows:
+    excluded = 0
+    for submitted_at, language, design, flags, excluded_at in submitted_rows:
+        excluded += excluded_at is not None
         per_day[submitted_at.date()] += 1
         per_region[str((design or {}).get("region", "—"))] += 1
         per_language[language] += 1
@@ -102,6 +110,7 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
         expired=counts[ResponseStatus.EXPIRED.value],
         never_opened=counts["never_opened"],
         withdrawn=counts[ResponseStatus.WITHDRAWN.value],
+        excluded=excluded,
         per_day=sorted(per_day.items()),
         per_region=sorted(per_region.items(), key=lambda kv: (-kv[1], kv[0])),
         per_language=sorted(per_language.items()),

@@ -125,6 +125,19 @@ def load_survey_data(
         )
         or 0
     )
+    # Excluded by a researcher (services/exclusion.py): never in the frame either; counted for the provenance.
+    excluded["researcher"] = int(
+        db.session.scalar(
+            select(func.count()).where(
+                SurveyResponse.version_id.in_([v.id for v in versions]),
+                SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                SurveyResponse.excluded_at.is_not(None),
+                SurveyResponse.submitted_at >= start,
+                SurveyResponse.submitted_at < end,
+            )
+        )
+        or 0
+    )
     n = len(frame)
     if n == 0:
         raise ComputeError(

@@ -38,6 +38,7 @@ INTERNAL_ERROR = "internal error"
 KINDS = {
     "indicators_compute": "surveyapp.services.compute_job:run",
     "reports_build": "surveyapp.services.report_files:run_job",
+    "responses_export": "surveyapp.services.export_job:run",
 }
 
 Handler = Callable[[Job, User | None, "Progress"], dict[str, Any]]

@@ -1,5 +1,6 @@
 """Reading one questionnaire version's responses of a period into a flat frame: one row per submitted
-response, one column per needed answer plus the design variables, with the JSON read by the database.
+response (not excluded by a researcher), one column per needed answer plus the design variables, with the JSON
+read by the database.
 
 PostgreSQL parses each response once (json_to_record) and streams the rows as CSV (COPY); any other database
 (SQLite) goes through SQLAlchemy's JSON paths. Both give the same frame."""
@@ -72,6 +73,7 @@ def _generic_frame(version_id: int, items: dict[str, tuple[str, str | None]], st
         .where(
             SurveyResponse.version_id == version_id,
             SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+            SurveyResponse.excluded_at.is_(None),
             SurveyResponse.submitted_at >= start,
             SurveyResponse.submitted_at < end,
         )
@@ -126,6 +128,7 @@ def _postgresql_frame(
         sources.append(record("answers", "x", [(head, "json" if head in nested else "text") for head in heads]))
     query = sql.SQL(
         "COPY (SELECT {columns} FROM {sources} WHERE r.version_id = {version} AND r.status = {status}"
+        " AND r.excluded_at IS NULL"
         " AND r.submitted_at >= {start} AND r.submitted_at < {end})"
         " TO STDOUT WITH (FORMAT csv, NULL '\\N')"
     ).format(

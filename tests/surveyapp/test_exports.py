@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, ComputationRun, IndicatorResult, ResponseStatus, SurveyResponse
 from surveyapp.services.exports.table import pseudonym
+from surveyapp.services.jobs import wait_for_local_jobs
 from surveyapp.services.run_weights import run_weights
 from surveyapp.services.versions import domain_of, published
 from tests.conftest import AuthActions, csrf_token, invoke, make_user
@@ -39,6 +40,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             "DEMO_LOGINS_FILE": str(tmp / "logins.txt"),
             "DEMO_DIR": str(tmp / "demo"),
             "REPORTS_DIR": str(tmp / "reports"),
+            "EXPORTS_DIR": str(tmp / "exports"),
             "QUESTIONNAIRES_DIR": str(Path(__file__).resolve().parents[2] / "questionnaires"),
         }
     )
@@ -249,10 +251,15 @@ def test_researchers_download_and_others_are_refused(app: Flask, client: FlaskCl
         "/research/exports",
         data={"selection": "public_safety/2025", "file_format": "sav", "language": "kk", "csrf_token": token},
     )
+    # The export is a background job (services/export_job.py); its page links the stored file.
+    assert response.status_code == 302
+    job_page = response.headers["Location"]
+    assert wait_for_local_jobs(timeout=120)
+    response = client.get(job_page + "/file")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     path = Path(app.config["REPORTS_DIR"]).parent / "download.sav"
     path.write_bytes(response.get_data())
-    response.close()  # the server's handle on the (already unlinked) temporary file
+    response.close()
     frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
     assert len(frame) > 50 and "ң" in meta.column_names_to_labels[SAFE]
     with app.app_context():

@@ -4,10 +4,12 @@ format (formats/), written to a temporary file that replaces the target only whe
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import func, select
 
 from analysis.vocabulary import LANGUAGES
@@ -15,10 +17,15 @@ from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Instrument, ResponseStatus, RunWeight, StoredVersion, SurveyResponse, User
 from surveyapp.questionnaire.history import version_sort_key
+from surveyapp.questionnaire.model import QuestionnaireVersion
+from surveyapp.services.exports.codebook import COLUMNS as CODEBOOK_COLUMNS
 from surveyapp.services.exports.codebook import codebook_rows
 from surveyapp.services.exports.formats import FORMATS
 from surveyapp.services.exports.formats.csv_file import codebook_path
 from surveyapp.services.exports.formats.xlsx_file import TooManyRowsError
+from surveyapp.services.exports.replicates import TYPES as REPLICATE_TYPES
+from surveyapp.services.exports.replicates import ExportReplicates, ReplicateExportError
+from surveyapp.services.exports.replicates import build as build_replicates
 from surveyapp.services.exports.table import (
     ExportTable,
     RepeatExport,
@@ -45,6 +52,8 @@ class ExportRequest:
     version: str | None = None
     run: int | None = None
     free_text: bool = True
+    replicates: str | None = None  # jk1, jkn, bootstrap or brr: repw_1..repw_R from the run's design
+    replicates_n: int | None = None  # bootstrap replicates (default 50)
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,8 @@ class ExportResult:
     run: int | None
     versions: tuple[str, ...]
     files: tuple[Path, ...]
+    r_call: str = ""  # with replicate weights: how to declare them in R (svrepdesign) and Stata (svyset)
+    stata_line: str = ""
 
 
 def _period(year: int) -> tuple[datetime, datetime]:
@@ -115,9 +126,8 @@ def _one(repeat: RepeatExport) -> dict[str, list[Variable]]:
     return dict.fromkeys(LANGUAGES, repeat.table.variables)
 
 
-def export_responses(request: ExportRequest, out: Path, secret: str, user: User | None = None) -> ExportResult:
-    """Write the export to `out` (and a codebook beside a CSV); audited. Raises ExportError before writing
-    anything when the request is wrong, and leaves no file behind when writing fails."""
+def _checked(request: ExportRequest) -> tuple[list[StoredVersion], list[QuestionnaireVersion], int | None]:
+    """The request's versions, their content and the run, or ExportError saying what is wrong."""
     if request.format not in FORMATS:
         raise ExportError(f"unknown format {request.format!r}; choose one of {', '.join(FORMATS)}")
     if request.language not in LANGUAGES:
@@ -131,6 +141,58 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
                 f"(its languages: {', '.join(domain.languages)}); choose another --lang"
             )
     run_id = _run(request, versions)
+    if request.replicates is not None:
+        if request.replicates not in REPLICATE_TYPES:
+            raise ExportError(
+                f"unknown replicate type {request.replicates!r}; choose one of {', '.join(REPLICATE_TYPES)}"
+            )
+        if run_id is None:
+            raise ExportError(
+                "replicate weights are built from a computation run's design, and none weighted these responses "
+                "(run flask indicators compute first, or leave out --replicates)"
+            )
+    return versions, domains, run_id
+
+
+def check_request(request: ExportRequest) -> None:
+    """Raise ExportError when the export cannot be made (before a job is queued for it)."""
+    _checked(request)
+
+
+RowsProgress = Callable[[int, int], None]  # (rows written so far, rows in the selection)
+
+
+def _counted(parts: Iterator[pd.DataFrame], total: int, on_rows: RowsProgress | None) -> Iterator[pd.DataFrame]:
+    done = 0
+    for part in parts:
+        yield part
+        done += len(part)
+        if on_rows is not None:
+            on_rows(done, total)
+
+
+def selection_size(request: ExportRequest, versions: list[StoredVersion]) -> int:
+    start, end = _period(request.year)
+    return int(
+        db.session.scalar(
+            select(func.count()).where(
+                SurveyResponse.version_id.in_([v.id for v in versions]),
+                SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                SurveyResponse.submitted_at >= start,
+                SurveyResponse.submitted_at < end,
+            )
+        )
+        or 0
+    )
+
+
+def export_responses(
+    request: ExportRequest, out: Path, secret: str, user: User | None = None, on_rows: RowsProgress | None = None
+) -> ExportResult:
+    """Write the export to `out` (and a codebook beside a CSV); audited. Raises ExportError before writing
+    anything when the request is wrong, and leaves no file behind when writing fails. `on_rows` hears how far
+    the writing is after each chunk (a job's progress bar)."""
+    versions, domains, run_id = _checked(request)
     by_language = {lang: build_variables(domains, lang) for lang in LANGUAGES}
     repeats_by_language = {lang: build_repeat_variables(domains, lang) for lang in LANGUAGES}
     if not request.free_text:
@@ -140,6 +202,18 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
             for lang, repeats in repeats_by_language.items()
         }
     variables = by_language[request.language]
+    start, end = _period(request.year)
+    replicates = None
+    if request.replicates is not None and run_id is not None:
+        try:
+            replicates = build_replicates(
+                run_id, _selection_ids(versions, start, end), request.replicates, request.replicates_n
+            )
+        except ReplicateExportError as error:
+            raise ExportError(str(error)) from None
+        extra = {lang: replicate_variables(replicates) for lang in LANGUAGES}
+        by_language = {lang: _after_weight(vs, extra[lang]) for lang, vs in by_language.items()}
+        variables = _after_weight(variables, extra[request.language])
     # The codebook lists a repeat's columns after the responses' ones, each row naming its table.
     for lang, repeats in repeats_by_language.items():
         by_language[lang] = by_language[lang] + [v for vs in repeats.values() for v in vs]
@@ -150,8 +224,8 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
         variables,
         run_id,
         run_weights(run_id) if run_id is not None else run_weights(-1),
+        replicates.weights if replicates is not None else None,
     )
-    start, end = _period(request.year)
     for code, repeat_variables in repeats_by_language[request.language].items():
         sub = ExportTable(request.instrument, request.language, versions, repeat_variables, None, run_weights(-1))
         frame = repeat_frame(code, repeat_variables, versions, start, end, secret)
@@ -159,9 +233,10 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
     targets = [out] + ([codebook_path(out)] if request.format == "csv" else [])
     temporary = [target.with_name(f".{target.name}.partial-{os.getpid()}") for target in targets]
     try:
-        rows = FORMATS[request.format](
-            table, chunks(table, domains, start, end, secret), temporary[0], codebook_rows(by_language)
-        )
+        total = selection_size(request, versions) if on_rows is not None else 0
+        parts = _counted(chunks(table, domains, start, end, secret), total, on_rows)
+        codebook = codebook_rows(by_language) + (replicate_codebook(replicates) if replicates is not None else [])
+        rows = FORMATS[request.format](table, parts, temporary[0], codebook)
         if request.format == "csv":
             temporary[0].with_name(temporary[0].name + ".codebook.csv").replace(temporary[1])
         if request.format != "xlsx":  # XLSX holds each repeat as a sheet of the same workbook
@@ -193,7 +268,61 @@ def export_responses(request: ExportRequest, out: Path, secret: str, user: User 
             "rows": rows,
             "free_text": request.free_text,
             "repeats": {repeat.code: len(repeat.frame) for repeat in table.repeats},
+            "replicates": request.replicates,
         },
         user,
     )
-    return ExportResult(out, rows, run_id, tuple(v.version for v in versions), tuple(targets))
+    return ExportResult(
+        out,
+        rows,
+        run_id,
+        tuple(v.version for v in versions),
+        tuple(targets),
+        replicates.r_call() if replicates is not None else "",
+        replicates.stata_line() if replicates is not None else "",
+    )
+
+
+def _selection_ids(versions: list[StoredVersion], start: datetime, end: datetime) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(SurveyResponse.id).where(
+                SurveyResponse.version_id.in_([v.id for v in versions]),
+                SurveyResponse.status == ResponseStatus.SUBMITTED.value,
+                SurveyResponse.submitted_at >= start,
+                SurveyResponse.submitted_at < end,
+            )
+        )
+    )
+
+
+def replicate_variables(replicates: ExportReplicates) -> list[Variable]:
+    return [
+        Variable(name, name, f"Replicate weight {r} ({replicates.type}) of the run's design", "number")
+        for r, name in enumerate(replicates.names, start=1)
+    ]
+
+
+def _after_weight(variables: list[Variable], extra: list[Variable]) -> list[Variable]:
+    at = next(i for i, v in enumerate(variables) if v.name == "final_weight") + 1
+    return [*variables[:at], *extra, *variables[at:]]
+
+
+def replicate_codebook(replicates: ExportReplicates) -> list[dict[str, object]]:
+    """How to use repw_*: the R call and the Stata line, as rows of the codebook (variable '_replicates')."""
+    note = (
+        "Replicate weights of the run's design (strata, PSUs, final weights; not raked again per replicate). "
+        "Use the rows with in_run = 1."
+    )
+    stata_note = (
+        " Stata's bootstrap divides by R, not R-1 as R's survey package and this platform do: multiply Stata's "
+        "variance by R/(R-1)."
+        if replicates.type == "bootstrap"
+        else ""
+    )
+    rows = [
+        {"variable": "_replicates", "type": "note", "label_en": note + stata_note},
+        {"variable": "_replicates", "type": "R", "label_en": "library(survey); " + replicates.r_call()},
+        {"variable": "_replicates", "type": "Stata", "label_en": replicates.stata_line()},
+    ]
+    return [{column: row.get(column, "") for column in CODEBOOK_COLUMNS} for row in rows]

@@ -64,6 +64,7 @@ class ExportTable:
     variables: list[Variable]
     run_id: int | None
     weights: pd.Series  # final weight by response id; empty without a run
+    replicate_weights: pd.DataFrame | None = None  # repw_1..repw_R by response id (the run's rows), if asked
     repeats: list[RepeatExport] = field(default_factory=list)
 
     @property
@@ -138,6 +139,8 @@ def build_variables(domains: Sequence[QuestionnaireVersion], language: str) -> l
             ("status", "Status", "text"),
             ("quality_flags", "Quality flags (semicolon-separated)", "text"),
             ("in_run", "Used by the computation run (1) or excluded (0)", "flag"),
+            ("excluded", "Excluded from indicator computation by a researcher (1) or not (0)", "flag"),
+            ("exclusion_reason", "Why the response was excluded", "text"),
             *((name, f"Design: {name}", "number" if name == "base_weight" else "text") for name in DESIGN_NAMES),
             ("final_weight", "Final calibrated weight of the computation run", "number"),
         )
@@ -265,6 +268,8 @@ def chunks(
             SurveyResponse.quality_flags,
             SurveyResponse.design,
             SurveyResponse.answers,
+            SurveyResponse.excluded_at,
+            SurveyResponse.exclusion_reason,
         )
         .where(
             SurveyResponse.version_id.in_(list(versions)),
@@ -292,6 +297,8 @@ def chunks(
             "submitted_at": [row[4] for row in part],
             "status": [row[5] for row in part],
             "quality_flags": [";".join(row[6] or []) for row in part],
+            "excluded": [int(row[9] is not None) for row in part],
+            "exclusion_reason": [row[10] or None for row in part],
         }
         for name in DESIGN_NAMES:
             values = [design.get(name) for design in designs]
@@ -317,6 +324,10 @@ def chunks(
         final = weights.reindex(id_index).to_numpy() if len(weights) else np.full(len(ids), np.nan)
         frame["final_weight"] = final
         frame["in_run"] = (~np.isnan(final)).astype(float) if table.run_id is not None else np.nan
+        if table.replicate_weights is not None:
+            # All columns at once: hundreds of single insertions would fragment the frame.
+            replicated = table.replicate_weights.reindex(id_index).set_axis(frame.index)
+            frame = pd.concat([frame, replicated], axis=1)
         yield typed(frame[table.names], table.variables)
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from surveyapp.services.exports.codebook import COLUMNS
+from surveyapp.services.exports.safe_text import safe_cell
 from surveyapp.services.exports.table import ExportTable
 
 MAX_ROWS: Final = 1_048_575  # a worksheet's rows less the header
@@ -25,7 +26,8 @@ def _cell(value: Any) -> Any:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    return value
+    # openpyxl stores a string starting with "=" as a formula: neutralized like the CSV's text cells.
+    return safe_cell(value)
 
 
 def write(table: ExportTable, chunks: Iterator[pd.DataFrame], path: Path, codebook: list[dict[str, object]]) -> int:
@@ -48,6 +50,6 @@ def write(table: ExportTable, chunks: Iterator[pd.DataFrame], path: Path, codebo
     sheet = book.create_sheet("codebook")
     sheet.append(list(COLUMNS))
     for row in codebook:
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append([safe_cell(row[c]) for c in COLUMNS])
     book.save(path)
     return rows
