@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from surveyapp.extensions import db
-from surveyapp.models import SurveyResponse, User
+from surveyapp.models import ResponseStatus, SurveyResponse, User
 from surveyapp.models.base import utcnow
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
@@ -168,6 +168,10 @@ def store(
         answers=answers,
         page_languages={section.code: language for section in domain.sections},
         started_at=utcnow(),
+        status=ResponseStatus.IN_PROGRESS.value,
+        design={},
+        paradata={},
+        quality_flags=[],
     )
     db.session.add(response)
     flow.submit(response, domain)
