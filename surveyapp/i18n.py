@@ -67,7 +67,10 @@ def remember(response: Response, lang: str) -> None:
 
 
 def role_label(role: str) -> str:
-    labels = {"admin": _("administrator"), "researcher": _("researcher"), "ministry": _("ministry"),
+    labels = {
+        "admin": _("administrator"),
+        "researcher": _("researcher"),
+        "ministry": _("ministry"),
         "interviewer": _("interviewer"),
     }
     return labels.get(role, role)

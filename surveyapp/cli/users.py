@@ -11,8 +11,8 @@ from surveyapp.extensions import db
 from surveyapp.models import ApiToken, Instrument, InterviewerAssignment, Role, TokenScope, User
 from surveyapp.models.base import utcnow
 from surveyapp.models.user import MIN_PASSWORD_LENGTH
-from surveyapp.services.interviewers import assigned_codes, collect_settings
 from surveyapp.services.api_tokens import DEFAULT_DAYS, MAX_DAYS, TokenError, create_token, revoke_token, tokens_of
+from surveyapp.services.interviewers import assigned_codes, collect_settings
 
 users_cli = CommandGroup("users", help="Manage staff accounts (admin, researcher, ministry, interviewer).")
 
@@ -167,7 +167,9 @@ def unassign(username: str, instrument: str) -> None:
 
 @users_cli.command("odk-qr")
 @click.argument("username")
-@click.option("--server-url", required=True, help="The address ODK Collect uses, e.g. https://survey.example.kz/openrosa")
+@click.option(
+    "--server-url", required=True, help="The address ODK Collect uses, e.g. https://survey.example.kz/openrosa"
+)
 def odk_qr(username: str, server_url: str) -> None:
     """Print ODK Collect's settings for USERNAME: the JSON and the code to turn into a QR image."""
     user = _require_interviewer(username)

@@ -136,9 +136,7 @@ def submission() -> Response:
         instance = read_instance(upload.read())
         row = published(instance.form_id, instance.version)
         if row is None:
-            raise Refused(
-                422, f"Form {instance.form_id} version {instance.version} is not published on this server."
-            )
+            raise Refused(422, f"Form {instance.form_id} version {instance.version} is not published on this server.")
         if not is_assigned(user, row.instrument):
             raise Refused(403, f"You are not assigned to {instance.form_id}: ask an administrator.")
         response, new = store(row.id, domain_of(row), instance, user)

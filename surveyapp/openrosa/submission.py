@@ -54,7 +54,9 @@ def read_instance(data: bytes) -> Instance:
         # defusedxml: no DTD, no entities, so a submission cannot make the server read files or expand bombs.
         root = SafeTree.fromstring(data, forbid_dtd=True)
     except (SafeTree.ParseError, DefusedXmlException) as error:
-        raise Refused(400, f"The submission is not well-formed XML ({error}). Send the form again from Collect.")
+        raise Refused(
+            400, f"The submission is not well-formed XML ({error}). Send the form again from Collect."
+        ) from None
     form_id, version = root.get("id", ""), root.get("version", "")
     instance_id = ""
     for child in root:
