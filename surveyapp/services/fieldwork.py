@@ -29,6 +29,8 @@ class Fieldwork:
     per_day: list[tuple[date, int]]
     per_region: list[tuple[str, int]]
     per_language: list[tuple[str, int]]
+    # "web" (self-completed) or "interviewer" (ODK Collect, face to face): the two are read differently.
+    per_mode: list[tuple[str, int]]
     breakoff_by_page: list[tuple[str, int]]
     flagged: dict[str, int] = field(default_factory=dict)
 
@@ -73,14 +75,20 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
             counts[status] += count
     submitted_rows = db.session.execute(
         select(
-            SurveyResponse.submitted_at, SurveyResponse.language, SurveyResponse.design, SurveyResponse.quality_flags
+            SurveyResponse.submitted_at,
+            SurveyResponse.language,
+            SurveyResponse.design,
+            SurveyResponse.quality_flags,
+            SurveyResponse.mode,
         ).where(SurveyResponse.version_id == row.id, SurveyResponse.status == ResponseStatus.SUBMITTED.value)
     ).all()
     per_day: Counter[date] = Counter()
     per_region: Counter[str] = Counter()
     per_language: Counter[str] = Counter()
+    per_mode: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
-    for submitted_at, language, design, flags in submitted_rows:
+    for submitted_at, language, design, flags, mode in submitted_rows:
+        per_mode[mode] += 1
         per_day[submitted_at.date()] += 1
         per_region[str((design or {}).get("region", "—"))] += 1
         per_language[language] += 1
@@ -105,6 +113,7 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
         per_day=sorted(per_day.items()),
         per_region=sorted(per_region.items(), key=lambda kv: (-kv[1], kv[0])),
         per_language=sorted(per_language.items()),
+        per_mode=sorted(per_mode.items()),
         breakoff_by_page=[(code, breakoff.get(code, 0)) for code in order],
         flagged=dict(flagged),
     )

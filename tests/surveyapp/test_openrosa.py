@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Instrument, InterviewerAssignment, Role, SurveyResponse
 from surveyapp.questionnaire.model import QuestionnaireVersion
-from tests.conftest import PASSWORD, invoke, make_user
+from tests.conftest import PASSWORD, AuthActions, invoke, make_user
 from tests.surveyapp.respond_helpers import publish_file, readme_example
 
 HTTPS = "https://localhost"
@@ -241,9 +241,6 @@ def test_role_rules(app: Flask, client: FlaskClient, domain: QuestionnaireVersio
     assert refused.status_code == 403
     assert responses(app) == []
     # An interviewer reads no responses or results, on the web or the API.
-    client.post("/auth/login")  # no session yet
-    from tests.conftest import AuthActions
-
     AuthActions(client).login("field1")
     assert client.get("/api/v1/responses?instrument=example").status_code in (401, 403)
     assert client.get("/dashboard/").status_code in (302, 403)
@@ -266,3 +263,15 @@ def test_assign_unassign_list_and_qr(app: Flask, domain: QuestionnaireVersion, i
     with app.app_context():
         assert db.session.query(InterviewerAssignment).count() == 0
         assert db.session.query(Instrument).count() == 1
+
+
+def test_fieldwork_page_counts_modes(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    assert submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}")).status_code == 201
+    make_user(app, "res", Role.RESEARCHER)
+    AuthActions(client).login("res")
+    page = client.get("/research/fieldwork/example/2025?lang=ru").get_data(as_text=True)
+    assert "Отправлено по способу сбора" in page
+    row = page[page.index("интервьюер (ODK Collect)") :][:40]
+    assert "<td>1</td>" in row
