@@ -26,13 +26,13 @@ bp = Blueprint("openrosa", __name__, url_prefix="/openrosa")
 csrf.exempt(bp)  # no cookies here: every request carries its credentials
 
 REALM = "surveyapp OpenRosa"
-MAX_SUBMISSION = 10 * 1024 * 1024  # told to Collect as X-OpenRosa-Accept-Content-Length
 _RESPONSE_NS = "http://openrosa.org/http/response"
 
 
 def _headers(response: Response) -> Response:
     response.headers["X-OpenRosa-Version"] = "1.0"
-    response.headers["X-OpenRosa-Accept-Content-Length"] = str(MAX_SUBMISSION)
+    # The app's request limit (MAX_REQUEST_BYTES): Collect splits or refuses larger submissions itself.
+    response.headers["X-OpenRosa-Accept-Content-Length"] = str(current_app.config["MAX_CONTENT_LENGTH"])
     response.headers["Date"] = formatdate(usegmt=True)
     return response
 
@@ -54,7 +54,7 @@ def _challenge(text: str) -> Response:
 
 def _interviewer() -> User | Response:
     """The signed-in interviewer, or the response that refuses the request."""
-    if not request.is_secure and not current_app.config.get("OPENROSA_ALLOW_HTTP", False):
+    if not request.is_secure and not current_app.config["OPENROSA_ALLOW_HTTP"]:
         return _message("This server accepts ODK Collect only over HTTPS: use an https:// server URL.", 403)
     credentials = request.authorization
     if credentials is None or credentials.type != "basic" or not credentials.username:
@@ -127,8 +127,6 @@ def submission() -> Response:
         return user
     if request.method == "HEAD":
         return _headers(Response(status=204))
-    if (request.content_length or 0) > MAX_SUBMISSION:
-        return _message(f"The submission is over {MAX_SUBMISSION // (1024 * 1024)} MB.", 413)
     upload = request.files.get("xml_submission_file")
     if upload is None:
         return _message("The request has no xml_submission_file part: send it from ODK Collect.", 400)
