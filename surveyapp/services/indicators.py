@@ -41,7 +41,7 @@ from surveyapp.services.run_weights import store_weights
 from surveyapp.services.survey_frames import version_frame
 from surveyapp.services.versions import domain_of
 
-BREAKDOWNS = ("region", "sex", "age_group", "settlement")
+BREAKDOWNS = ("region", "sex", "age_group", "settlement", "mode")
 CODE_VERSION = "surveyapp-0.1"
 
 
@@ -60,6 +60,12 @@ class SurveyData:
     margin_set: MarginSet | None
     excluded: dict[str, int] = field(default_factory=dict)
     lonely_strata: tuple[str, ...] = ()  # strata with a single PSU this year, their variance by design.lonely_psu
+
+
+def _breakdowns(frame: pd.DataFrame) -> list[str]:
+    """The breakdowns the year's data can give; by mode (web / interviewer) only when both were used, since
+    one mode alone is the national figure again."""
+    return [b for b in BREAKDOWNS if frame[b].notna().any() and (b != "mode" or frame[b].nunique() > 1)]
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -90,9 +96,7 @@ def load_survey_data(
         assert indicator.definition is not None
         for measure in indicator.definition.measures:
             wanted.setdefault(measure.instrument, set()).update(measure.versions)
-    versions = list(
-        db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted))))
-    )
+    versions = list(db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted)))))
     versions = [v for v in versions if v.version in wanted[v.instrument.code]]
     if not versions:
         names = ", ".join(f"{i} {sorted(v)}" for i, v in wanted.items())
@@ -257,7 +261,7 @@ def compute(
             try:
                 [national] = estimate(definition, data.design, values)
                 rows = [result_row(indicator.code, "", national, rule)]
-                for breakdown in [b for b in BREAKDOWNS if data.frame[b].notna().any()]:
+                for breakdown in _breakdowns(data.frame):
                     rows += [
                         result_row(indicator.code, breakdown, e, rule)
                         for e in estimate(definition, data.design, values, by=breakdown)
