@@ -74,6 +74,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # the number of reverse proxies (nginx: 1) whose X-Forwarded-* headers are believed.
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS", "0")),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # /openrosa takes Basic credentials, so only over HTTPS; 1 lets a local trial use plain HTTP.
+        "OPENROSA_ALLOW_HTTP": env.get("OPENROSA_ALLOW_HTTP", "0").strip() == "1",
         # A questionnaire page is a few kilobytes; the largest form of the app (a staff page) is far below these.
         # Anything bigger is refused with a 413 before a view runs (Flask 3.1 reads the last two).
         "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_BYTES", str(1024 * 1024))),

@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
             "current_language": str(get_locale()),
             "language_names": LANGUAGE_NAMES,
             "role_label": role_label,
+            "mode_label": mode_label,
         }
 
 
@@ -67,5 +68,15 @@ def remember(response: Response, lang: str) -> None:
 
 
 def role_label(role: str) -> str:
-    labels = {"admin": _("administrator"), "researcher": _("researcher"), "ministry": _("ministry")}
+    labels = {
+        "admin": _("administrator"),
+        "researcher": _("researcher"),
+        "ministry": _("ministry"),
+        "interviewer": _("interviewer"),
+    }
     return labels.get(role, role)
+
+
+def mode_label(mode: str) -> str:
+    labels = {"web": _("web (self-completed)"), "interviewer": _("interviewer (ODK Collect)")}
+    return labels.get(mode, mode)

@@ -8,12 +8,13 @@ from sqlalchemy import func, select
 from surveyapp import audit
 from surveyapp.cli.group import CommandGroup
 from surveyapp.extensions import db
-from surveyapp.models import ApiToken, Role, TokenScope, User
+from surveyapp.models import ApiToken, Instrument, InterviewerAssignment, Role, TokenScope, User
 from surveyapp.models.base import utcnow
 from surveyapp.models.user import MIN_PASSWORD_LENGTH
 from surveyapp.services.api_tokens import DEFAULT_DAYS, MAX_DAYS, TokenError, create_token, revoke_token, tokens_of
+from surveyapp.services.interviewers import assigned_codes, collect_settings
 
-users_cli = CommandGroup("users", help="Manage staff accounts (admin, researcher, ministry).")
+users_cli = CommandGroup("users", help="Manage staff accounts (admin, researcher, ministry, interviewer).")
 
 
 def find_user(username: str) -> User | None:
@@ -38,7 +39,10 @@ def _require_user(username: str) -> User:
     "--role",
     required=True,
     type=click.Choice([r.value for r in Role]),
-    help="admin: everything; researcher: questionnaires, responses, exports; ministry: published results.",
+    help=(
+        "admin: everything; researcher: questionnaires, responses, exports; ministry: published results;"
+        " interviewer: ODK Collect submissions for assigned instruments."
+    ),
 )
 @click.password_option(help="Asked for when not given (hidden input, typed twice).")
 def create_user(username: str, role: str, password: str) -> None:
@@ -102,7 +106,81 @@ def list_users() -> None:
     """List the staff accounts."""
     for user in db.session.scalars(select(User).order_by(User.username)):
         state = "active" if user.active else "inactive"
-        click.echo(f"{user.username:<24} {user.role:<11} {state}")
+        line = f"{user.username:<24} {user.role:<11} {state}"
+        if user.role == Role.INTERVIEWER:
+            codes = assigned_codes(user)
+            line += "  assigned: " + (", ".join(codes) if codes else "(none)")
+        click.echo(line)
+
+
+def _require_interviewer(username: str) -> User:
+    user = _require_user(username)
+    if user.role != Role.INTERVIEWER:
+        raise click.ClickException(
+            f"{user.username!r} is a {user.role}, not an interviewer; only interviewers are assigned to instruments."
+            f" To change the role: flask users set-role {user.username} interviewer"
+        )
+    return user
+
+
+def _require_instrument(code: str) -> Instrument:
+    instrument = db.session.scalar(select(Instrument).where(Instrument.code == code))
+    if instrument is None:
+        raise click.ClickException(
+            f"No instrument with code {code!r}. Published instruments are listed by: flask questionnaires list"
+        )
+    return instrument
+
+
+@users_cli.command("assign")
+@click.argument("username")
+@click.argument("instrument")
+def assign(username: str, instrument: str) -> None:
+    """Let interviewer USERNAME collect INSTRUMENT (every published version) with ODK Collect."""
+    user = _require_interviewer(username)
+    found = _require_instrument(instrument)
+    if db.session.get(InterviewerAssignment, (user.id, found.id)) is not None:
+        click.echo(f"{user.username!r} is already assigned to {found.code!r}.")
+        return
+    db.session.add(InterviewerAssignment(user_id=user.id, instrument_id=found.id))
+    audit.record("interviewer_assign", "user", user.username, {"instrument": found.code})
+    db.session.commit()
+    click.echo(f"{user.username!r} may now collect {found.code!r}.")
+
+
+@users_cli.command("unassign")
+@click.argument("username")
+@click.argument("instrument")
+def unassign(username: str, instrument: str) -> None:
+    """Stop interviewer USERNAME collecting INSTRUMENT (what was already sent is kept)."""
+    user = _require_interviewer(username)
+    found = _require_instrument(instrument)
+    row = db.session.get(InterviewerAssignment, (user.id, found.id))
+    if row is None:
+        click.echo(f"{user.username!r} was not assigned to {found.code!r}.")
+        return
+    db.session.delete(row)
+    audit.record("interviewer_unassign", "user", user.username, {"instrument": found.code})
+    db.session.commit()
+    click.echo(f"{user.username!r} no longer collects {found.code!r}.")
+
+
+@users_cli.command("odk-qr")
+@click.argument("username")
+@click.option(
+    "--server-url", required=True, help="The address ODK Collect uses, e.g. https://survey.example.kz/openrosa"
+)
+def odk_qr(username: str, server_url: str) -> None:
+    """Print ODK Collect's settings for USERNAME: the JSON and the code to turn into a QR image."""
+    user = _require_interviewer(username)
+    settings, code = collect_settings(server_url, user.username)
+    click.echo(settings)
+    click.echo(code)
+    click.echo(
+        "Make a QR image of the second line (e.g. qrencode -o collect.png < file) and scan it in Collect:"
+        " Project settings > Add project > Configure with QR code. The password is typed on the device.",
+        err=True,
+    )
 
 
 token_cli = CommandGroup("token", help="Personal API tokens of an account: create, list, revoke.")

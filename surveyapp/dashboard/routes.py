@@ -166,7 +166,13 @@ def trajectory_label(trajectory: str) -> str:
 
 @bp.app_template_global()
 def breakdown_label(name: str) -> str:
-    labels = {"region": _("Region"), "sex": _("Sex"), "age_group": _("Age group"), "settlement": _("Settlement type")}
+    labels = {
+        "region": _("Region"),
+        "sex": _("Sex"),
+        "age_group": _("Age group"),
+        "settlement": _("Settlement type"),
+        "mode": _("Mode"),
+    }
     return labels.get(name, name)
 
 

@@ -7,7 +7,7 @@ from surveyapp.models.invitation import Invitation, InvitationStatus
 from surveyapp.models.job import Job, JobStatus, ReportFile
 from surveyapp.models.questionnaire import Instrument, StoredVersion
 from surveyapp.models.response import ResponseStatus, SurveyResponse
-from surveyapp.models.user import LoginThrottle, Role, User
+from surveyapp.models.user import InterviewerAssignment, LoginThrottle, Role, User
 
 __all__ = [
     "AdminFigure",
@@ -16,6 +16,7 @@ __all__ = [
     "ComputationRun",
     "IndicatorResult",
     "Instrument",
+    "InterviewerAssignment",
     "Invitation",
     "InvitationStatus",
     "Job",

@@ -35,6 +35,10 @@ class SurveyResponse(db.Model):  # type: ignore[name-defined]  # db.Model is bui
     language: Mapped[str] = mapped_column(String(5))
     status: Mapped[str] = mapped_column(String(20), default=ResponseStatus.IN_PROGRESS.value, index=True)
     mode: Mapped[str] = mapped_column(String(20), default="web")
+    # Set for mode "interviewer": who collected it (an account, not the respondent) and the instanceID ODK
+    # Collect gave the form, unique so a resend (or two at once) is stored once.
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    instance_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     page_languages: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     design: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,6 +20,8 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     RESEARCHER = "researcher"
     MINISTRY = "ministry"
+    # Collects face to face with ODK Collect for the instruments assigned to them; reads no results or responses.
+    INTERVIEWER = "interviewer"
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
@@ -56,3 +58,13 @@ class LoginThrottle(db.Model):  # type: ignore[name-defined]  # db.Model is buil
     failures: Mapped[int] = mapped_column(Integer, default=0)
     first_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InterviewerAssignment(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time
+    """Which instruments an interviewer may send submissions for (all their published versions)."""
+
+    __tablename__ = "interviewer_assignment"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id"), primary_key=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -31,6 +31,8 @@ class Fieldwork:
     per_day: list[tuple[date, int]]
     per_region: list[tuple[str, int]]
     per_language: list[tuple[str, int]]
+    # "web" (self-completed) or "interviewer" (ODK Collect, face to face): the two are read differently.
+    per_mode: list[tuple[str, int]]
     breakoff_by_page: list[tuple[str, int]]
     flagged: dict[str, int] = field(default_factory=dict)
 
@@ -80,15 +82,18 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
             SurveyResponse.design,
             SurveyResponse.quality_flags,
             SurveyResponse.excluded_at,
+            SurveyResponse.mode,
         ).where(SurveyResponse.version_id == row.id, SurveyResponse.status == ResponseStatus.SUBMITTED.value)
     ).all()
     per_day: Counter[date] = Counter()
     per_region: Counter[str] = Counter()
     per_language: Counter[str] = Counter()
+    per_mode: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
     excluded = 0
-    for submitted_at, language, design, flags, excluded_at in submitted_rows:
+    for submitted_at, language, design, flags, excluded_at, mode in submitted_rows:
         excluded += excluded_at is not None
+        per_mode[mode] += 1
         per_day[submitted_at.date()] += 1
         per_region[str((design or {}).get("region", "—"))] += 1
         per_language[language] += 1
@@ -114,6 +119,7 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
         per_day=sorted(per_day.items()),
         per_region=sorted(per_region.items(), key=lambda kv: (-kv[1], kv[0])),
         per_language=sorted(per_language.items()),
+        per_mode=sorted(per_mode.items()),
         breakoff_by_page=[(code, breakoff.get(code, 0)) for code in order],
         flagged=dict(flagged),
     )

@@ -42,7 +42,7 @@ from surveyapp.services.run_weights import store_weights
 from surveyapp.services.survey_frames import version_frame
 from surveyapp.services.versions import domain_of
 
-BREAKDOWNS = ("region", "sex", "age_group", "settlement")
+BREAKDOWNS = ("region", "sex", "age_group", "settlement", "mode")
 CODE_VERSION = "surveyapp-0.1"
 
 
@@ -61,6 +61,12 @@ class SurveyData:
     margin_set: MarginSet | None
     excluded: dict[str, int] = field(default_factory=dict)
     lonely_strata: tuple[str, ...] = ()  # strata with a single PSU this year, their variance by design.lonely_psu
+
+
+def _breakdowns(frame: pd.DataFrame) -> list[str]:
+    """The breakdowns the year's data can give; by mode (web / interviewer) only when both were used, since
+    one mode alone is the national figure again."""
+    return [b for b in BREAKDOWNS if frame[b].notna().any() and (b != "mode" or frame[b].nunique() > 1)]
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -311,7 +317,7 @@ def compute(
             try:
                 [national] = estimate(definition, data.design, values)
                 rows = [result_row(indicator.code, "", national, rule)]
-                for breakdown in [b for b in BREAKDOWNS if data.frame[b].notna().any()]:
+                for breakdown in _breakdowns(data.frame):
                     rows += [
                         result_row(indicator.code, breakdown, e, rule)
                         for e in estimate(definition, data.design, values, by=breakdown)

@@ -58,6 +58,13 @@ def available_years(programme: str, published_only: bool) -> list[int]:
     return sorted(db.session.scalars(query))
 
 
+# How a response was collected (SurveyResponse.mode), the categories of the "mode" breakdown.
+MODE_LABELS: dict[str, dict[str, str]] = {
+    "web": {"kk": "веб (өзі толтырған)", "ru": "веб (самозаполнение)", "en": "web (self-completed)"},
+    "interviewer": {"kk": "интервьюер", "ru": "интервьюер", "en": "interviewer"},
+}
+
+
 @lru_cache(maxsize=4)
 def _labels(questionnaires: str) -> dict[str, dict[str, dict[str, str]]]:
     """Category labels per design variable, from the shared lists (regions, sex, settlement)."""
@@ -68,6 +75,7 @@ def _labels(questionnaires: str) -> dict[str, dict[str, dict[str, str]]]:
         for choice in (shared.raw_choices if shared else None) or []:
             if isinstance(choice, dict) and "code" in choice:
                 labels.setdefault(variable, {})[str(choice["code"])] = dict(choice.get("label") or {})
+    labels["mode"] = MODE_LABELS
     return labels
 
 

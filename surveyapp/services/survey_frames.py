@@ -66,6 +66,7 @@ def _generic_frame(version_id: int, items: dict[str, tuple[str, str | None]], st
         select(
             SurveyResponse.id.label("response_id"),
             SurveyResponse.quality_flags.label("flags"),
+            SurveyResponse.mode.label("mode"),
             SurveyResponse.design["base_weight"].as_float().label("base_weight"),
             *(expression.label(f"d:{name}") for name, expression in design.items()),
             *(expression.label(f"i:{name}") for name, expression in answers.items()),
@@ -112,6 +113,7 @@ def _postgresql_frame(
     columns: list[sql.Composable] = [
         sql.SQL("r.id"),
         sql.SQL("r.quality_flags::text"),
+        sql.SQL("r.mode"),
         sql.SQL("d.base_weight::float8"),
         *(sql.SQL("d.{}").format(sql.Identifier(name)) for name in design_names),
     ]
@@ -155,7 +157,7 @@ def _postgresql_frame(
             if previous and connection.info.transaction_status != TransactionStatus.INERROR:
                 cursor.execute("SELECT set_config('parallel_tuple_cost', %s, true)", (previous[0],))
     buffer.seek(0)
-    names = ["response_id", "flags", "base_weight", *design_names, *items]
+    names = ["response_id", "flags", "mode", "base_weight", *design_names, *items]
     dtypes: dict[str, Any] = {name: str for name in names} | {"response_id": "int64", "base_weight": "float64"}
     if not buffer.getbuffer().nbytes:  # no responses: the parser refuses an empty input
         return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items() if name != "flags"}).assign(

@@ -1,0 +1,277 @@
+"""ODK Collect against /openrosa: XForms made by pyxform, submissions in the shape Collect sends them."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import threading
+import uuid
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from defusedxml import ElementTree
+from flask import Flask
+from flask.testing import FlaskClient
+
+from surveyapp.extensions import db
+from surveyapp.models import AuditEvent, Instrument, InterviewerAssignment, Role, SurveyResponse
+from surveyapp.questionnaire.model import QuestionnaireVersion
+from tests.conftest import PASSWORD, AuthActions, invoke, make_user
+from tests.surveyapp.respond_helpers import publish_file, readme_example
+
+HTTPS = "https://localhost"
+XF = "{http://www.w3.org/2002/xforms}"
+OR = "{http://openrosa.org/http/response}"
+
+
+@pytest.fixture
+def domain(app: Flask, tmp_path: Path) -> QuestionnaireVersion:
+    return publish_file(app, readme_example(tmp_path))
+
+
+@pytest.fixture
+def interviewer(app: Flask, domain: QuestionnaireVersion) -> int:
+    user_id = make_user(app, "field1", Role.INTERVIEWER)
+    assert invoke(app, "users", "assign", "field1", domain.instrument)[0] == 0
+    return user_id
+
+
+def basic(username: str = "field1", password: str = PASSWORD) -> dict[str, str]:
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+def collect_xml(domain: QuestionnaireVersion, instance_id: str, **overrides: str | None) -> bytes:
+    """A filled instance as ODK Collect serialises it: the form's root with id and version, no namespace on
+    the fields, meta/instanceID last. ``overrides`` set a field (by code) or, with None, leave it empty."""
+    values: dict[str, str | None] = {
+        "consent_given": "OK",
+        "age": "27",
+        "region": "astana",
+        "district": "esil",
+        "safe_dark": "rather_safe",
+        "victim_any": "yes",
+        "victim_types": "theft other",
+        "victim_other": "Телефонды тартып алды",
+        "victims_count": "2",
+        "young": "true",
+        "thanks": None,
+    } | overrides
+    parts = [
+        f'<?xml version=\'1.0\' ?><data id="{domain.instrument}" version="{domain.version}" '
+        'xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">'
+    ]
+    parts.append(f"<consent_given>{values['consent_given'] or ''}</consent_given>")
+    for section in domain.sections:
+        parts.append(f"<{section.code}>")
+        for item in section.items:
+            value = values.get(item.code)
+            parts.append(f"<{item.code}>{value}</{item.code}>" if value else f"<{item.code}/>")
+        parts.append(f"</{section.code}>")
+    parts.append(f"<meta><instanceID>{instance_id}</instanceID></meta></data>")
+    return "".join(parts).encode("utf-8")
+
+
+def submit(client: FlaskClient, xml: bytes, headers: dict[str, str] | None = None) -> Any:
+    return client.post(
+        "/openrosa/submission",
+        base_url=HTTPS,
+        headers=headers if headers is not None else basic(),
+        data={"xml_submission_file": (io.BytesIO(xml), "submission.xml", "text/xml")},
+        content_type="multipart/form-data",
+    )
+
+
+def message(response: Any) -> str:
+    root = ElementTree.fromstring(response.get_data())
+    assert root.tag == f"{OR}OpenRosaResponse"
+    return root.findtext(f"{OR}message") or ""
+
+
+def responses(app: Flask) -> list[SurveyResponse]:
+    with app.app_context():
+        rows = list(db.session.query(SurveyResponse).order_by(SurveyResponse.id))
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+def test_basic_challenge_and_openrosa_headers(client: FlaskClient, interviewer: int) -> None:
+    response = client.get("/openrosa/formList", base_url=HTTPS)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith('Basic realm="')
+    assert response.headers["X-OpenRosa-Version"] == "1.0"
+    assert response.headers["Date"].endswith("GMT")
+    wrong = client.get("/openrosa/formList", base_url=HTTPS, headers=basic(password="not-the-password"))
+    assert wrong.status_code == 401
+    head = client.head("/openrosa/submission", base_url=HTTPS, headers=basic())
+    assert head.status_code == 204
+    assert int(head.headers["X-OpenRosa-Accept-Content-Length"]) > 0
+
+
+def test_plain_http_is_refused(client: FlaskClient, interviewer: int) -> None:
+    response = client.get("/openrosa/formList", headers=basic())
+    assert response.status_code == 403
+    assert "HTTPS" in message(response)
+
+
+def test_form_list_and_xform_made_by_pyxform(
+    client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    listing = client.get("/openrosa/formList", base_url=HTTPS, headers=basic())
+    assert listing.status_code == 200, listing.get_data(as_text=True)
+    ns = "{http://openrosa.org/xforms/xformsList}"
+    [entry] = ElementTree.fromstring(listing.get_data()).findall(f"{ns}xform")
+    assert entry.findtext(f"{ns}formID") == "example"
+    assert entry.findtext(f"{ns}version") == "2025"
+    url = entry.findtext(f"{ns}downloadUrl") or ""
+    assert url.endswith("/openrosa/forms/example/2025.xml")
+    form = client.get(url.replace("https://localhost", ""), base_url=HTTPS, headers=basic())
+    assert form.status_code == 200
+    assert entry.findtext(f"{ns}hash") == "md5:" + hashlib.md5(form.get_data()).hexdigest()  # noqa: S324  # OpenRosa's hash
+    xform = ElementTree.fromstring(form.get_data())
+    data = xform.find(f".//{XF}instance/{XF}data")
+    assert data is not None and data.get("id") == "example" and data.get("version") == "2025"
+    assert [child.tag.removeprefix(XF) for child in data] == ["consent_given", "about_you", "safety", "meta"]
+
+
+def test_submission_is_stored_as_interviewer_response(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    response = submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}"))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert "received" in message(response)
+    [stored] = responses(app)
+    assert stored.mode == "interviewer" and stored.interviewer_id == interviewer
+    assert stored.status == "submitted" and stored.version_sha256 == domain.sha256
+    assert stored.language == "kk"
+    assert stored.answers["age"] == 27 and stored.answers["victim_types"] == ["theft", "other"]
+    assert stored.answers["young"] is True  # recomputed here, not taken from the device
+    assert "speeding" not in stored.quality_flags
+
+
+def test_resend_returns_201_without_a_duplicate(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    xml = collect_xml(domain, "uuid:4f1c2a9e-1111-4d7b-9b1e-0a0a0a0a0a0a")
+    assert submit(client, xml).status_code == 201
+    assert submit(client, xml).status_code == 201
+    assert len(responses(app)) == 1
+    with app.app_context():
+        assert db.session.query(AuditEvent).filter_by(action="interviewer_submission").count() == 1
+
+
+def test_concurrent_sends_of_one_instance_store_one(app: Flask, domain: QuestionnaireVersion, interviewer: int) -> None:
+    if app.config["BACKEND"] != "postgresql":
+        pytest.skip("two writers at once need the real database (TEST_DATABASE_URL)")
+    xml = collect_xml(domain, f"uuid:{uuid.uuid4()}")
+    statuses: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(submit(client, xml).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [201, 201]
+    assert len(responses(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"age": "12"}, "about_you/age"),
+        ({"region": "atlantis"}, "about_you/region"),
+        ({"safe_dark": None}, "safety/safe_dark"),
+        ({"victims_count": "1"}, "safety/victims_count"),  # constraint: at least the number of types chosen
+        ({"consent_given": None}, "consent"),
+    ],
+)
+def test_answers_breaking_the_rules_are_refused(
+    app: Flask,
+    client: FlaskClient,
+    domain: QuestionnaireVersion,
+    interviewer: int,
+    overrides: dict[str, str | None],
+    expected: str,
+) -> None:
+    response = submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}", **overrides))
+    assert response.status_code == 422
+    assert expected in message(response)
+    assert responses(app) == []
+
+
+def test_wrong_version_or_unknown_field_is_refused(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    xml = collect_xml(domain, f"uuid:{uuid.uuid4()}").replace(b'version="2025"', b'version="2019"')
+    response = submit(client, xml)
+    assert response.status_code == 422 and "2019" in message(response)
+    extra = collect_xml(domain, f"uuid:{uuid.uuid4()}").replace(b"<age>", b"<income>5</income><age>")
+    response = submit(client, extra)
+    assert response.status_code == 422 and "about_you/income" in message(response)
+    assert responses(app) == []
+
+
+def test_entities_and_broken_xml_are_refused(app: Flask, client: FlaskClient, interviewer: int) -> None:
+    bomb = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><data id="example" version="2025">&a;</data>'
+    assert submit(client, bomb).status_code == 400
+    assert submit(client, b"<data").status_code == 400
+    response = client.post("/openrosa/submission", base_url=HTTPS, headers=basic(), data={})
+    assert response.status_code == 400 and "xml_submission_file" in message(response)
+    assert responses(app) == []
+
+
+def test_role_rules(app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int) -> None:
+    make_user(app, "res", Role.RESEARCHER)
+    assert client.get("/openrosa/formList", base_url=HTTPS, headers=basic("res")).status_code == 403
+    make_user(app, "field2", Role.INTERVIEWER)  # not assigned
+    listing = client.get("/openrosa/formList", base_url=HTTPS, headers=basic("field2"))
+    assert b"<formID>" not in listing.get_data()
+    assert client.get("/openrosa/forms/example/2025.xml", base_url=HTTPS, headers=basic("field2")).status_code == 404
+    refused = submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}"), basic("field2"))
+    assert refused.status_code == 403
+    assert responses(app) == []
+    # An interviewer reads no responses or results, on the web or the API.
+    AuthActions(client).login("field1")
+    assert client.get("/api/v1/responses?instrument=example").status_code in (401, 403)
+    assert client.get("/dashboard/").status_code in (302, 403)
+
+
+def test_assign_unassign_list_and_qr(app: Flask, domain: QuestionnaireVersion, interviewer: int) -> None:
+    code, output = invoke(app, "users", "list")
+    assert "field1" in output and "assigned: example" in output
+    code, output = invoke(app, "users", "odk-qr", "field1", "--server-url", "https://survey.example.kz/openrosa/")
+    assert code == 0
+    settings, encoded = output.strip().splitlines()[:2]
+    assert zlib.decompress(base64.b64decode(encoded)).decode() == settings
+    assert '"server_url": "https://survey.example.kz/openrosa"' in settings and "password" not in settings
+    make_user(app, "res", Role.RESEARCHER)
+    code, output = invoke(app, "users", "assign", "res", "example")
+    assert code != 0 and "not an interviewer" in output
+    code, output = invoke(app, "users", "assign", "field1", "nosuch")
+    assert code != 0 and "No instrument" in output
+    assert invoke(app, "users", "unassign", "field1", "example")[0] == 0
+    with app.app_context():
+        assert db.session.query(InterviewerAssignment).count() == 0
+        assert db.session.query(Instrument).count() == 1
+
+
+def test_fieldwork_page_counts_modes(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    assert submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}")).status_code == 201
+    make_user(app, "res", Role.RESEARCHER)
+    AuthActions(client).login("res")
+    page = client.get("/research/fieldwork/example/2025?lang=ru").get_data(as_text=True)
+    assert "Отправлено по способу сбора" in page
+    row = page[page.index("интервьюер (ODK Collect)") :][:40]
+    assert "<td>1</td>" in row
