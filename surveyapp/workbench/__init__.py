@@ -1,0 +1,6 @@
+"""The researcher's and admin's pages that change things (drafts, accounts), calling the CLI's services."""
+
+from surveyapp.workbench import accounts as _accounts  # noqa: F401  # adds the account pages to the blueprint
+from surveyapp.workbench.drafts import bp
+
+__all__ = ["bp"]
