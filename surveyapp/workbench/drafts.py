@@ -139,7 +139,7 @@ def _last_published(instrument: str) -> StoredVersion | None:
 
 
 def _file(form: FlaskForm) -> tuple[str, bytes]:
-    upload = form.file.data  # type: ignore[attr-defined]  # the form's own field
+    upload = form.file.data
     return upload.filename or "", upload.read()
 
 
