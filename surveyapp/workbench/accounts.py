@@ -43,9 +43,18 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField(_l("Set the password"))
 
 
-class CreateUserForm(FlaskForm):
+class _RoleChoices:
+    role: SelectField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]  # FlaskForm's, next in the MRO
+        # Set after construction: WTForms deprecates choices given to the field as tuples.
+        self.role.choices = _role_choices()
+
+
+class CreateUserForm(_RoleChoices, FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
-    role = SelectField(_l("Role"), choices=_role_choices)
+    role = SelectField(_l("Role"))
     password = PasswordField(
         _l("Password (leave empty to give a one-time link instead)"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
@@ -57,8 +66,8 @@ class CreateUserForm(FlaskForm):
             raise ValidationError(_("A user with this name already exists."))
 
 
-class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=_role_choices)
+class RoleForm(_RoleChoices, FlaskForm):
+    role = SelectField(_l("Role"))
     submit = SubmitField(_l("Change the role"))
 
 

@@ -29,11 +29,20 @@ from surveyapp.services.versions import domain_of
 bp = Blueprint("workbench", __name__)
 
 
-class UploadForm(FlaskForm):
+class _PopulationChoices:
+    population: SelectField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]  # FlaskForm's, next in the MRO
+        # Set after construction: WTForms deprecates choices given to the field as tuples.
+        self.population.choices = [(p, p) for p in POPULATIONS]
+
+
+class UploadForm(_PopulationChoices, FlaskForm):
     file = FileField(_l("YAML file or XLSForm workbook"), validators=[FileRequired()])
     instrument = StringField(_l("Instrument code (for a workbook)"), validators=[Optional(), Length(max=80)])
     version = StringField(_l("Version (for a workbook)"), validators=[Optional(), Length(max=40)])
-    population = SelectField(_l("Population"), choices=[(p, p) for p in POPULATIONS], default="adults")
+    population = SelectField(_l("Population"), default="adults")
     submit = SubmitField(_l("Upload"))
 
 
@@ -42,11 +51,11 @@ class ReuploadForm(FlaskForm):
     submit = SubmitField(_l("Upload again"))
 
 
-class MetadataForm(FlaskForm):
+class MetadataForm(_PopulationChoices, FlaskForm):
     title_kk = StringField(_l("Title in Kazakh"), validators=[Length(max=300)])
     title_ru = StringField(_l("Title in Russian"), validators=[Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Length(max=300)])
-    population = SelectField(_l("Population"), choices=[(p, p) for p in POPULATIONS])
+    population = SelectField(_l("Population"))
     design_variables = TextAreaField(
         _l("Design variables, one a line: name: source [item]"), validators=[Length(max=5000)]
     )
