@@ -47,7 +47,7 @@ class _RoleChoices:
     role: SelectField
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]  # FlaskForm's, next in the MRO
+        super().__init__(*args, **kwargs)  # FlaskForm's, next in the MRO
         # Set after construction: WTForms deprecates choices given to the field as tuples.
         self.role.choices = _role_choices()
 

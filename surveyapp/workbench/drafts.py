@@ -33,7 +33,7 @@ class _PopulationChoices:
     population: SelectField
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]  # FlaskForm's, next in the MRO
+        super().__init__(*args, **kwargs)  # FlaskForm's, next in the MRO
         # Set after construction: WTForms deprecates choices given to the field as tuples.
         self.population.choices = [(p, p) for p in POPULATIONS]
 
