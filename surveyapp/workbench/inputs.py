@@ -64,8 +64,8 @@ class FiguresForm(_Upload):
 
 def _content(form: _Upload) -> tuple[str, bytes] | None:
     """The uploaded file, or the one carried back by the confirmation form; None after a flash."""
-    upload = form.file.data
-    if upload is not None and getattr(upload, "filename", ""):
+    upload: Any = form.file.data
+    if upload is not None and upload.filename:
         name, data = Path(upload.filename).name, upload.read()
     elif form.payload.data:
         try:
@@ -102,7 +102,7 @@ def _questionnaires() -> Path:
     return Path(current_app.config["QUESTIONNAIRES_DIR"])
 
 
-def _page(margins: MarginsForm, figures: FiguresForm, **shown: Any) -> ResponseReturnValue:
+def _page(margins: MarginsForm, figures: FiguresForm, **shown: Any) -> str:
     return render_template("workbench/inputs.html", margins=margins, figures=figures, **shown)
 
 
