@@ -71,9 +71,17 @@ def page_logic(
             entry["choice_filter"] = expression_json(item.choice_condition)
             entry["choice_values"] = {c.code: c.filter_values() for c in item.choices.choices}
         items.append(entry)
-    referenced = {
-        name.code for item in section.items for e in _expressions(item) for name in e.names() if isinstance(name, Name)
-    } - page_codes - {CHOICE}
+    referenced = (
+        {
+            name.code
+            for item in section.items
+            for e in _expressions(item)
+            for name in e.names()
+            if isinstance(name, Name)
+        }
+        - page_codes
+        - {CHOICE}
+    )
     earlier = routing.prune_hidden(version, {code: value for code, value in answers.items() if code not in page_codes})
     return {"items": items, "answers": {code: earlier[code] for code in sorted(referenced) if code in earlier}}
 
