@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -364,7 +364,7 @@ def publish(draft_id: int) -> ResponseReturnValue:
 @role_required(Role.RESEARCHER)
 def delete(draft_id: int) -> ResponseReturnValue:
     found = _draft(draft_id)
-    if ConfirmForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit() and request.form.get("sure"):
         name = f"{found.instrument} {found.version}"
         drafts.delete_draft(found, current_user._get_current_object())
         db.session.commit()

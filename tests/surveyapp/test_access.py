@@ -9,6 +9,21 @@ from surveyapp.models import AuditEvent
 from tests.conftest import AuthActions, make_user
 
 ADMIN_PAGES = ["/admin/audit", "/admin/users"]
+# The workbench's pages that change things: researchers and admins only (a ministry account reaches none).
+RESEARCH_PAGES = ["/research/questionnaires", "/research/inputs", "/research/drafts/1", "/research/drafts/1/publish"]
+
+
+@pytest.mark.parametrize("url", [*RESEARCH_PAGES, "/account/password"])
+def test_anonymous_is_sent_to_login_from_the_workbench(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302 and response.location.startswith("/auth/login?next=")
+
+
+@pytest.mark.parametrize("url", RESEARCH_PAGES)
+def test_ministry_reaches_no_workbench_page(app: Flask, client: FlaskClient, auth: AuthActions, url: str) -> None:
+    make_user(app, "someone", "ministry")
+    auth.login("someone")
+    assert client.get(url).status_code == 403
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
@@ -31,9 +46,7 @@ def test_other_roles_are_refused(app: Flask, client: FlaskClient, auth: AuthActi
 def test_admin_lists_audit_events(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
     make_user(app, "root", "admin")
     with app.app_context():
-        db.session.add(
-            AuditEvent(actor="command-line", action="publish", object_type="questionnaire", object_id="x/1")
-        )
+        db.session.add(AuditEvent(actor="command-line", action="publish", object_type="questionnaire", object_id="x/1"))
         db.session.commit()
     auth.login("root")
     page = client.get("/admin/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)

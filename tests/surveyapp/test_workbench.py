@@ -164,7 +164,9 @@ def test_yaml_with_errors_shows_line_and_fix_and_reupload_fixes_it(
     )
     assert other.status_code == 302
     assert "not the version of this draft" in " ".join(flashes(client.get(draft_url).get_data(as_text=True)))
-    deleted = client.post(f"{draft_url}/delete", data={"csrf_token": token})
+    unsure = client.post(f"{draft_url}/delete", data={"csrf_token": token})
+    assert unsure.status_code == 302 and len(drafts(app)) == 1  # the box "delete this draft?" was not ticked
+    deleted = client.post(f"{draft_url}/delete", data={"csrf_token": token, "sure": "y"})
     assert deleted.status_code == 302 and drafts(app) == []
 
 
