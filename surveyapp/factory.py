@@ -37,9 +37,10 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     input_checks.init_app(app)
     security_headers.init_app(app)
 
-    from surveyapp import admin, api, auth, dashboard, main, openrosa, rate_limits, research, respond
+    from surveyapp import admin, api, auth, dashboard, main, openrosa, rate_limits, research, respond, workbench
 
-    for blueprint in (main.bp, auth.bp, admin.bp, api.bp, openrosa.bp, research.bp, respond.bp, dashboard.bp):
+    blueprints = (main.bp, auth.bp, admin.bp, api.bp, openrosa.bp, research.bp, respond.bp, dashboard.bp, workbench.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     rate_limits.init_app(app)
 

@@ -8,7 +8,7 @@ from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.admin.trail import TrailFilter, action_label, actor_kind, actor_label, actor_name, details_text, to_csv
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, Role, User
+from surveyapp.models import AuditEvent, Role
 from surveyapp.models.base import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -61,5 +61,6 @@ def audit_csv() -> ResponseReturnValue:
 @bp.get("/users")
 @role_required(Role.ADMIN)
 def users() -> ResponseReturnValue:
-    accounts = db.session.scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", users=accounts)
+    from surveyapp.workbench.accounts import users_page
+
+    return users_page()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from surveyapp import audit
 from surveyapp.cli.group import CommandGroup
@@ -11,14 +11,12 @@ from surveyapp.extensions import db
 from surveyapp.models import ApiToken, Instrument, InterviewerAssignment, Role, TokenScope, User
 from surveyapp.models.base import utcnow
 from surveyapp.models.user import MIN_PASSWORD_LENGTH
+from surveyapp.services import accounts
+from surveyapp.services.accounts import find_user
 from surveyapp.services.api_tokens import DEFAULT_DAYS, MAX_DAYS, TokenError, create_token, revoke_token, tokens_of
 from surveyapp.services.interviewers import assigned_codes, collect_settings
 
 users_cli = CommandGroup("users", help="Manage staff accounts (admin, researcher, ministry, interviewer).")
-
-
-def find_user(username: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
 def check_password_rule(password: str) -> None:
@@ -55,11 +53,7 @@ def create_user(username: str, role: str, password: str) -> None:
             f"A user named {username!r} already exists. To change the password: flask users set-password {username}"
         )
     check_password_rule(password)
-    user = User(username=username, role=role)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user_create", "user", username, {"role": role})
+    accounts.create_user(username, role, password)
     db.session.commit()
     click.echo(f"Created {role} {username!r}.")
 
@@ -71,8 +65,7 @@ def set_password(username: str, password: str) -> None:
     """Set a new password for USERNAME."""
     user = _require_user(username)
     check_password_rule(password)
-    user.set_password(password)
-    audit.record("user_password", "user", user.username)
+    accounts.set_password(user, password)
     db.session.commit()
     click.echo(f"Password changed for {user.username!r}.")
 
@@ -83,9 +76,7 @@ def set_password(username: str, password: str) -> None:
 def set_role(username: str, role: str) -> None:
     """Give USERNAME another ROLE."""
     user = _require_user(username)
-    old = user.role
-    user.role = role
-    audit.record("user_role", "user", user.username, {"from": old, "to": role})
+    old = accounts.set_role(user, role)
     db.session.commit()
     click.echo(f"{user.username!r} is now {role} (was {old}).")
 
@@ -95,8 +86,7 @@ def set_role(username: str, role: str) -> None:
 def deactivate(username: str) -> None:
     """Stop USERNAME from signing in (the account and its audit trail are kept)."""
     user = _require_user(username)
-    user.active = False
-    audit.record("user_deactivate", "user", user.username)
+    accounts.set_active(user, False)
     db.session.commit()
     click.echo(f"{user.username!r} can no longer sign in.")
 

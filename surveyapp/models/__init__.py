@@ -2,6 +2,7 @@
 
 from surveyapp.models.api_token import ApiToken, TokenScope
 from surveyapp.models.audit import AuditEvent
+from surveyapp.models.draft import QuestionnaireDraft
 from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorResult, MarginSet, RunWeight
 from surveyapp.models.invitation import Invitation, InvitationStatus
 from surveyapp.models.job import Job, JobStatus, ReportFile
@@ -23,6 +24,7 @@ __all__ = [
     "JobStatus",
     "LoginThrottle",
     "MarginSet",
+    "QuestionnaireDraft",
     "ReportFile",
     "ResponseStatus",
     "Role",

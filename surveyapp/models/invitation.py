@@ -21,6 +21,8 @@ class InvitationStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     # Never used, and its sample variables cleared after SAMPLE_RETENTION_DAYS: the link no longer opens.
     EXPIRED = "expired"
+    # Withdrawn by a researcher before it was used (sent to the wrong person, a duplicate): the link no longer opens.
+    REVOKED = "revoked"
 
 
 class Invitation(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time

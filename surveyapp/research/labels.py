@@ -17,6 +17,7 @@ INVITATION_LABELS = {
     "declined": _l("declined"),
     "submitted": _l("submitted"),
     "expired": _l("not used, closed after the sample was cleared"),
+    "revoked": _l("revoked before use"),
 }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from surveyapp.access import role_required
 from surveyapp.extensions import db
-from surveyapp.models import Instrument, Role, StoredVersion
+from surveyapp.models import Instrument, QuestionnaireDraft, Role, StoredVersion
 from surveyapp.questionnaire import QuestionnaireError, diff_versions, load_version, version_path
 from surveyapp.questionnaire.history import version_sort_key
 from surveyapp.questionnaire.loader import expand_paths
@@ -75,7 +75,14 @@ def questionnaires() -> ResponseReturnValue:
     }
     titles = {code: _title(code, versions, lang) for code, versions in ordered.items()}
     by_title = dict(sorted(ordered.items(), key=lambda kv: (titles[kv[0]].casefold(), kv[0])))
-    return render_template("research/questionnaires.html", catalogue=by_title, titles=titles)
+    from surveyapp.workbench.drafts import UploadForm
+
+    drafts = db.session.scalars(
+        select(QuestionnaireDraft).order_by(QuestionnaireDraft.instrument, QuestionnaireDraft.version)
+    ).all()
+    return render_template(
+        "research/questionnaires.html", catalogue=by_title, titles=titles, drafts=drafts, upload_form=UploadForm()
+    )
 
 
 def _title(instrument: str, versions: dict[str, StoredVersion | None], lang: str) -> str:

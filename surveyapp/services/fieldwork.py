@@ -42,7 +42,8 @@ class Fieldwork:
 
     @property
     def invited(self) -> int:
-        return sum(self.invitations.values())
+        # A revoked link never reached its person (sent to the wrong one, a duplicate): not part of the sample.
+        return sum(n for status, n in self.invitations.items() if status != "revoked")
 
     @property
     def response_rate(self) -> float | None:

@@ -28,7 +28,7 @@ def read_table(path: Path, required: list[str]) -> Table:
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        columns, rows = _xlsx(path)
+        columns, rows = xlsx_rows(path)
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -54,7 +54,7 @@ def read_table(path: Path, required: list[str]) -> Table:
     return Table(path, columns, rows, digest)
 
 
-def _xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     from openpyxl import load_workbook
 
     try:

@@ -9,6 +9,21 @@ from surveyapp.models import AuditEvent
 from tests.conftest import AuthActions, make_user
 
 ADMIN_PAGES = ["/admin/audit", "/admin/users"]
+# The workbench's pages that change things: researchers and admins only (a ministry account reaches none).
+RESEARCH_PAGES = ["/research/questionnaires", "/research/inputs", "/research/drafts/1", "/research/drafts/1/publish"]
+
+
+@pytest.mark.parametrize("url", [*RESEARCH_PAGES, "/account/password"])
+def test_anonymous_is_sent_to_login_from_the_workbench(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302 and response.location.startswith("/auth/login?next=")
+
+
+@pytest.mark.parametrize("url", RESEARCH_PAGES)
+def test_ministry_reaches_no_workbench_page(app: Flask, client: FlaskClient, auth: AuthActions, url: str) -> None:
+    make_user(app, "someone", "ministry")
+    auth.login("someone")
+    assert client.get(url).status_code == 403
 
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
