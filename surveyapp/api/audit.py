@@ -55,4 +55,3 @@ def audit_events() -> ResponseReturnValue:
     ]  # fmt: skip
     next_cursor = cursor(page[-1].id) if len(rows) > size else None
     return schemas.AuditPage().dump({"items": items, "next_cursor": next_cursor})
-

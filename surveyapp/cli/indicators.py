@@ -22,7 +22,6 @@ from surveyapp.services.tabular import ImportFileError
 margins_cli = CommandGroup("margins", help="Population margins the survey weights are raked to.")
 
 
-
 @margins_cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--year", required=True, type=int)

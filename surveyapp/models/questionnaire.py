@@ -21,9 +21,7 @@ class Instrument(db.Model):  # type: ignore[name-defined]  # db.Model is built a
     population: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    versions: Mapped[list[StoredVersion]] = relationship(
-        back_populates="instrument", order_by="StoredVersion.version"
-    )
+    versions: Mapped[list[StoredVersion]] = relationship(back_populates="instrument", order_by="StoredVersion.version")
 
 
 class StoredVersion(db.Model):  # type: ignore[name-defined]  # db.Model is built at run time

@@ -90,9 +90,7 @@ def load_survey_data(
         assert indicator.definition is not None
         for measure in indicator.definition.measures:
             wanted.setdefault(measure.instrument, set()).update(measure.versions)
-    versions = list(
-        db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted))))
-    )
+    versions = list(db.session.scalars(select(StoredVersion).join(Instrument).where(Instrument.code.in_(list(wanted)))))
     versions = [v for v in versions if v.version in wanted[v.instrument.code]]
     if not versions:
         names = ", ".join(f"{i} {sorted(v)}" for i, v in wanted.items())

@@ -159,9 +159,7 @@ def _admin_figures(programme: str, year: int) -> dict[str, dict[int, float]]:
     return figures
 
 
-def _target(
-    indicator: Indicator, year: int, row: IndicatorResult | None, final: bool = False
-) -> TargetInfo | None:
+def _target(indicator: Indicator, year: int, row: IndicatorResult | None, final: bool = False) -> TargetInfo | None:
     """The target of ``year``, or None; with ``final``, the programme's last target whatever the year."""
     try:
         target = indicator.final_target if final else indicator.target(year)

@@ -46,9 +46,7 @@ def cached_domain(sha256: str) -> QuestionnaireVersion | None:
 
 def published(instrument: str, version: str) -> StoredVersion | None:
     return db.session.scalar(
-        select(StoredVersion)
-        .join(Instrument)
-        .where(Instrument.code == instrument, StoredVersion.version == version)
+        select(StoredVersion).join(Instrument).where(Instrument.code == instrument, StoredVersion.version == version)
     )
 
 

@@ -31,9 +31,7 @@ def test_other_roles_are_refused(app: Flask, client: FlaskClient, auth: AuthActi
 def test_admin_lists_audit_events(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
     make_user(app, "root", "admin")
     with app.app_context():
-        db.session.add(
-            AuditEvent(actor="command-line", action="publish", object_type="questionnaire", object_id="x/1")
-        )
+        db.session.add(AuditEvent(actor="command-line", action="publish", object_type="questionnaire", object_id="x/1"))
         db.session.commit()
     auth.login("root")
     page = client.get("/admin/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)

@@ -26,11 +26,13 @@ def test_kazakh_alphabet_puts_its_own_letters_in_place() -> None:
     # Code-point order would put Қ, Ұ, Ү after every Russian letter; the Kazakh alphabet has Қ after К,
     # Ұ and Ү after У.
     labels = [r.label for r in sort_rows(_rows(), "name", "kk", 30)]
-    assert labels == ["Абай облысы", "Атырау облысы", "Қостанай облысы", "Түркістан облысы", "Ұлытау облысы",
-                      "Үржар"]
+    assert labels == ["Абай облысы", "Атырау облысы", "Қостанай облысы", "Түркістан облысы", "Ұлытау облысы", "Үржар"]
 
 
 def test_russian_alphabet_puts_yo_after_ye() -> None:
-    rows = [BreakdownRow("b", "Ёлкино", Value(1.0)), BreakdownRow("a", "Жана", Value(2.0)),
-            BreakdownRow("c", "Есиль", Value(3.0))]
+    rows = [
+        BreakdownRow("b", "Ёлкино", Value(1.0)),
+        BreakdownRow("a", "Жана", Value(2.0)),
+        BreakdownRow("c", "Есиль", Value(3.0)),
+    ]
     assert [r.label for r in sort_rows(rows, "name", "ru", 30)] == ["Есиль", "Ёлкино", "Жана"]

@@ -27,9 +27,7 @@ def interface_strings() -> set[tuple[str | None, str]]:
     method_map = [("surveyapp/**.py", "python"), ("surveyapp/templates/**.html", "jinja2")]
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     found = set()
-    for _filename, _lineno, message, _comments, context in extract_from_dir(
-        str(ROOT), method_map, keywords=keywords
-    ):
+    for _filename, _lineno, message, _comments, context in extract_from_dir(str(ROOT), method_map, keywords=keywords):
         found.add(_key(context, message))
     return found
 

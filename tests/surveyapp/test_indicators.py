@@ -135,8 +135,10 @@ def test_a_stratum_with_one_psu_is_computed_by_the_adjust_rule_with_a_warning(de
     stratum = one_psu_stratum(demo)
     code, out = invoke(demo, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
     assert code == 0, out
-    assert f"adults: WARNING 1 stratum/strata with a single PSU ({stratum}): their variance by the lonely-PSU " \
+    assert (
+        f"adults: WARNING 1 stratum/strata with a single PSU ({stratum}): their variance by the lonely-PSU "
         "rule 'adjust'" in out
+    )
     a5 = national(demo, latest_run(demo))["A5"]
     assert a5.estimate is not None and a5.se > 0 and a5.status != Unassessed.NO_DATA
     with demo.app_context():

@@ -208,6 +208,7 @@ def test_a_response_whose_first_page_never_opened_is_no_break_off(
     assert "Agreed, first page never opened</th><td>1" in page
     assert "<small>about_you</small></td><td>1</td>" in page
 
+
 def test_an_expired_invited_response_is_not_reopened(
     app: Flask, client: FlaskClient, example: QuestionnaireVersion, tmp_path: Path
 ) -> None:

@@ -274,9 +274,7 @@ def _latin_words(text: str, allowed: set[str]) -> set[str]:
     return {
         w
         for w in words
-        if w not in LATIN_NAMES
-        and w not in allowed
-        and not re.fullmatch(r"[0-9a-f]+", w)  # pieces of a hash
+        if w not in LATIN_NAMES and w not in allowed and not re.fullmatch(r"[0-9a-f]+", w)  # pieces of a hash
     }
 
 
@@ -285,13 +283,16 @@ def _report_texts(path: Path, fmt: str) -> str:
         return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     if fmt == "xlsx":
         workbook = load_workbook(path)
-        return " ".join(
-            str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if isinstance(c.value, str)
-        ) + " " + " ".join(ws.title for ws in workbook)
+        return (
+            " ".join(str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+            + " "
+            + " ".join(ws.title for ws in workbook)
+        )
     html = path.read_text(encoding="utf-8")
     # What a reader never sees: styles, scripts, the SVG charts' metadata (the drawing library's name).
-    html = re.sub(r"<(style|script|metadata)\b.*?</\1>|<!--.*?-->|<\?xml.*?\?>|<!DOCTYPE[^>]*>", " ", html,
-                  flags=re.S | re.I)
+    html = re.sub(
+        r"<(style|script|metadata)\b.*?</\1>|<!--.*?-->|<\?xml.*?\?>|<!DOCTYPE[^>]*>", " ", html, flags=re.S | re.I
+    )
     return re.sub(r"<[^>]+>", " ", html)
 
 
@@ -343,8 +344,10 @@ def test_dashboard_prints_figures_as_the_reports_do(computed: Flask, client: Fla
 
     def order(html: str) -> list[str]:
         body = html[html.index("<tbody", html.index('class="table-scroll"')) :]
-        return sorted((label for label in labels if f"<td>{label}</td>" in body),
-                      key=lambda label: body.index(f"<td>{label}</td>"))
+        return sorted(
+            (label for label in labels if f"<td>{label}</td>" in body),
+            key=lambda label: body.index(f"<td>{label}</td>"),
+        )
 
     assert order(by_name) != order(by_value)
     svg = by_value[by_value.index("<svg") : by_value.index("</svg>")]

@@ -39,9 +39,7 @@ def _overdue_all(app: Flask) -> None:
         db.session.commit()
 
 
-def test_expire_purges_answers_and_deletes_never_opened_responses(
-    app: Flask, example: QuestionnaireVersion
-) -> None:
+def test_expire_purges_answers_and_deletes_never_opened_responses(app: Flask, example: QuestionnaireVersion) -> None:
     _answered_first_page(app, example)
     start(app.test_client(), "/q/example/2025?lang=kk", lang="kk")  # the "start" reply never arrived
     _overdue_all(app)
