@@ -46,6 +46,18 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True)
+class Over:
+    """A proportion over the instances of a repeat (a household roster): the respondent counts when `match`
+    is "any" and one valid instance's answer is in the numerator, or "all" and every valid one is."""
+
+    repeat: str
+    match: str  # any | all
+
+
+OVER_MATCHES = ("any", "all")
+
+
+@dataclass(frozen=True, slots=True)
 class Measure:
     """The rule for some versions of one instrument."""
 
@@ -58,6 +70,7 @@ class Measure:
     max_points: float | None = None  # SCORE_MEAN: points that make 100
     min_valid: int | None = None  # SCORE_MEAN: fewest scored components for a respondent to count
     note: str | None = None
+    over: Over | None = None  # PROPORTION: the component is asked once per instance of this repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +99,13 @@ class ItemInfo:
     special: tuple[str, ...] = ()  # codes of special choices (dont_know, refuse, not_applicable)
     renamed_from: str | None = None
     replaces: str | None = None
+    repeat: str | None = None  # the repeat that asks the item once per instance
 
 
 # ---------------------------------------------------------------------------------------------- parsing
 _DEF_KEYS = ("population", "statistic", "rule", "measures")
 _MEASURE_KEYS = ("instrument", "versions", "components")
-_MEASURE_OPTIONAL = ("denominator", "max_points", "min_valid", "note")
+_MEASURE_OPTIONAL = ("denominator", "max_points", "min_valid", "note", "over")
 
 
 def parse_definition(data: Any, where: str) -> SurveyDefinition:
@@ -149,7 +163,9 @@ def _measure(data: Any, where: str, statistic: Statistic) -> Measure:
             raise ProgrammeError(f"{where}.min_valid: expected a whole number from 1 to {len(components)}")
     elif max_points is not None or min_valid is not None:
         raise ProgrammeError(f"{where}: max_points and min_valid belong to a score_mean only")
+    over = _over(data.get("over"), f"{where}.over", statistic)
     return Measure(
+        over=over,
         instrument=_text(data["instrument"], f"{where}.instrument"),
         versions=tuple(versions),
         components=components,
@@ -158,6 +174,17 @@ def _measure(data: Any, where: str, statistic: Statistic) -> Measure:
         min_valid=min_valid,
         note=None if data.get("note") is None else _text(data["note"], f"{where}.note"),
     )
+
+
+def _over(data: Any, where: str, statistic: Statistic) -> Over | None:
+    if data is None:
+        return None
+    if statistic is not Statistic.PROPORTION:
+        raise ProgrammeError(f"{where}: over a repeat belongs to a proportion only")
+    data = _mapping(data, where, ("repeat", "match"), ())
+    if data["match"] not in OVER_MATCHES:
+        raise ProgrammeError(f"{where}.match: expected any or all, got {data['match']!r}")
+    return Over(_text(data["repeat"], f"{where}.repeat"), data["match"])
 
 
 def _component(data: Any, where: str, statistic: Statistic) -> Component:
@@ -245,6 +272,12 @@ def _check_component(
                     f"give {instrument} {version} its own measure"]
         return [f"{where} does not exist in this version"]
     info = catalogue[code]
+    over = measure.over
+    if info.repeat is not None and (over is None or over.repeat != info.repeat):
+        return [f"{where} is asked once per instance of repeat {info.repeat!r}: add "
+                f"over: {{repeat: {info.repeat}, match: any}} (or all) to the measure"]
+    if over is not None and info.repeat != over.repeat:
+        return [f"{where} is not in repeat {over.repeat!r}, which the measure counts over"]
     if info.type not in CHOICE_TYPES:
         return [f"{where} is a {info.type}; a definition needs a single_choice, scale or matrix row"]
     problems = []
@@ -274,10 +307,11 @@ def catalogue_from_version(version: Any) -> dict[str, ItemInfo]:
     """Build the plain catalogue from a loaded questionnaire version (read by attribute, no import)."""
     catalogue: dict[str, ItemInfo] = {}
     for section in version.sections:
+        repeat = section.code if getattr(section, "repeat", None) is not None else None
         for item in section.items:
             choices = tuple(c.code for c in item.choices.choices) if item.choices is not None else ()
             special = tuple(c.code for c in item.choices.choices if c.special) if item.choices is not None else ()
-            catalogue[item.code] = ItemInfo(item.type, choices, special, item.renamed_from, item.replaces)
+            catalogue[item.code] = ItemInfo(item.type, choices, special, item.renamed_from, item.replaces, repeat)
             for row in item.rows:
                 catalogue[f"{item.code}.{row.code}"] = ItemInfo("matrix_row", choices, special)
     return catalogue

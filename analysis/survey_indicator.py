@@ -44,6 +44,21 @@ def _base(answers: np.ndarray, info: ItemInfo, measure: Measure) -> np.ndarray:
     return present & ~np.isin(answers, list(excluded))
 
 
+def _over_instances(answers: np.ndarray, info: ItemInfo, measure: Measure, numerator: tuple[str, ...]) -> np.ndarray:
+    """Per respondent, the instances' answers (a list each) folded into one 0/1: any or all of the valid ones
+    in the numerator; NaN when no instance has a valid answer (a household without members, none answered)."""
+    assert measure.over is not None
+    excluded = set(info.special if measure.exclude is None else measure.exclude)
+    hits = set(numerator)
+    result = np.full(len(answers), np.nan)
+    for row, instances in enumerate(answers):
+        valid = [a for a in instances if a is not None and a not in excluded] if isinstance(instances, list) else []
+        if valid:
+            found = [a in hits for a in valid]
+            result[row] = float(any(found) if measure.over.match == "any" else all(found))
+    return result
+
+
 def respondent_values(
     definition: SurveyDefinition,
     measure: Measure,
@@ -52,6 +67,11 @@ def respondent_values(
     where: str = "definition",
 ) -> RespondentValues:
     n = len(frame)
+    if definition.statistic is Statistic.PROPORTION and measure.over is not None:
+        component = measure.components[0]
+        answers = _answers(frame, component.item, catalogue, where)
+        info = catalogue[resolve_item(component.item, catalogue) or component.item]
+        return RespondentValues(_over_instances(answers, info, measure, component.numerator))
     if definition.statistic is Statistic.PROPORTION:
         component = measure.components[0]
         answers = _answers(frame, component.item, catalogue, where)

@@ -33,15 +33,23 @@ def version_frame(
     Only the needed answers are read out of the JSON, by the database, so a million responses never have to
     be parsed whole in Python."""
     items: dict[str, tuple[str, str | None]] = {}
+    repeated: dict[str, str] = {}  # item code -> its repeat: the whole roster is read, the item picked out
     for code in codes:
         actual = resolve_item(code, catalogue)
-        if actual is not None:
+        if actual is not None and catalogue[actual].repeat is not None:
+            repeat = catalogue[actual].repeat
+            assert repeat is not None
+            items[actual] = (repeat, None)
+            repeated[actual] = repeat
+        elif actual is not None:
             head, dot, row = actual.partition(".")
             items[actual] = (head, row if dot else None)
     if db.session.get_bind().dialect.name == "postgresql":
         frame = _postgresql_frame(version.id, items, start, end)
     else:
         frame = _generic_frame(version.id, items, start, end)
+    for code in repeated:
+        frame[code] = frame[code].map(lambda text, item=code: _instances(text, item))
     frame["version_id"] = str(version.id)
     frame["base_weight"] = pd.to_numeric(frame["base_weight"]).fillna(1.0)
     for name in (*DIMENSIONS, "stratum", "psu"):
@@ -53,6 +61,15 @@ def version_frame(
     frame["stratum"] = frame["stratum"].fillna("all")
     frame["psu"] = frame["psu"].fillna("r" + frame["response_id"].astype(str))
     return frame
+
+
+def _instances(text: Any, item: str) -> list[Any]:
+    """The item's answer in each instance of a roster read as JSON text (SQLite's and PostgreSQL's spelling
+    of a JSON array alike)."""
+    value = json.loads(text) if isinstance(text, str) and text else text
+    if not isinstance(value, list):
+        return []
+    return [instance.get(item) if isinstance(instance, dict) else None for instance in value]
 
 
 def _generic_frame(version_id: int, items: dict[str, tuple[str, str | None]], start: datetime, end: datetime) -> Any:
