@@ -200,7 +200,7 @@ class ExportStart(Schema):
     replicates = fields.String(
         load_default=None,
         allow_none=True,
-        metadata={"enum": ["jk1", "jkn", "bootstrap", "brr"], "description": "add repw_1..repw_R of the run's design"},
+        metadata={"description": "jk1, jkn, bootstrap or brr: add repw_1..repw_R of the run's design"},
     )
     replicates_n = fields.Integer(load_default=None, allow_none=True, metadata={"description": "bootstrap only"})
 

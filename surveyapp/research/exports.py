@@ -34,9 +34,7 @@ class ExportForm(FlaskForm):
     selection = SelectField(_l("Survey and year"), validators=[DataRequired()])
     file_format = SelectField(_l("Format"), choices=list(FORMATS), validators=[DataRequired()])
     language = SelectField(_l("Labels in"), choices=list(LANGUAGES), validators=[DataRequired()])
-    replicates = SelectField(
-        _l("Replicate weights"), choices=[("", "—"), *((t, t) for t in REPLICATE_TYPES)], default=""
-    )
+    replicates = SelectField(_l("Replicate weights"), choices=["", *REPLICATE_TYPES], default="")
     submit = SubmitField(_l("Prepare the file"))
 
 
