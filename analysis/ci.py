@@ -40,32 +40,13 @@ from scipy import special
 _MAX_BETA_TRIALS = 1e20
 
 
-# Design degrees of freedom below which a proportion's interval is Korn and Graubard's (BETA) under BY_DF.
-# With few PSUs the logit interval's t quantile on df is not enough: the coverage simulation quoted in
-# issue 18 (3 PSUs per stratum, regional domains of ~200 respondents with 4-10 df) found BETA at
-# 94.1-94.6 % against LOGIT's 93.5-94.1 %, while nationally (hundreds of df) LOGIT covers 94.7 % with
-# shorter intervals. 12 puts every such region on BETA and leaves national and large-domain estimates on
-# LOGIT; at df >= 12 t(df) is within 11 % of the normal quantile and the two intervals nearly agree.
-SMALL_DF = 12
-
-
 class CIMethod(StrEnum):
-    """Confidence interval methods for proportions (means and totals always use ``WALD``).
-
-    ``BY_DF`` is a rule, not a formula: ``BETA`` in a domain with design df below :data:`SMALL_DF`, ``LOGIT``
-    otherwise (the default of the platform's stored indicators).
-    """
+    """Confidence interval methods for proportions (means and totals always use ``WALD``)."""
 
     LOGIT = "logit"
     BETA = "beta"
     WILSON = "wilson"
     WALD = "wald"
-    BY_DF = "by_df"
-
-
-def is_small_df(df: float | None, small_df: int = SMALL_DF) -> bool:
-    """True when a domain has fewer design degrees of freedom than ``small_df`` (the reports flag it)."""
-    return df is not None and df == df and df < small_df  # df == df: NaN (unknown) is not small
 
 
 def t_quantile(df: np.ndarray | float, level: float) -> np.ndarray:
@@ -97,11 +78,6 @@ def proportion(
         return p - t * se, p + t * se
 
     df = np.asarray(df, dtype=np.float64)
-    if method is CIMethod.BY_DF:
-        beta_low, beta_high = proportion(p, se, df, n, level, CIMethod.BETA)
-        logit_low, logit_high = proportion(p, se, df, n, level, CIMethod.LOGIT)
-        small = df < SMALL_DF
-        return np.where(small, beta_low, logit_low), np.where(small, beta_high, logit_high)
     # A proportion is exactly 0 or 1 when no domain member, or every one, is counted: both weighted sums are
     # then the same bincount (or zero), so these comparisons are exact.
     boundary = (p <= 0.0) | (p >= 1.0)

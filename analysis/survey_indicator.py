@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.ci import CIMethod
 from analysis.composite import mean_of_shares
 from analysis.definition import ItemInfo, Measure, Statistic, SurveyDefinition, resolve_item
 from analysis.design import Design
@@ -118,8 +117,7 @@ def estimate(
         return [_scaled(e) for e in results]
     # NaN rows are outside the base; the estimators leave them out of the domain but keep them in the design.
     if definition.statistic is Statistic.PROPORTION:
-        # The platform's rule: Korn-Graubard in domains with few design df, logit elsewhere (analysis/ci.py).
-        found = proportion(design, values.value, [1.0], by=by, level=level, ci_method=CIMethod.BY_DF)
+        found = proportion(design, values.value, [1.0], by=by, level=level)
         return [_scaled(e) for e in _as_list(found)]
     return _as_list(mean(design, values.value, by=by, level=level))
 
