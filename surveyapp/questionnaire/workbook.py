@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -50,7 +51,11 @@ def _read(path: Path) -> bytes:
 
 def _xlsx(path: Path) -> dict[str, Table]:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # Workbooks saved by Google Sheets or KoboToolbox lack styles or carry unknown properties; openpyxl
+            # says so, and neither matters to the questions read here.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(path, read_only=True, data_only=True)
         tables = {
             sheet.title.strip().lower(): iter(
                 [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]

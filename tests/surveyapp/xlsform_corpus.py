@@ -31,8 +31,11 @@ def import_fixture(name: str, leave_out_media: bool = False) -> Imported:
 
 
 def _is_text(value: Any) -> bool:
-    return isinstance(value, dict) and bool(value) and set(value) <= LANGUAGE_KEYS and all(
-        isinstance(v, str) for v in value.values()
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and set(value) <= LANGUAGE_KEYS
+        and all(isinstance(v, str) for v in value.values())
     )
 
 
@@ -53,9 +56,7 @@ def completed(imported: Imported) -> dict[str, Any]:
     document = _fill_texts(yaml.safe_load(imported.yaml_text))
     document["languages"] = [lang for lang in ("kk", "ru", "en") if lang in REQUIRED_LANGUAGES or lang in
                              document.get("languages", [])]  # fmt: skip
-    document.setdefault(
-        "consent", {"mode": "adult", "text": {"kk": "Сауалнама жасырын.", "ru": "Опрос анонимный."}}
-    )
+    document.setdefault("consent", {"mode": "adult", "text": {"kk": "Сауалнама жасырын.", "ru": "Опрос анонимный."}})
     return document
 
 
