@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import io
 import threading
@@ -16,9 +17,12 @@ from defusedxml import ElementTree
 from flask import Flask
 from flask.testing import FlaskClient
 
+from analysis.definition import catalogue_from_version
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, Instrument, InterviewerAssignment, Role, SurveyResponse
+from surveyapp.models import AuditEvent, Instrument, InterviewerAssignment, Role, StoredVersion, SurveyResponse
 from surveyapp.questionnaire.model import QuestionnaireVersion
+from surveyapp.services.indicators import _breakdowns
+from surveyapp.services.survey_frames import version_frame
 from tests.conftest import PASSWORD, AuthActions, invoke, make_user
 from tests.surveyapp.respond_helpers import publish_file, readme_example
 
@@ -275,3 +279,34 @@ def test_fieldwork_page_counts_modes(
     assert "Отправлено по способу сбора" in page
     row = page[page.index("интервьюер (ODK Collect)") :][:40]
     assert "<td>1</td>" in row
+
+
+def test_survey_frame_has_mode_and_breaks_down_by_it_when_both_are_used(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    assert submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}")).status_code == 201
+    year = dt.datetime.now(dt.UTC).year
+    start, end = dt.datetime(year, 1, 1, tzinfo=dt.UTC), dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+    with app.app_context():
+        row = db.session.query(StoredVersion).one()
+        catalogue = catalogue_from_version(domain)
+        frame = version_frame(row, ["age"], catalogue, start, end)
+        assert list(frame["mode"]) == ["interviewer"]
+        assert "mode" not in _breakdowns(frame)  # one mode alone is the national figure again
+        [collected] = db.session.query(SurveyResponse).all()
+        db.session.add(
+            SurveyResponse(
+                version_id=row.id,
+                version_sha256=row.sha256,
+                language="ru",
+                status="submitted",
+                mode="web",
+                answers=dict(collected.answers),
+                submitted_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        db.session.commit()
+        frame = version_frame(row, ["age"], catalogue, start, end)
+        assert sorted(frame["mode"]) == ["interviewer", "web"]
+        assert list(frame["age"].astype(int)) == [27, 27]
+        assert "mode" in _breakdowns(frame)
