@@ -6,20 +6,18 @@ The dashboard's rule holds: ministries see published runs' reports only, and a d
 
 from __future__ import annotations
 
-import io
-
-from flask import send_file, url_for
+from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from surveyapp import audit
 from surveyapp.api import schemas
 from surveyapp.api.auth import api_access
 from surveyapp.api.problem import ApiProblem
 from surveyapp.api.results import _run
 from surveyapp.api.routes import bp
+from surveyapp.dashboard.report_download import send_stored
 from surveyapp.extensions import db
 from surveyapp.models import ReportFile, Role
 from surveyapp.services import report_files
@@ -93,21 +91,4 @@ def run_report_file(run_id: int, language: str, fmt: str) -> ResponseReturnValue
         job, _created = report_files.request_build(run, current_user._get_current_object(), also=(language, fmt))
         body = {"status": "building", "job": job.id, "retry_after": RETRY_SECONDS}
         return body, 202, {"Retry-After": str(RETRY_SECONDS)}
-    audit.record(
-        "report_download",
-        "report",
-        f"{run.programme}/{run.year}/{language}.{fmt}",
-        {"run": run.id, "sha256": stored.sha256},
-    )
-    db.session.commit()
-    response = send_file(
-        io.BytesIO(stored.content),
-        mimetype=report_files.MIMETYPES[fmt],
-        as_attachment=fmt != "html",
-        download_name=report_files.download_name(run, language, fmt),
-        etag=stored.sha256,
-        last_modified=stored.built_at,
-    )
-    response.headers["X-Report-Run"] = str(run.id)
-    response.headers["X-Report-State"] = "published" if run.published_at is not None else "draft"
-    return response
+    return send_stored(run, stored, run.programme, language, fmt)

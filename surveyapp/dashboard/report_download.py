@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import io
 
-from flask import render_template, send_file
+from flask import Response, render_template, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from analysis.programme import Programme
 from surveyapp import audit
 from surveyapp.extensions import db
-from surveyapp.models import ComputationRun, JobStatus
+from surveyapp.models import ComputationRun, JobStatus, ReportFile
 from surveyapp.services import jobs, report_files
 
 RELOAD_SECONDS = 5
@@ -26,10 +26,15 @@ def serve(plan: Programme, run: ComputationRun, language: str, fmt: str) -> Resp
     stored = report_files.stored(run, language, fmt)
     if stored is None:
         return _missing(plan, run, language, fmt)
+    return send_stored(run, stored, plan.code, language, fmt)
+
+
+def send_stored(run: ComputationRun, stored: ReportFile, programme: str, language: str, fmt: str) -> Response:
+    """A stored report file as a download, audited, naming its run (for the dashboard and the API alike)."""
     audit.record(
         "report_download",
         "report",
-        f"{plan.code}/{run.year}/{language}.{fmt}",
+        f"{programme}/{run.year}/{language}.{fmt}",
         {"run": run.id, "sha256": stored.sha256},
     )
     db.session.commit()
