@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -68,6 +68,6 @@ def is_locked(username: str) -> bool:
 
 
 def clear(username: str) -> None:
-    row = db.session.get(LoginThrottle, _key(username))
-    if row is not None:
-        db.session.delete(row)
+    # A statement, not a loaded row: two sign-ins of one user at once (ODK Collect resending, two tabs) both
+    # clear the count, and deleting a row the other already deleted must not fail the second sign-in.
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.username == _key(username)))

@@ -175,12 +175,13 @@ def store(
         paradata={},
         quality_flags=[],
     )
-    db.session.add(response)
-    flow.submit(response, domain)
-    # The server does not see how long the interview took (the device does): no duration, no speeding flag.
-    response.quality_flags = [flag for flag in response.quality_flags if flag != "speeding"]
-    response.paradata = {key: value for key, value in response.paradata.items() if key != "total_seconds"}
     try:
+        # Inside the try: flow.submit queries, so the pending row may be flushed (and refused) there already.
+        db.session.add(response)
+        flow.submit(response, domain)
+        # The server does not see how long the interview took (the device does): no duration, no speeding flag.
+        response.quality_flags = [flag for flag in response.quality_flags if flag != "speeding"]
+        response.paradata = {key: value for key, value in response.paradata.items() if key != "total_seconds"}
         db.session.commit()
     except IntegrityError:
         # The unique instance_id decides between two sends of the same form at once: the other one won.
