@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from analysis.errors import ProgrammeError
+from analysis.vocabulary import MODES
 
 CHOICE_TYPES = frozenset({"single_choice", "scale", "matrix_row"})
 
@@ -80,6 +81,9 @@ class SurveyDefinition:
     rule: str  # the rule in words, for reports and for people checking the numbers
     measures: tuple[Measure, ...]
     reported_alongside: str | None = None
+    # Only responses collected this way count (analysis.vocabulary.MODES); None = every mode. The others stay
+    # in the weighted design as a domain does, so the weights are the population's and n counts this mode only.
+    mode: str | None = None
 
     @property
     def instruments(self) -> tuple[tuple[str, str], ...]:
@@ -110,7 +114,7 @@ _MEASURE_OPTIONAL = ("denominator", "max_points", "min_valid", "note", "over")
 
 def parse_definition(data: Any, where: str) -> SurveyDefinition:
     """``where`` is the file and key path, used at the start of every error message."""
-    data = _mapping(data, where, _DEF_KEYS, ("reported_alongside",))
+    data = _mapping(data, where, _DEF_KEYS, ("reported_alongside", "mode"))
     try:
         statistic = Statistic(data["statistic"])
     except ValueError:
@@ -133,7 +137,16 @@ def parse_definition(data: Any, where: str) -> SurveyDefinition:
         measures=parsed,
         reported_alongside=None if data.get("reported_alongside") is None
         else _text(data["reported_alongside"], f"{where}.reported_alongside"),
+        mode=_mode(data.get("mode"), f"{where}.mode"),
     )
+
+
+def _mode(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if value not in MODES:
+        raise ProgrammeError(f"{where}: {value!r} is not a mode of collection (expected one of: {', '.join(MODES)})")
+    return str(value)
 
 
 def _measure(data: Any, where: str, statistic: Statistic) -> Measure:

@@ -104,6 +104,15 @@ def respondent_values(
     return RespondentValues(np.where(scored >= minimum, score, np.nan))
 
 
+def restrict(values: RespondentValues, keep: np.ndarray) -> RespondentValues:
+    """Only the rows in ``keep`` count (a definition's ``mode:``): the others leave the base as a domain's
+    outsiders do, staying in the design so the variance is still the whole sample's."""
+    keep = np.asarray(keep, dtype=bool)
+    value = np.where(keep, values.value, np.nan)
+    shares = tuple((np.where(keep, num, 0.0), np.where(keep, base, 0.0)) for num, base in values.shares)
+    return RespondentValues(value, shares)
+
+
 def estimate(
     definition: SurveyDefinition,
     design: Design,

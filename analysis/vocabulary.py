@@ -13,3 +13,7 @@ LANGUAGES: Final = ("kk", "ru", "en")
 REQUIRED_LANGUAGES: Final = ("kk", "ru")
 
 POPULATIONS: Final = ("adults", "pupils", "parents", "police_employees", "service_users")
+
+# How a response was collected (the response's ``mode``): self-completed on the web pages, or by an interviewer
+# with ODK Collect (OpenRosa). An indicator definition may restrict itself to one of them (``mode:``).
+MODES: Final = ("web", "interviewer")

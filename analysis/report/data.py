@@ -248,6 +248,16 @@ class SinglePSUStrata:
     strata: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ModeRestriction:
+    """An indicator computed from the responses of one mode of collection only (its definition's ``mode:``)."""
+
+    indicator: str
+    mode: str  # an analysis.vocabulary.MODES value
+    respondents: int  # responses of that mode in the population's sample
+    total: int  # every response of the population's sample (all modes)
+
+
 CHANGE_INFERENCE = ("base_exact", "ci")
 
 
@@ -266,6 +276,7 @@ class Methodology:
     change_inference: str = "base_exact"
     notes: tuple[str, ...] = ()  # in the report's language
     withdrawn: int = 0  # responses their respondents took back after an earlier computation, left out here
+    mode_restrictions: tuple[ModeRestriction, ...] = ()
 
     def __post_init__(self) -> None:
         if self.change_inference not in CHANGE_INFERENCE:

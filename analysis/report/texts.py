@@ -393,6 +393,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Число ответов, отозванных самими респондентами и исключённых из расчёта: {count}.",
         "en": "Responses withdrawn by their respondents and left out of the computation: {count}.",
     },
+    "meth.mode_restricted": {
+        "kk": "{indicator} индикаторы тек {mode} жауаптары бойынша есептелді: {count} жауап (барлығы {total}); "
+              "басқа тәсілмен жиналған жауаптар салмақтау мен дисперсияда қалады, бірақ көрсеткішке кірмейді.",
+        "ru": "Индикатор {indicator} рассчитан только по ответам способа сбора «{mode}»: {count} ответов "
+              "(всего {total}); ответы, собранные иначе, остаются во взвешивании и в оценке дисперсии, но не в "
+              "показателе.",
+        "en": "Indicator {indicator} is computed from {mode} responses only: {count} responses (of {total}); the "
+              "responses collected otherwise stay in the weighting and the variance but not in the indicator.",
+    },
+    "mode.web": {"kk": "веб (өзі толтырған)", "ru": "веб (самозаполнение)", "en": "web (self-completed)"},
+    "mode.interviewer": {
+        "kk": "интервьюер (ODK Collect)", "ru": "интервьюер (ODK Collect)", "en": "interviewer (ODK Collect)",
+    },
     "meth.weighting": {"kk": "Салмақтау", "ru": "Взвешивание", "en": "Weighting"},
     "meth.weighting_default": {
         "kk": "Іріктеменің негізгі салмақ коэффициенттері халық санының шектік бөлулеріне калибрленді (рейкинг).",

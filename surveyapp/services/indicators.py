@@ -22,7 +22,7 @@ from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
 from analysis.programme import DEFAULT_LONELY_PSU, LONELY_PSU_RULES, Indicator, Programme, Source, load_programme
 from analysis.status import DEFAULT_DISCLOSURE, DisclosureRule, Unassessed
-from analysis.survey_indicator import RespondentValues, estimate, respondent_values
+from analysis.survey_indicator import RespondentValues, estimate, respondent_values, restrict
 from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import (
@@ -63,10 +63,24 @@ class SurveyData:
     lonely_strata: tuple[str, ...] = ()  # strata with a single PSU this year, their variance by design.lonely_psu
 
 
-def _breakdowns(frame: pd.DataFrame) -> list[str]:
+def _breakdowns(frame: pd.DataFrame, mode: str | None = None) -> list[str]:
     """The breakdowns the year's data can give; by mode (web / interviewer) only when both were used, since
-    one mode alone is the national figure again."""
-    return [b for b in BREAKDOWNS if frame[b].notna().any() and (b != "mode" or frame[b].nunique() > 1)]
+    one mode alone is the national figure again (and so is an indicator restricted to one ``mode``)."""
+    return [
+        b for b in BREAKDOWNS
+        if frame[b].notna().any() and (b != "mode" or (mode is None and frame[b].nunique() > 1))
+    ]
+
+
+def mode_values(indicator: Indicator, data: SurveyData, values: RespondentValues) -> tuple[RespondentValues, int]:
+    """The values of the responses of the definition's ``mode`` only (all when it has none), and how many
+    responses of the year's frame that mode has."""
+    definition = indicator.definition
+    assert definition is not None
+    if definition.mode is None:
+        return values, len(data.frame)
+    keep = (data.frame["mode"] == definition.mode).to_numpy(dtype=bool)
+    return restrict(values, keep), int(keep.sum())
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -311,13 +325,28 @@ def compute(
             },
         }
         for indicator in indicators:
-            values = survey_values(indicator, data)
             definition = indicator.definition
             assert definition is not None  # survey indicators are the ones with a definition
+            values, in_mode = mode_values(indicator, data, survey_values(indicator, data))
+            if definition.mode is not None:
+                provenance.setdefault("mode_restrictions", {})[indicator.code] = {
+                    "mode": definition.mode, "population": population,
+                    "responses": in_mode, "other_modes": len(data.frame) - in_mode,
+                }
+                if in_mode == 0:
+                    note = (f"{indicator.code}: no {definition.mode} responses of {population} in {year} "
+                            f"(the definition counts mode: {definition.mode} only)")
+                    warnings.append(note)
+                    if progress:
+                        progress(f"{population}: WARNING {note}")
+                    results.append(IndicatorResult(
+                        indicator=indicator.code, status=Unassessed.NO_DATA.value, details={"note": note}
+                    ))
+                    continue
             try:
                 [national] = estimate(definition, data.design, values)
                 rows = [result_row(indicator.code, "", national, rule)]
-                for breakdown in _breakdowns(data.frame):
+                for breakdown in _breakdowns(data.frame, definition.mode):
                     rows += [
                         result_row(indicator.code, breakdown, e, rule)
                         for e in estimate(definition, data.design, values, by=breakdown)
@@ -329,6 +358,8 @@ def compute(
             status, target, note = target_status(indicator, year, head.estimate, ci, None)
             head.status, head.target = status.value, target
             head.details = {"note": note} if note else {}
+            if definition.mode is not None:
+                head.details["mode"] = definition.mode
             comparisons = group_contrasts(definition, data, values, rule)
             if comparisons:
                 head.details["contrasts"] = comparisons

@@ -14,6 +14,7 @@ from analysis.report import (
     AdminSource,
     InstrumentSample,
     Methodology,
+    ModeRestriction,
     SinglePSUStrata,
     WeightingInfo,
     WeightSummary,
@@ -118,7 +119,17 @@ def methodology(
         single_psu=tuple(single_psu),
         min_cell_n=int(rule.get("min_n", 30)),
         withdrawn=withdrawn,
+        mode_restrictions=_mode_restrictions(run),
     ), synthetic
+
+
+def _mode_restrictions(run: ComputationRun) -> tuple[ModeRestriction, ...]:
+    """The indicators computed from one mode of collection only, as the run recorded them."""
+    stored = (run.provenance or {}).get("mode_restrictions") or {}
+    return tuple(
+        ModeRestriction(code, str(info["mode"]), int(info["responses"]), int(info["responses"] + info["other_modes"]))
+        for code, info in sorted(stored.items())
+    )
 
 
 def _weight_summary(stored: dict[str, Any] | None) -> WeightSummary | None:

@@ -19,9 +19,11 @@ from analysis.definition import (
     Statistic,
     SurveyDefinition,
     catalogue_from_version,
+    parse_definition,
     resolve_item,
     validate_definition,
 )
+from analysis.errors import ProgrammeError
 from analysis.programme import Source, load_programmes
 from surveyapp.questionnaire import load_version
 
@@ -131,3 +133,27 @@ def test_a_rename_is_followed() -> None:
     assert resolve_item("nothing", CAT) is None
     assert validate_definition(_prop("old_q", ("hi",)), "inst", "1", CAT) == []
     assert validate_definition(_score({"a": 1, "b": 0}), "inst", "1", CAT) == []
+
+
+_MODE_DEFINITION = {
+    "population": "adults",
+    "statistic": "proportion",
+    "rule": "rule",
+    "measures": [{"instrument": "inst", "versions": ["1"], "components": [{"item": "q", "numerator": ["yes"]}]}],
+}
+
+
+def test_a_definition_can_count_one_mode_only() -> None:
+    assert parse_definition(_MODE_DEFINITION, "test").mode is None
+    assert parse_definition(dict(_MODE_DEFINITION, mode="interviewer"), "test").mode == "interviewer"
+    assert parse_definition(dict(_MODE_DEFINITION, mode="web"), "test").mode == "web"
+
+
+@pytest.mark.parametrize("mode", ["phone", "Web", 1, ""])
+def test_a_wrong_mode_is_named_with_the_allowed_ones(mode: object) -> None:
+    with pytest.raises(ProgrammeError) as error:
+        parse_definition(dict(_MODE_DEFINITION, mode=mode), "ps.yaml: indicators[A5].definition")
+    assert str(error.value) == (
+        f"ps.yaml: indicators[A5].definition.mode: {mode!r} is not a mode of collection "
+        "(expected one of: web, interviewer)"
+    )

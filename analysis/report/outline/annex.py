@@ -35,11 +35,19 @@ def annex(report: ReportData) -> Annex:
 
 
 def _sample_blocks(report: ReportData) -> tuple[Block, ...]:
+    lang = report.language
+    blocks: list[Block] = [_samples(report)]
     withdrawn = report.methodology.withdrawn
-    if not withdrawn:
-        return (_samples(report),)
-    count = fmt.integer(withdrawn, report.language)
-    return _samples(report), Paragraph(tr("meth.withdrawn", report.language, count=count))
+    if withdrawn:
+        blocks.append(Paragraph(tr("meth.withdrawn", lang, count=fmt.integer(withdrawn, lang))))
+    for restriction in report.methodology.mode_restrictions:
+        mode = f"mode.{restriction.mode}"
+        blocks.append(Paragraph(tr(
+            "meth.mode_restricted", lang, indicator=restriction.indicator,
+            mode=tr(mode, lang) if has(mode) else restriction.mode,
+            count=fmt.integer(restriction.respondents, lang), total=fmt.integer(restriction.total, lang),
+        )))
+    return tuple(blocks)
 
 
 def _samples(report: ReportData) -> Block:
