@@ -24,6 +24,9 @@ def select_locale() -> str:
     respondent = g.get("respondent_language")
     if respondent:
         return str(respondent)
+    device = g.get("device_language")  # ODK Collect's requests (openrosa.routes): the device's language
+    if device:
+        return str(device)
     explicit = chosen_language()
     if explicit:
         return explicit

@@ -10,7 +10,8 @@ from __future__ import annotations
 from email.utils import formatdate
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from surveyapp import audit
@@ -24,6 +25,13 @@ from surveyapp.services.versions import domain_of, published
 
 bp = Blueprint("openrosa", __name__, url_prefix="/openrosa")
 csrf.exempt(bp)  # no cookies here: every request carries its credentials
+
+
+@bp.before_request
+def device_language() -> None:
+    # The messages Collect shows follow the device's language, which Collect sends as Accept-Language (no
+    # cookie, no ?lang=); English when the device speaks none of the interface languages.
+    g.device_language = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 REALM = "surveyapp OpenRosa"
 _RESPONSE_NS = "http://openrosa.org/http/response"
@@ -55,23 +63,24 @@ def _challenge(text: str) -> Response:
 def _interviewer() -> User | Response:
     """The signed-in interviewer, or the response that refuses the request."""
     if not request.is_secure and not current_app.config["OPENROSA_ALLOW_HTTP"]:
-        return _message("This server accepts ODK Collect only over HTTPS: use an https:// server URL.", 403)
+        return _message(_("This server accepts ODK Collect only over HTTPS: use an https:// server URL."), 403)
     credentials = request.authorization
     if credentials is None or credentials.type != "basic" or not credentials.username:
-        return _challenge("Sign in with your interviewer username and password.")
+        return _challenge(_("Sign in with your interviewer username and password."))
     username = credentials.username.strip()
     remaining = throttle.begin_attempt(username)
     if remaining is not None:
-        return _message("Too many failed sign-ins: wait a few minutes and try again.", 429)
+        return _message(_("Too many failed sign-ins: wait a few minutes and try again."), 429)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if user is None or not user.active or not user.check_password(credentials.password or ""):
         audit.record("login_failed", "user", username[:80], {"via": "openrosa"})
         db.session.commit()
-        return _challenge("Wrong username or password.")
+        return _challenge(_("Wrong username or password."))
     throttle.clear(username)
     db.session.commit()
     if user.role != Role.INTERVIEWER:
-        return _message(f"{user.username} is not an interviewer account: ask an administrator.", 403)
+        text = _("%(username)s is not an interviewer account: ask an administrator.", username=user.username)
+        return _message(text, 403)
     return user
 
 
@@ -116,7 +125,8 @@ def form(form_id: str, version: str) -> Response:
         return user
     row = published(form_id, version)
     if row is None or not is_assigned(user, row.instrument):
-        return _message(f"No form {form_id} version {version} is assigned to you.", 404)
+        text = _("No form %(form)s version %(version)s is assigned to you.", form=form_id, version=version)
+        return _message(text, 404)
     return _headers(Response(xform_of(domain_of(row)).xml, content_type="text/xml; charset=utf-8"))
 
 
@@ -129,14 +139,15 @@ def submission() -> Response:
         return _headers(Response(status=204))
     upload = request.files.get("xml_submission_file")
     if upload is None:
-        return _message("The request has no xml_submission_file part: send it from ODK Collect.", 400)
+        return _message(_("The request has no xml_submission_file part: send it from ODK Collect."), 400)
     try:
         instance = read_instance(upload.read())
         row = published(instance.form_id, instance.version)
         if row is None:
-            raise Refused(422, f"Form {instance.form_id} version {instance.version} is not published on this server.")
+            raise Refused(422, _("Form %(form)s version %(version)s is not published on this server.",
+                                 form=instance.form_id, version=instance.version))
         if not is_assigned(user, row.instrument):
-            raise Refused(403, f"You are not assigned to {instance.form_id}: ask an administrator.")
+            raise Refused(403, _("You are not assigned to %(form)s: ask an administrator.", form=instance.form_id))
         response, new = store(row.id, domain_of(row), instance, user)
     except Refused as refused:
         db.session.rollback()
@@ -146,4 +157,4 @@ def submission() -> Response:
             "interviewer_submission", "response", str(response.id), {"instance_id": instance.instance_id}, user=user
         )
         db.session.commit()
-    return _message("The form was received. Thank you.", 201, "submit_success")
+    return _message(_("The form was received. Thank you."), 201, "submit_success")

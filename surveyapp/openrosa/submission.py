@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -55,7 +56,7 @@ def read_instance(data: bytes) -> Instance:
         root = SafeTree.fromstring(data, forbid_dtd=True)
     except (SafeTree.ParseError, DefusedXmlException) as error:
         raise Refused(
-            400, f"The submission is not well-formed XML ({error}). Send the form again from Collect."
+            400, _("The submission is not well-formed XML (%(error)s). Send the form again from Collect.", error=error)
         ) from None
     form_id, version = root.get("id", ""), root.get("version", "")
     instance_id = ""
@@ -63,9 +64,9 @@ def read_instance(data: bytes) -> Instance:
         if _local(child.tag) == "meta":
             instance_id = next(((c.text or "").strip() for c in child if _local(c.tag) == "instanceID"), "")
     if not form_id or not version:
-        raise Refused(400, "The submission has no form id or version: it was not made from a form of this server.")
+        raise Refused(400, _("The submission has no form id or version: it was not made from a form of this server."))
     if not instance_id or len(instance_id) > 64:
-        raise Refused(400, "The submission has no meta/instanceID (or one over 64 characters).")
+        raise Refused(400, _("The submission has no meta/instanceID (or one over 64 characters)."))
     return Instance(form_id, version, instance_id, root)
 
 
@@ -85,7 +86,7 @@ def _fields(item: Item, element: Element, path: str) -> dict[str, list[str]]:
         for child in element:
             name = _local(child.tag)
             if name not in rows:
-                raise Refused(422, f"The field {path}/{name} is not in this version of the form.")
+                raise Refused(422, _("The field %(field)s is not in this version of the form.", field=f"{path}/{name}"))
             value = (child.text or "").strip()
             if value:
                 form[f"{item.code}.{rows[name]}"] = [value]
@@ -123,19 +124,21 @@ def answers_of(domain: QuestionnaireVersion, root: Element, language: str) -> di
             continue
         section = sections.get(name)
         if section is None:
-            raise Refused(422, f"The field {name} is not in version {domain.version} of this form.")
+            raise Refused(422, _("The field %(field)s is not in version %(version)s of this form.",
+                                 field=name, version=domain.version))
         items = {item.code: item for item in section.items}
         form: dict[str, list[str]] = {}
         for element in child:
             code = _local(element.tag)
             item = items.get(code)
             if item is None:
-                raise Refused(422, f"The field {name}/{code} is not in version {domain.version} of this form.")
+                raise Refused(422, _("The field %(field)s is not in version %(version)s of this form.",
+                                     field=f"{name}/{code}", version=domain.version))
             if item.type not in _NO_ANSWER:
                 form |= _fields(item, element, f"{name}/{code}")
         forms[name] = form
     if consent is not None and not consented:
-        raise Refused(422, "The consent was not acknowledged: nothing is stored without it.")
+        raise Refused(422, _("The consent was not acknowledged: nothing is stored without it."))
     answers: dict[str, Any] = {}
     problems: list[str] = []
     for section in domain.sections:
@@ -143,7 +146,8 @@ def answers_of(domain: QuestionnaireVersion, root: Element, language: str) -> di
         answers = routing.prune_hidden(domain, answers | page.answers)
         problems += [f"{section.code}/{code}: {message}" for code, message in page.errors.items()]
     if problems:
-        raise Refused(422, "The answers do not pass this version's rules: " + "; ".join(problems))
+        listed = "; ".join(problems)
+        raise Refused(422, _("The answers do not pass this version's rules: %(problems)s", problems=listed))
     return answers
 
 

@@ -310,3 +310,51 @@ def test_survey_frame_has_mode_and_breaks_down_by_it_when_both_are_used(
         assert sorted(frame["mode"]) == ["interviewer", "web"]
         assert list(frame["age"].astype(int)) == [27, 27]
         assert "mode" in _breakdowns(frame)
+
+
+@pytest.mark.parametrize(
+    ("accept", "challenge", "wrong_password", "received"),
+    [
+        ("kk-KZ", "Интервьюердің пайдаланушы аты", "Пайдаланушы аты немесе құпиясөз қате", "Форма қабылданды. Рақмет."),
+        ("ru-RU,ru;q=0.9", "Войдите под именем пользователя", "Неверное имя пользователя", "Форма получена. Спасибо."),
+        ("de-DE", "Sign in with your interviewer", "Wrong username or password.", "The form was received. Thank you."),
+        (None, "Sign in with your interviewer", "Wrong username or password.", "The form was received. Thank you."),
+    ],
+    ids=["kk", "ru", "other-is-english", "none-is-english"],
+)
+def test_messages_follow_the_devices_accept_language(
+    client: FlaskClient,
+    domain: QuestionnaireVersion,
+    interviewer: int,
+    accept: str | None,
+    challenge: str,
+    wrong_password: str,
+    received: str,
+) -> None:
+    language = {"Accept-Language": accept} if accept else {}
+    assert challenge in message(client.get("/openrosa/formList", base_url=HTTPS, headers=language))
+    wrong = client.get("/openrosa/formList", base_url=HTTPS, headers=basic(password="nope") | language)
+    assert wrong.status_code == 401 and wrong_password in message(wrong)
+    assert message(submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}"), basic() | language)) == received
+
+
+def test_refusals_are_in_kazakh_and_russian(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    kk, ru = basic() | {"Accept-Language": "kk"}, basic() | {"Accept-Language": "ru"}
+    unknown = collect_xml(domain, f"uuid:{uuid.uuid4()}").replace(b'version="2025"', b'version="2019"')
+    assert message(submit(client, unknown, kk)) == "example формасының 2019 нұсқасы бұл серверде жарияланбаған."
+    assert message(submit(client, unknown, ru)) == "Форма example версии 2019 не опубликована на этом сервере."
+    closed = client.get("/openrosa/forms/example/2019.xml", base_url=HTTPS, headers=ru)
+    assert closed.status_code == 404 and message(closed) == "Вам не назначена форма example версии 2019."
+    extra = collect_xml(domain, f"uuid:{uuid.uuid4()}").replace(b"<age>", b"<income>5</income><age>")
+    assert message(submit(client, extra, kk)) == "about_you/income өрісі бұл форманың 2025 нұсқасында жоқ."
+    no_consent = collect_xml(domain, f"uuid:{uuid.uuid4()}", consent_given=None)
+    assert message(submit(client, no_consent, ru)) == "Согласие не подтверждено: без него ничего не сохраняется."
+    rules = submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}", age="12"), kk)
+    assert message(rules).startswith("Жауаптар осы нұсқаның ережелеріне сай емес: about_you/age")
+    assert "(" in message(submit(client, b"<data", ru)) and "некорректный XML" in message(submit(client, b"<data", ru))
+    make_user(app, "res", Role.RESEARCHER)
+    refused = client.get("/openrosa/formList", base_url=HTTPS, headers=basic("res") | {"Accept-Language": "kk"})
+    assert message(refused) == "res — интервьюер тіркелгісі емес: әкімшіге хабарласыңыз."
+    assert responses(app) == []
