@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from surveyapp.extensions import db
 from surveyapp.models import ResponseStatus, SurveyResponse, User
 from surveyapp.models.base import utcnow
+from surveyapp.openrosa.xform import language_fields
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.xlsform import CONSENT_NAME
@@ -113,11 +114,12 @@ def answers_of(domain: QuestionnaireVersion, root: Element, language: str) -> di
     """The answers the instance gives, checked as the web pages check them; Refused with every problem."""
     sections = {section.code: section for section in domain.sections}
     consent = consent_name(domain) if domain.consent is not None else None
+    fields = language_fields(domain)
     forms: dict[str, dict[str, list[str]]] = {}
     consented = False
     for child in root:
         name = _local(child.tag)
-        if name == "meta":
+        if name in ("meta", fields.choices, fields.language):  # read by shown_language, not answers
             continue
         if consent is not None and name == consent:
             consented = bool((child.text or "").strip())
@@ -151,6 +153,17 @@ def answers_of(domain: QuestionnaireVersion, root: Element, language: str) -> di
     return answers
 
 
+def shown_language(domain: QuestionnaireVersion, root: Element) -> tuple[str, str]:
+    """The language the form was shown in and where that came from: "form" when the XForm's own language field
+    (xform.py) names one of the version's languages, else "default" (the version's first language: a form
+    downloaded before the field existed, or a client that does not evaluate jr:choice-name)."""
+    name = language_fields(domain).language
+    value = next(((child.text or "").strip() for child in root if _local(child.tag) == name), "")
+    if value in domain.languages:
+        return value, "form"
+    return domain.languages[0], "default"
+
+
 def find(instance_id: str) -> SurveyResponse | None:
     return db.session.scalar(select(SurveyResponse).where(SurveyResponse.instance_id == instance_id))
 
@@ -162,7 +175,7 @@ def store(
     existing = find(instance.instance_id)
     if existing is not None:
         return existing, False
-    language = domain.languages[0]  # Collect does not say which language was shown: the form's default
+    language, source = shown_language(domain, instance.root)
     answers = answers_of(domain, instance.root, language)
     response = SurveyResponse(
         version_id=version_id,
@@ -186,6 +199,7 @@ def store(
         # The server does not see how long the interview took (the device does): no duration, no speeding flag.
         response.quality_flags = [flag for flag in response.quality_flags if flag != "speeding"]
         response.paradata = {key: value for key, value in response.paradata.items() if key != "total_seconds"}
+        response.paradata["language_source"] = source  # "form": reported by the device; "default": assumed
         db.session.commit()
     except IntegrityError:
         # The unique instance_id decides between two sends of the same form at once: the other one won.

@@ -4,6 +4,13 @@ ODK Collect keeps a form by its id and replaces it when the version changes, so 
 code alone (stable across versions) and the version is the platform's version string. The XLSForm export itself
 names its form ``<instrument>_<version>`` because a person importing several versions into one platform must
 tell them apart; here Collect must see them as one form.
+
+Collect does not put the language the form was shown in into the submission, so the XForm carries it itself:
+a never-shown select (``relevant: false()``) with one choice whose label in each language is that language's
+code, and a calculate ``jr:choice-name('shown', ...)``, which gives a choice's label *in the form's active
+language*. Collect evaluates calculations when it opens the form (a new interview, or a saved one opened
+again), so the value is the language at that moment; a switch of language in the middle of an interview shows
+only once the form is opened again (see the README's OpenRosa section).
 """
 
 from __future__ import annotations
@@ -15,7 +22,37 @@ from dataclasses import dataclass
 from pyxform.xls2xform import convert
 
 from surveyapp.questionnaire.model import QuestionnaireVersion
+from surveyapp.questionnaire.question_types import XLSFORM_LANGUAGE
 from surveyapp.questionnaire.xlsform import choice_rows, settings_row, survey_rows
+
+_SHOWN = "shown"  # the one choice of the language list
+
+
+@dataclass(frozen=True)
+class LanguageFields:
+    """The names of the two fields that carry the form's active language (after the sections, before meta)."""
+
+    choices: str  # the hidden select whose choice labels are the language codes
+    language: str  # the calculate: the code of the language the form was shown in
+
+
+def language_fields(version: QuestionnaireVersion) -> LanguageFields:
+    taken = {item.code for item in version.items} | {section.code for section in version.sections}
+    name = "_language"
+    while name in taken or f"{name}_choices" in taken:
+        name = "_" + name
+    return LanguageFields(choices=f"{name}_choices", language=name)
+
+
+def _language_rows(version: QuestionnaireVersion) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    fields = language_fields(version)
+    labels = {f"label::{XLSFORM_LANGUAGE[lang]}": lang for lang in version.languages}
+    survey = [
+        {"type": f"select_one {fields.choices}", "name": fields.choices, "relevant": "false()"} | labels,
+        {"type": "calculate", "name": fields.language,
+         "calculation": f"jr:choice-name('{_SHOWN}', '${{{fields.choices}}}')"},
+    ]
+    return survey, [{"list_name": fields.choices, "name": _SHOWN} | labels]
 
 
 @dataclass(frozen=True)
@@ -35,9 +72,10 @@ def xform_of(version: QuestionnaireVersion) -> XForm:
     if cached is not None:
         return cached
     settings = settings_row(version) | {"form_id": version.instrument}
+    language_survey, language_choices = _language_rows(version)
     workbook = {
-        "survey": survey_rows(version),
-        "choices": choice_rows(version),
+        "survey": survey_rows(version) + language_survey,
+        "choices": choice_rows(version) + language_choices,
         "settings": [settings],
     }
     xml = convert(xlsform=workbook, form_name="data", pretty_print=False).xform

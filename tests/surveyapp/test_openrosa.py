@@ -48,9 +48,13 @@ def basic(username: str = "field1", password: str = PASSWORD) -> dict[str, str]:
     return {"Authorization": f"Basic {token}"}
 
 
-def collect_xml(domain: QuestionnaireVersion, instance_id: str, **overrides: str | None) -> bytes:
+def collect_xml(
+    domain: QuestionnaireVersion, instance_id: str, shown: str | None = "kk", **overrides: str | None
+) -> bytes:
     """A filled instance as ODK Collect serialises it: the form's root with id and version, no namespace on
-    the fields, meta/instanceID last. ``overrides`` set a field (by code) or, with None, leave it empty."""
+    the fields, the hidden language select (empty: never relevant) and the calculated language ``shown``
+    (left out with None: a form downloaded before the field existed), meta/instanceID last. ``overrides`` set
+    a field (by code) or, with None, leave it empty."""
     values: dict[str, str | None] = {
         "consent_given": "OK",
         "age": "27",
@@ -75,6 +79,8 @@ def collect_xml(domain: QuestionnaireVersion, instance_id: str, **overrides: str
             value = values.get(item.code)
             parts.append(f"<{item.code}>{value}</{item.code}>" if value else f"<{item.code}/>")
         parts.append(f"</{section.code}>")
+    if shown is not None:
+        parts.append(f"<_language_choices/><_language>{shown}</_language>")
     parts.append(f"<meta><instanceID>{instance_id}</instanceID></meta></data>")
     return "".join(parts).encode("utf-8")
 
@@ -139,7 +145,21 @@ def test_form_list_and_xform_made_by_pyxform(
     xform = ElementTree.fromstring(form.get_data())
     data = xform.find(f".//{XF}instance/{XF}data")
     assert data is not None and data.get("id") == "example" and data.get("version") == "2025"
-    assert [child.tag.removeprefix(XF) for child in data] == ["consent_given", "about_you", "safety", "meta"]
+    assert [child.tag.removeprefix(XF) for child in data] == [
+        "consent_given", "about_you", "safety", "_language_choices", "_language", "meta"
+    ]
+    # The form's active language, as the label of the one choice of a never-shown select (jr:choice-name).
+    binds = {b.get("nodeset"): b for b in xform.iter(f"{XF}bind")}
+    assert binds["/data/_language_choices"].get("relevant") == "false()"
+    assert binds["/data/_language"].get("calculate") == "jr:choice-name('shown', ' /data/_language_choices ')"
+    labels = {
+        translation.get("lang"): value.text
+        for translation in xform.iter(f"{XF}translation")
+        for text in translation
+        if text.get("id") == "_language_choices-0"
+        for value in text
+    }
+    assert labels == {"Kazakh (kk)": "kk", "Russian (ru)": "ru", "English (en)": "en"}
 
 
 def test_submission_is_stored_as_interviewer_response(
@@ -358,3 +378,30 @@ def test_refusals_are_in_kazakh_and_russian(
     refused = client.get("/openrosa/formList", base_url=HTTPS, headers=basic("res") | {"Accept-Language": "kk"})
     assert message(refused) == "res — интервьюер тіркелгісі емес: әкімшіге хабарласыңыз."
     assert responses(app) == []
+
+
+@pytest.mark.parametrize(
+    ("shown", "language", "source"),
+    [
+        ("ru", "ru", "form"), ("kk", "kk", "form"),
+        (None, "kk", "default"), ("de", "kk", "default"), ("", "kk", "default"),
+    ],
+    ids=["ru", "kk", "old-form", "not-a-version-language", "not-evaluated"],
+)
+def test_the_language_shown_on_the_device_is_stored(
+    app: Flask,
+    client: FlaskClient,
+    domain: QuestionnaireVersion,
+    interviewer: int,
+    shown: str | None,
+    language: str,
+    source: str,
+) -> None:
+    # Accept-Language is the phone's interface language, not the form's: it never decides the stored one.
+    headers = basic() | {"Accept-Language": "en"}
+    response = submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}", shown=shown), headers)
+    assert response.status_code == 201, message(response)
+    [stored] = responses(app)
+    assert stored.language == language
+    assert stored.page_languages == {section.code: language for section in domain.sections}
+    assert stored.paradata["language_source"] == source
