@@ -7,7 +7,7 @@ turn into a request timing out in a gunicorn worker."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +18,6 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from analysis.vocabulary import LANGUAGES
-from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.dashboard.jobs import error_text, status_label
 from surveyapp.extensions import db
@@ -117,12 +116,4 @@ def export_job_file(job_id: int) -> ResponseReturnValue:
         if job.status == "done":
             abort(410, description=_("This export's file has been removed; export again."))
         abort(404)
-    audit.record("responses_export_download", "job", job.id, {"file": job.result.get("name")})
-    db.session.commit()
-    # A path, not bytes: Werkzeug streams the file from disk in blocks.
-    return send_file(
-        path,
-        mimetype=str(job.result.get("mimetype") or "application/octet-stream"),
-        as_attachment=True,
-        download_name=str(job.result.get("name") or path.name),
-    )
+    return export_job.send_export(job, path)

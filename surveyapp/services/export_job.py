@@ -15,8 +15,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Final
 
-from flask import current_app
+from flask import Response, current_app, send_file
 
+from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import Job, User
 from surveyapp.services import jobs
@@ -74,6 +75,19 @@ def stored_file(job: Job) -> Path | None:
         return None
     path = exports_dir() / str(job.result["file"])
     return path if path.is_file() else None
+
+
+def send_export(job: Job, path: Path) -> Response:
+    """The finished export's file as an audited download (for the web page and the API alike)."""
+    audit.record("responses_export_download", "job", job.id, {"file": job.result.get("name")})
+    db.session.commit()
+    # A path, not bytes: Werkzeug streams the file from disk in blocks.
+    return send_file(
+        path,
+        mimetype=str(job.result.get("mimetype") or "application/octet-stream"),
+        as_attachment=True,
+        download_name=str(job.result.get("name") or path.name),
+    )
 
 
 def run(job: Job, user: User | None, progress: jobs.Progress) -> dict[str, Any]:
