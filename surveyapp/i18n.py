@@ -78,5 +78,9 @@ def role_label(role: str) -> str:
 
 
 def mode_label(mode: str) -> str:
-    labels = {"web": _("web (self-completed)"), "interviewer": _("interviewer (ODK Collect)")}
+    labels = {
+        "web": _("web (self-completed)"),
+        "interviewer": _("interviewer (ODK Collect)"),
+        "synthetic": _("synthetic (demo data)"),
+    }
     return labels.get(mode, mode)

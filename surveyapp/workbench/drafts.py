@@ -15,7 +15,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from analysis.vocabulary import POPULATIONS
+from analysis.vocabulary import POPULATION_NAMES, POPULATIONS
 from surveyapp.access import role_required
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, QuestionnaireDraft, Role, StoredVersion
@@ -35,7 +35,8 @@ class _PopulationChoices:
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # FlaskForm's, next in the MRO
         # Set after construction: WTForms deprecates choices given to the field as tuples.
-        self.population.choices = [(p, p) for p in POPULATIONS]
+        here = language()
+        self.population.choices = [(p, f"{POPULATION_NAMES[p][here]} ({p})") for p in POPULATIONS]
 
 
 class UploadForm(_PopulationChoices, FlaskForm):

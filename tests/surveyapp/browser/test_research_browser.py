@@ -37,3 +37,43 @@ def test_version_diff_fits_the_window(live: Live, browser: Any, device: str) -> 
         assert page.locator("#item-vict_fraud .side-by-side").count() == 1
     finally:
         context.close()
+
+
+RESEARCH_PAGES = (
+    "/research/questionnaires",
+    "/research/responses",
+    "/research/exports",
+    "/research/inputs",
+    "/research/fieldwork/public_safety/2024",
+    "/research/fieldwork/public_safety/2024/invitations",
+)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_researchers_pages_fit_a_phone_in_the_interface_language(live: Live, browser: Any, lang: str) -> None:
+    with live.app.app_context():
+        if db.session.query(User).filter_by(username="phone_researcher").first() is None:
+            researcher = User(username="phone_researcher", role="researcher")
+            researcher.set_password(PASSWORD)
+            db.session.add(researcher)
+            db.session.commit()
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{live.url}/auth/login?lang={lang}")
+        page.fill("#username", "phone_researcher")
+        page.fill("#password", PASSWORD)
+        page.locator("main form input[type=submit]").click()
+        for path in RESEARCH_PAGES:
+            response = page.goto(f"{live.url}{path}")
+            assert response is not None and response.status == 200, path
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            name = path.strip("/").replace("/", "-")
+            page.screenshot(path=str(ARTIFACTS / f"{name}-phone-{lang}.png"))
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow} px on a phone ({lang})"
+        # The draft form names the populations in the interface language, not by their codes alone.
+        page.goto(f"{live.url}/research/questionnaires")
+        adults = page.locator("select#population option[value=adults]").inner_text()
+        assert adults == {"kk": "18 жастан асқан тұрғындар (adults)", "ru": "население 18 лет и старше (adults)"}[lang]
+    finally:
+        context.close()
