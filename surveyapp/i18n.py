@@ -6,6 +6,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from analysis.vocabulary import POPULATION_NAMES
 from surveyapp.extensions import babel
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "role_label": role_label,
             "mode_label": mode_label,
+            "population_name": population_name,
         }
 
 
@@ -84,3 +86,11 @@ def mode_label(mode: str) -> str:
         "synthetic": _("synthetic (demo data)"),
     }
     return labels.get(mode, mode)
+
+
+def population_name(population: str) -> str:
+    """The population's name in the interface language, its code after it (the code is what files use)."""
+    from flask_babel import get_locale
+
+    names = POPULATION_NAMES.get(population)
+    return f"{names[str(get_locale())]} ({population})" if names else population

@@ -41,6 +41,7 @@ def test_version_diff_fits_the_window(live: Live, browser: Any, device: str) -> 
 
 RESEARCH_PAGES = (
     "/research/questionnaires",
+    "/research/questionnaires/public_safety/2024",
     "/research/responses",
     "/research/exports",
     "/research/inputs",
