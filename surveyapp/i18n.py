@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from analysis.vocabulary import POPULATION_NAMES
 from surveyapp.extensions import babel
+from surveyapp.services import job_messages
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
             "role_label": role_label,
             "mode_label": mode_label,
             "population_name": population_name,
+            "job_message": job_messages.shown,
         }
 
 
