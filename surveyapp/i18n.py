@@ -6,7 +6,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from analysis.vocabulary import POPULATION_NAMES
+from analysis.vocabulary import POPULATION_NAMES, POPULATIONS
 from surveyapp.extensions import babel
 from surveyapp.services import job_messages
 
@@ -96,3 +96,8 @@ def population_name(population: str) -> str:
 
     names = POPULATION_NAMES.get(population)
     return f"{names[str(get_locale())]} ({population})" if names else population
+
+
+def population_choices() -> list[tuple[str, str]]:
+    """The populations for a form's select, named in the interface language."""
+    return [(p, population_name(p)) for p in POPULATIONS]
