@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from ..build.reader import CODE_RE
+from .rows import Row
 
 _RULE_KEYS: Final = ("relevant", "constraint", "calculation", "choice_filter")
 _NUMBER: Final = re.compile(r"^-?\d+(\.\d+)?$")
@@ -113,3 +114,40 @@ def _rewrite_columns(item: dict[str, Any], choices: list[dict[str, Any]], by_ite
             cells = choice.get("columns", {})
             if column in cells and str(cells[column]) in codes:
                 cells[column] = codes[str(cells[column])]
+
+
+_REFERENCE: Final = re.compile(r"\$\{([^}]*)\}")
+
+
+def rename_item_names(sheets: dict[str, list[Row]]) -> dict[str, str]:
+    """Old name -> new code for the survey's names that are not codes here (ODK's ``HPlevel``,
+    ``numberAsString``), the rows renamed in place: each row's name cell, and every ``${old}`` in any cell of
+    the survey and choices sheets (rules, choice filters, repeat counts, labels). A new code never takes a name
+    the form already uses."""
+    survey = sheets.get("survey", [])
+    names = [row.values["name"] for row in survey if row.values.get("name")]
+    taken = {name for name in names if CODE_RE.match(name)}
+    renamed: dict[str, str] = {}
+    for name in names:
+        if CODE_RE.match(name) or name in renamed:
+            continue
+        new = base = code_for(name)
+        n = 2
+        while new in taken:
+            new, n = f"{base}_{n}", n + 1
+        taken.add(new)
+        renamed[name] = new
+    if not renamed:
+        return renamed
+
+    def reference(match: re.Match[str]) -> str:
+        return "${" + renamed.get(match.group(1), match.group(1)) + "}"
+
+    for sheet in ("survey", "choices"):
+        for row in sheets.get(sheet, []):
+            for key, value in row.values.items():
+                if sheet == "survey" and key == "name" and value in renamed:
+                    row.values[key] = renamed[value]
+                elif "${" in value:
+                    row.values[key] = _REFERENCE.sub(reference, value)
+    return renamed

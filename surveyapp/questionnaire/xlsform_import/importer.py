@@ -12,7 +12,7 @@ from ..errors import QuestionnaireError
 from ..problem import Severity
 from ..text import LANGUAGES, REQUIRED_LANGUAGES
 from ..workbook import read_tables
-from .codes import renamed_codes, rewrite_rules
+from .codes import rename_item_names, renamed_codes, rewrite_rules
 from .columns import _CODES, _KNOWN_COLUMNS, _cell, _headers, _rule_cell
 from .items import ItemSteps
 from .omissions import OmissionSteps
@@ -52,6 +52,20 @@ class _Importer(ItemSteps, OmissionSteps):
     # --- building --------------------------------------------------------------------------------------
     def run(self) -> Imported:
         sheets = self.sheets()
+        names = rename_item_names(sheets)
+        self.original_names = {new: old for old, new in names.items()}
+        if names:
+            pairs = ", ".join(f"{old!r} -> {new!r}" for old, new in list(names.items())[:8])
+            more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+            first = next(row for row in sheets["survey"] if row.get("name") in self.original_names)
+            self.problem(
+                first,
+                f"names that are not codes here (lowercase letters, digits and _) are renamed: {pairs}{more}; "
+                "every ${...} that refers to them is rewritten, and each question keeps its name as xlsform_name",
+                "check the codes in the YAML draft; exports and submissions use the new codes, an XLSForm export "
+                "the original names",
+                severity=Severity.WARNING,
+            )
         settings = sheets.get("settings", [])
         setting = settings[0] if settings else Row("settings", 2, {})
         default = setting.get("default_language")

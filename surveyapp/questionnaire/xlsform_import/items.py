@@ -92,6 +92,8 @@ class ItemSteps(ExpressionSteps):
             )
             return None
         item: dict[str, Any] = {"code": name}
+        if name in self.original_names:
+            item["xlsform_name"] = self.original_names[name]  # given back by an XLSForm export
         appearance = row.get("appearance").lower()
         if kind in XLSFORM_SELECTS:
             if argument.endswith(" or_other"):
@@ -268,6 +270,15 @@ class ItemSteps(ExpressionSteps):
         choices = []
         for row in rows:
             choice: dict[str, Any] = {"code": row.get("name"), "label": self.texts(row, "label")}
+            if not choice["label"]:
+                # ODK draws such a choice by its image (not imported): the name at least says which it is.
+                choice["label"] = {self.default_language: row.get("name")}
+                self.problem(
+                    row,
+                    f"choice {row.get('name')!r} of list {name!r} has no label: its name is its label",
+                    "write the label respondents read, in every language",
+                    severity=Severity.WARNING,
+                )
             if row.get("numeric_value"):
                 try:
                     number = float(row.get("numeric_value"))
