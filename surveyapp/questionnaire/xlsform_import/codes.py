@@ -45,12 +45,12 @@ def renamed_codes(choice_lists: dict[str, list[dict[str, Any]]]) -> dict[str, di
     return renamed
 
 
-def _items(sections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def items_of(sections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for section in sections:
         yield section
         for item in section.get("items", []):
             yield item
-            yield from _items([item]) if "items" in item else ()
+            yield from items_of([item]) if "items" in item else ()
 
 
 def rewrite_rules(
@@ -60,12 +60,12 @@ def rewrite_rules(
     one, spelled with the new codes."""
     by_item = {
         item["code"]: renamed[item["choices"]]
-        for item in _items(sections)
+        for item in items_of(sections)
         if isinstance(item.get("choices"), str) and item["choices"] in renamed
     }
     if not by_item:
         return
-    for item in _items(sections):
+    for item in items_of(sections):
         for key in _RULE_KEYS:
             if isinstance(item.get(key), str):
                 item[key] = _rewrite(item[key], by_item)

@@ -14,6 +14,7 @@ from ..text import LANGUAGES, REQUIRED_LANGUAGES
 from ..workbook import read_tables
 from .codes import rename_item_names, renamed_codes, rewrite_rules
 from .columns import _CODES, _KNOWN_COLUMNS, _cell, _headers, _rule_cell
+from .defaults import DEFAULT_CONSTRAINT_MESSAGE, default_constraint_messages
 from .items import ItemSteps
 from .omissions import OmissionSteps
 from .rows import Row
@@ -223,6 +224,18 @@ class _Importer(ItemSteps, OmissionSteps):
                 f"choice names of list {name!r} that are not codes here are renamed: {pairs}{more}; the rules "
                 "that compare with them are rewritten, and a number is kept as the choice's value",
                 "check the codes in the YAML draft; exports and submissions use the new codes",
+                severity=Severity.WARNING,
+            )
+        defaulted = default_constraint_messages(sections)
+        if defaulted:
+            names = ", ".join(repr(code) for code in defaulted[:8]) + (
+                f" and {len(defaulted) - 8} more" if len(defaulted) > 8 else ""
+            )
+            self.problem(
+                survey[0],
+                f"constraint without a constraint_message: {names} get a general message (kk/ru/en: "
+                f"{DEFAULT_CONSTRAINT_MESSAGE['en']!r})",
+                "write a constraint_message that tells the respondent what the rule asks",
                 severity=Severity.WARNING,
             )
         self.language_columns(survey[0] if survey else None)

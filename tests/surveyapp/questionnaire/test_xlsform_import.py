@@ -482,3 +482,24 @@ def test_item_names_that_are_not_codes_are_renamed_everywhere_and_given_back_on_
     assert {"HPlevel", "hplevel", "Why", "Double"} <= set(rows)
     assert rows["Why"]["relevant"] == "${HPlevel} > 2"
     assert rows["Double"]["calculation"] == "${HPlevel} * 2"
+
+
+def test_a_constraint_without_a_message_gets_the_default_message_with_a_warning(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "rules.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "constraint", "constraint_message"],
+                ["integer", "hours", "Hours", ". <= 24 and . != 13"],
+                ["integer", "days", "Days", ". <= 7 and . != 3", "At most 7"],
+            ],
+        },
+    )
+    imported = import_xlsform(path, "rules", "1")
+    assert imported.errors == []
+    items = {i["code"]: i for s in yaml.safe_load(imported.yaml_text)["sections"] for i in s["items"]}
+    message = items["hours"]["constraint_message"]
+    assert set(message) == {"kk", "ru", "en"} and "ережесіне" in message["kk"] and "правилу" in message["ru"]
+    assert items["days"]["constraint_message"] == {"kk": "At most 7"}  # the form's own message is kept
+    [warning] = [str(p) for p in imported.problems if "without a constraint_message" in str(p)]
+    assert "'hours'" in warning and "'days'" not in warning and "warning" in warning
