@@ -18,6 +18,7 @@ from tests.surveyapp.xlsform_corpus import STILL_NEEDED, completed, import_fixtu
 ANSWERED = [
     ("onadata/battery_life.xlsx", False),
     ("onadata/dhisform.xlsx", False),
+    ("onadata/Enumerator_Training_Practice_Survey.xlsx", True),  # intake_other_text: intake_other is a column
     ("onadata/enumerator_weekly.xlsx", False),  # a constraint without a message gets the default one
     ("onadata/gps.xlsx", False),
     ("onadata/MCH_v1.xlsx", False),  # HPlevel renamed hplevel

@@ -151,3 +151,20 @@ def rename_item_names(sheets: dict[str, list[Row]]) -> dict[str, str]:
                 elif "${" in value:
                     row.values[key] = _REFERENCE.sub(reference, value)
     return renamed
+
+
+def rename_references(sections: list[dict[str, Any]], renamed: dict[str, str]) -> None:
+    """Rules (already in this platform's spelling: bare names) and labels (``${name}``) that refer to a
+    question renamed after the rules were read, spelled with its new code."""
+    words = "|".join(re.escape(old) for old in sorted(renamed, key=len, reverse=True))
+    bare = re.compile(rf"(?<![\w.'\"])({words})(?![\w'\"])")
+    for item in items_of(sections):
+        for key in _RULE_KEYS:
+            if isinstance(item.get(key), str):
+                item[key] = bare.sub(lambda m: renamed[m.group(1)], item[key])
+        for key in ("label", "hint"):
+            texts = item.get(key)
+            if isinstance(texts, dict):
+                for lang, text in texts.items():
+                    if isinstance(text, str) and "${" in text:
+                        texts[lang] = _REFERENCE.sub(lambda m: "${" + renamed.get(m.group(1), m.group(1)) + "}", text)

@@ -12,7 +12,7 @@ from ..errors import QuestionnaireError
 from ..problem import Severity
 from ..text import LANGUAGES, REQUIRED_LANGUAGES
 from ..workbook import read_tables
-from .codes import rename_item_names, renamed_codes, rewrite_rules
+from .codes import rename_item_names, rename_references, renamed_codes, rewrite_rules
 from .columns import _CODES, _KNOWN_COLUMNS, _cell, _headers, _rule_cell
 from .defaults import DEFAULT_CONSTRAINT_MESSAGE, default_constraint_messages
 from .items import ItemSteps
@@ -92,6 +92,7 @@ class _Importer(ItemSteps, OmissionSteps):
             lists.setdefault(list_name, []).append(row)
 
         survey = sheets["survey"]
+        self.survey_names = {row.get("name") for row in survey if row.get("name")}
         self.number_items = {row.get("name") for row in survey if row.kind in ("integer", "decimal")}
         matrix_rows = _matrix_rows(survey, lists)
         consent: dict[str, str] | None = None
@@ -226,6 +227,8 @@ class _Importer(ItemSteps, OmissionSteps):
                 "check the codes in the YAML draft; exports and submissions use the new codes",
                 severity=Severity.WARNING,
             )
+        if self.other_renames:
+            rename_references(sections, self.other_renames)
         defaulted = default_constraint_messages(sections)
         if defaulted:
             names = ", ".join(repr(code) for code in defaulted[:8]) + (

@@ -503,3 +503,36 @@ def test_a_constraint_without_a_message_gets_the_default_message_with_a_warning(
     assert items["days"]["constraint_message"] == {"kk": "At most 7"}  # the form's own message is kept
     [warning] = [str(p) for p in imported.problems if "without a constraint_message" in str(p)]
     assert "'hours'" in warning and "'days'" not in warning and "warning" in warning
+
+
+def test_an_or_other_text_question_that_would_clash_is_renamed_with_its_references(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "other.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "relevant"],
+                ["select_multiple fruit or_other", "intake", "Fruit eaten"],
+                ["text", "why", "Why ${intake_other}?", "${intake_other} != ''"],
+                ["select_one fruit or_other", "best", "Best fruit"],
+                ["text", "best_other", "Already a question of the form"],
+            ],
+            "choices": [["list_name", "name", "label"], ["fruit", "apple", "Apple"], ["fruit", "pear", "Pear"]],
+        },
+    )
+    imported = import_xlsform(path, "other", "1")
+    assert imported.errors == []
+    items = {i["code"]: i for s in yaml.safe_load(imported.yaml_text)["sections"] for i in s["items"]}
+    # A multiple choice's 'other' has the export column intake_other: the text question cannot be named so.
+    assert items["intake_other_text"]["relevant"] == "selected(intake, 'other')"
+    assert "intake_other" not in items
+    assert items["why"]["relevant"] == "answered(intake_other_text)"
+    assert items["why"]["label"] == {"kk": "Why ${intake_other_text}?"}
+    assert items["best_other"]["label"] == {"kk": "Already a question of the form"}
+    assert items["best_other_text"]["relevant"] == "selected(best, 'other')"
+    renames = [str(p) for p in imported.problems if "not 'intake_other' as pyxform names it" in str(p)]
+    assert len(renames) == 1 and "export column of the choice 'other'" in renames[0]
+    assert any("not 'best_other' as pyxform names it" in str(p) for p in imported.problems)
+    # The draft, once completed, validates: no clashing export column.
+    from tests.surveyapp.xlsform_corpus import completed, validation_errors, write
+
+    assert validation_errors(write(tmp_path, completed(imported))) == []
