@@ -231,12 +231,12 @@ class _Importer(ItemSteps, OmissionSteps):
             rename_references(sections, self.other_renames)
         defaulted = default_constraint_messages(sections)
         if defaulted:
-            names = ", ".join(repr(code) for code in defaulted[:8]) + (
+            listed = ", ".join(repr(code) for code in defaulted[:8]) + (
                 f" and {len(defaulted) - 8} more" if len(defaulted) > 8 else ""
             )
             self.problem(
                 survey[0],
-                f"constraint without a constraint_message: {names} get a general message (kk/ru/en: "
+                f"constraint without a constraint_message: {listed} get a general message (kk/ru/en: "
                 f"{DEFAULT_CONSTRAINT_MESSAGE['en']!r})",
                 "write a constraint_message that tells the respondent what the rule asks",
                 severity=Severity.WARNING,
