@@ -62,6 +62,8 @@ def page_logic(
     for item in section.items:
         qtype = question_type(item)
         entry: dict[str, Any] = {"code": item.code, "kind": qtype.value_kind, "shown": bool(qtype.shown)}
+        if qtype.field == "rank":
+            entry["kind"] = "rank"  # codes, read from one drop-down per place (<code>.1, <code>.2, ...)
         if not qtype.has_answer:
             entry["kind"] = None
         if item.relevant is not None:

@@ -291,6 +291,15 @@
         var codes = checkedValues(els);
         return { value: codes.length ? codes : null };
       }
+      case "rank": {
+        // One drop-down per place; a partial order is no answer yet, as on the server (rank_all).
+        var placed = [];
+        for (var place = 1; named(form, name + "." + place).length; place++) {
+          placed.push(rawText(named(form, name + "." + place)).trim());
+        }
+        var complete = placed.length > 0 && placed.every(function (v) { return v !== ""; });
+        return { value: complete ? placed : null };
+      }
       case "rows": {
         var answer = {};
         rowsOf(name).forEach(function (row) {
