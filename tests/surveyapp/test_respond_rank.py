@@ -118,3 +118,13 @@ def test_a_rank_exports_one_column_per_place_and_round_trips_through_xlsform(app
     items = {i["code"]: i for s in yaml.safe_load(imported.yaml_text)["sections"] for i in s["items"]}
     assert items["priorities"]["type"] == "rank"
     assert items["why_police"]["relevant"] == "selected_at(priorities, 0) = 'police'"
+
+
+def test_an_odk_submission_of_a_rank_is_read_as_its_places(app: Flask, tmp_path: Path) -> None:
+    from defusedxml.ElementTree import fromstring
+
+    from surveyapp.openrosa.submission import _fields
+
+    item = load_version(_publish(app, tmp_path)).item("priorities")
+    form = _fields(item, fromstring("<priorities>schools police roads</priorities>"), "/data/priorities")
+    assert question_type(item).coerce(item, question_type(item).read_form(item, form)) == ["schools", "police", "roads"]
