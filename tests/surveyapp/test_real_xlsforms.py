@@ -35,6 +35,7 @@ ANSWERED = [
     ("pyxform/ict_survey_fails.xls", False),
     ("pyxform/repeat_date_test.xls", False),
     ("pyxform/specify_other.xlsx", False),
+    ("pyxform/table-list.xls", False),
     ("pyxform/text_and_integer.csv", False),
     ("pyxform/text_and_integer.xls", False),
     ("pyxform/tutorial.xls", False),
