@@ -55,7 +55,15 @@ def test_a_follow_up_appears_in_one_instance_as_the_age_is_typed(
     page.locator('[name="members.2.member_age"]').fill("15")
     # Both aged 14 or more: each member's own age opens its own question, at once.
     assert _visible(page, "members.1.member_victim") and _visible(page, "members.2.member_victim")
+    # The instance's own bounds are checked as one leaves the field, the message beside that member's field.
+    page.locator('[name="members.2.member_age"]').fill("200")
+    page.locator('[name="members.2.member_age"]').press("Tab")
+    check = page.locator('[id="members.2.member_age-check"]')
+    assert check.is_visible() and "110" in check.inner_text()
+    assert page.locator('[id="members.1.member_age-check"]').count() == 0
     page.locator('[name="members.2.member_age"]').fill("9")
+    page.locator('[name="members.2.member_age"]').press("Tab")
+    assert check.count() == 0
     assert _visible(page, "members.1.member_victim")
     assert not _visible(page, "members.2.member_victim")  # a child: the follow-up went again, in that group only
     assert page.url == url_before  # no round trip
