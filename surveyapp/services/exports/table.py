@@ -272,6 +272,10 @@ def _item_columns(item: Item, language: str) -> list[tuple[str, str, str]]:
     if item.type == "multiple_choice":
         choices = item.choices.choices if item.choices else ()
         return [(f"{item.code}.{c.code}", f"{label} — {c.label.get(language)}", "flag") for c in choices]
+    if item.type == "rank":
+        # One coded column per place, holding the option put there (first place first).
+        places = range(1, len(item.choices.choices) + 1) if item.choices else range(0)
+        return [(f"{item.code}.rank{n}", f"{label} — {n}", "code") for n in places]
     if item.type in NUMBER_TYPES:
         return [(item.code, label, "number")]
     if item.type == "note":
@@ -383,11 +387,17 @@ def chunks(
         yield typed(frame[table.names], table.variables)
 
 
+_RANK_PLACE: Final = re.compile(r"^rank\d+$")
+
+
 def _cells(variable: Variable, raw: list[Any]) -> list[Any]:
     """An item's stored answers as the column's cells: a matrix row or a choice flag picked out, text plain."""
     _, _, rest = variable.code.partition(".")
     if rest and variable.kind == "flag":
         return [None if not v else int(rest in v) for v in raw]
+    if rest and variable.kind == "code" and _RANK_PLACE.match(rest) and any(isinstance(v, list) for v in raw):
+        place = int(rest[4:]) - 1  # a rank's place: its answers are lists of codes, first place first
+        return [v[place] if isinstance(v, list) and place < len(v) else None for v in raw]
     if rest:
         return [v.get(rest) if isinstance(v, dict) else None for v in raw]
     if variable.kind == "text":
