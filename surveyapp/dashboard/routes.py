@@ -107,6 +107,7 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
         order = "value"
     shown = dict(item.ordered_breakdowns()).get(breakdown, ())
     rows = sort_rows(shown, order, _language(), data.methodology.min_cell_n)
+    definition = next((i.definition for i in plan.indicators if i.code == code), None)
     return render_template(
         "dashboard/indicator.html",
         plan=plan,
@@ -119,6 +120,7 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
         orders=ORDERS,
         years=available_years(plan.code, not drafts),
         chart=chart_svg(data, item),
+        mode=definition.mode if definition is not None else None,
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from analysis import programme as programme_module
@@ -17,7 +18,7 @@ from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, IndicatorResult, Instrument, StoredVersion, SurveyResponse
 from surveyapp.services.reports import report_data
 from surveyapp.services.run_weights import run_weights
-from tests.conftest import invoke
+from tests.conftest import AuthActions, invoke, make_user
 
 PROGRAMME = "public_safety_2024_2028"
 A5_RULE = '      rule: "Share answering very_safe or rather_safe among valid answers to safe_alone_area'
@@ -111,6 +112,19 @@ def test_the_annex_names_the_restriction_in_each_language(
     assert "web (self-completed) responses only" in texts["en"]
     assert "только по ответам способа сбора «веб (самозаполнение)»" in texts["ru"]
     assert "тек веб (өзі толтырған) жауаптары бойынша" in texts["kk"]
+
+
+def test_the_indicator_page_says_which_mode_counts(
+    two_modes: Flask, client: FlaskClient, auth: AuthActions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _programme_with(tmp_path, monkeypatch, "web")
+    _run(two_modes)
+    make_user(two_modes, "mode_reader", "researcher")
+    auth.login("mode_reader")
+    restricted = client.get(f"/dashboard/{PROGRAMME}/2025/A5?lang=ru").get_data(as_text=True)
+    assert "Способ сбора данных" in restricted and "учитываются только ответы: веб (самозаполнение)" in restricted
+    other = client.get(f"/dashboard/{PROGRAMME}/2025/A9?lang=kk").get_data(as_text=True)
+    assert "Деректер жинау тәсілі" not in other
 
 
 def test_a_mode_without_responses_leaves_the_indicator_without_data(
