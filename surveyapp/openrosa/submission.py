@@ -2,8 +2,9 @@
 
 The instance has the shape pyxform gives the form (see xform.py): ``<data id=INSTRUMENT version=VERSION>``,
 the consent acknowledgement, one group per section holding its items (a matrix is a group of ``item_row``
-fields), and ``meta/instanceID``. Values are turned into the fields a web page sends and read by the same
-``routing.validate_page`` as the web pages, so required answers, constraints and choices are the web's rules.
+fields; a repeat is one element per instance, in order), and ``meta/instanceID``. Values are turned into the
+fields a web page sends and read by the same ``routing.validate_page`` as the web pages, so required answers,
+constraints, choices and a roster's count are the web's rules.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from surveyapp.models import ResponseStatus, SurveyResponse, User
 from surveyapp.models.base import utcnow
 from surveyapp.openrosa.xform import language_fields
 from surveyapp.questionnaire import routing
-from surveyapp.questionnaire.model import Item, QuestionnaireVersion
+from surveyapp.questionnaire.model import Item, QuestionnaireVersion, Section
+from surveyapp.questionnaire.routing import instance_prefix
 from surveyapp.questionnaire.xlsform import CONSENT_NAME
 from surveyapp.respond import flow
 
@@ -112,6 +114,23 @@ def _fields(item: Item, element: Element, path: str) -> dict[str, list[str]]:
     return {item.code: [text]}
 
 
+def _section_fields(
+    domain: QuestionnaireVersion, section: Section, element: Element, path: str, prefix: str
+) -> dict[str, list[str]]:
+    """The web page's fields of one section's group (or one repeat instance, its names after ``prefix``)."""
+    items = {item.code: item for item in section.items}
+    form: dict[str, list[str]] = {}
+    for child in element:
+        code = _local(child.tag)
+        item = items.get(code)
+        if item is None:
+            raise Refused(422, _("The field %(field)s is not in version %(version)s of this form.",
+                                 field=f"{path}/{code}", version=domain.version))
+        if item.type not in _NO_ANSWER:
+            form |= {prefix + key: value for key, value in _fields(item, child, f"{path}/{code}").items()}
+    return form
+
+
 def answers_of(domain: QuestionnaireVersion, root: Element, language: str) -> dict[str, Any]:
     """The answers the instance gives, checked as the web pages check them; Refused with every problem."""
     sections = {section.code: section for section in domain.sections}
@@ -130,17 +149,14 @@ def answers_of(domain: QuestionnaireVersion, root: Element, language: str) -> di
         if section is None:
             raise Refused(422, _("The field %(field)s is not in version %(version)s of this form.",
                                  field=name, version=domain.version))
-        items = {item.code: item for item in section.items}
-        form: dict[str, list[str]] = {}
-        for element in child:
-            code = _local(element.tag)
-            item = items.get(code)
-            if item is None:
-                raise Refused(422, _("The field %(field)s is not in version %(version)s of this form.",
-                                     field=f"{name}/{code}", version=domain.version))
-            if item.type not in _NO_ANSWER:
-                form |= _fields(item, element, f"{name}/{code}")
-        forms[name] = form
+        if section.repeat is None:
+            forms[name] = _section_fields(domain, section, child, name, "")
+            continue
+        # A repeat: Collect sends one element per instance, in order; the page's fields are members.2.age.
+        form = forms.setdefault(name, {f"{name}.count": ["0"]})
+        position = int(form[f"{name}.count"][0]) + 1
+        form[f"{name}.count"] = [str(position)]
+        form |= _section_fields(domain, section, child, f"{name}[{position}]", instance_prefix(section, position))
     if consent is not None and not consented:
         raise Refused(422, _("The consent was not acknowledged: nothing is stored without it."))
     answers: dict[str, Any] = {}

@@ -55,6 +55,13 @@ def _language_rows(version: QuestionnaireVersion) -> tuple[list[dict[str, str]],
     return survey, [{"list_name": fields.choices, "name": _SHOWN} | labels]
 
 
+def _header(rows: list[dict[str, str]]) -> list[dict[str, None]]:
+    """The sheet's columns as pyxform's own readers give them: without it pyxform takes them from the first
+    row and fails (IndexError in its reference check) when a later row has one more, as the language choice
+    has an English label where a version's own choices have none."""
+    return [dict.fromkeys(key for row in rows for key in row)]
+
+
 @dataclass(frozen=True)
 class XForm:
     xml: str
@@ -73,9 +80,13 @@ def xform_of(version: QuestionnaireVersion) -> XForm:
         return cached
     settings = settings_row(version) | {"form_id": version.instrument}
     language_survey, language_choices = _language_rows(version)
+    survey = survey_rows(version) + language_survey
+    choices = choice_rows(version) + language_choices
     workbook = {
-        "survey": survey_rows(version) + language_survey,
-        "choices": choice_rows(version) + language_choices,
+        "survey": survey,
+        "survey_header": _header(survey),
+        "choices": choices,
+        "choices_header": _header(choices),
         "settings": [settings],
     }
     xml = convert(xlsform=workbook, form_name="data", pretty_print=False).xform
