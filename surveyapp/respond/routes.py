@@ -18,6 +18,7 @@ from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import client_logic, drafts, flow, navigation
 from surveyapp.respond.consent import skip_rule
 from surveyapp.respond.locks import claim_invitation, locked_response
+from surveyapp.services import fieldwork_state
 from surveyapp.services.draft_tests import DraftVersion, domain_of_draft, draft_for_token, draft_version
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
 from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
@@ -61,6 +62,9 @@ def _language(domain: QuestionnaireVersion | None = None) -> str:
 def _consent_page(version: PublishedVersion | DraftVersion, invitation: Invitation | None) -> ResponseReturnValue:
     domain = version.domain
     g.test_response = isinstance(version, DraftVersion)
+    if isinstance(version, PublishedVersion) and fieldwork_state.closed_at(version.id) is not None:
+        # Checked on the consent page's GET and on "agree" alike: closing between the two starts nothing.
+        return render_template("respond/closed.html", domain=domain, lang=_language(domain)), 403
     lang = _language(domain)
     error = None
     if request.method == "POST":

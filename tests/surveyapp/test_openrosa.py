@@ -310,3 +310,16 @@ def test_survey_frame_has_mode_and_breaks_down_by_it_when_both_are_used(
         assert sorted(frame["mode"]) == ["interviewer", "web"]
         assert list(frame["age"].astype(int)) == [27, 27]
         assert "mode" in _breakdowns(frame)
+
+
+def test_closed_fieldwork_leaves_the_form_list_but_still_takes_pending_submissions(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    assert invoke(app, "questionnaires", "close-fieldwork", "example", "2025")[0] == 0
+    listing = client.get("/openrosa/formList", base_url=HTTPS, headers=basic())
+    ns = "{http://openrosa.org/xforms/xformsList}"
+    assert ElementTree.fromstring(listing.get_data()).findall(f"{ns}xform") == []
+    # Filled in on the tablet before the closing, sent afterwards: kept, not lost.
+    response = submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}"))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert len(responses(app)) == 1
