@@ -62,8 +62,9 @@ def _language(domain: QuestionnaireVersion | None = None) -> str:
 def _consent_page(version: PublishedVersion | DraftVersion, invitation: Invitation | None) -> ResponseReturnValue:
     domain = version.domain
     g.test_response = isinstance(version, DraftVersion)
-    if isinstance(version, PublishedVersion) and fieldwork_state.closed_at(version.id) is not None:
-        # Checked on the consent page's GET and on "agree" alike: closing between the two starts nothing.
+    # Checked on the consent page's GET (from memory, up to a few seconds old) and on "agree" (from the
+    # database): closing between the two starts nothing.
+    if isinstance(version, PublishedVersion) and fieldwork_state.is_closed(version.id, request.method == "POST"):
         return render_template("respond/closed.html", domain=domain, lang=_language(domain)), 403
     lang = _language(domain)
     error = None

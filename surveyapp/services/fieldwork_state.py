@@ -9,9 +9,11 @@ because an interviewer's form was filled in before the closing and may wait in t
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from surveyapp import audit
@@ -39,20 +41,43 @@ def close(row: StoredVersion, user: User | None) -> FieldworkChange:
     row.fieldwork_closed_at = utcnow()
     row.fieldwork_closed_by_id = user.id if user is not None else None
     audit.record("fieldwork_close", "questionnaire_version", _label(row), {}, user)
+    _memory().pop(row.id, None)
     return FieldworkChange(row.instrument.code, row.version, True, True)
 
 
 def reopen(row: StoredVersion, user: User | None) -> FieldworkChange:
     if row.fieldwork_closed_at is None:
         return FieldworkChange(row.instrument.code, row.version, False, False)
-    closed_at = row.fieldwork_closed_at
+    when = row.fieldwork_closed_at
     row.fieldwork_closed_at = None
     row.fieldwork_closed_by_id = None
-    audit.record("fieldwork_reopen", "questionnaire_version", _label(row), {"closed_at": closed_at.isoformat()}, user)
+    audit.record("fieldwork_reopen", "questionnaire_version", _label(row), {"closed_at": when.isoformat()}, user)
+    _memory().pop(row.id, None)
     return FieldworkChange(row.instrument.code, row.version, False, True)
 
 
+# How long a consent page's GET may go by this process's memory of the state: the most visited page needs no
+# query (tests/surveyapp/test_respond.py), while "agree", which starts a response, always asks the database.
+STATE_SECONDS = 30.0
+_STATE_KEY = "surveyapp.fieldwork_state"
+
+
+def _memory() -> dict[int, tuple[float, bool]]:
+    cache: dict[int, tuple[float, bool]] = current_app.extensions.setdefault(_STATE_KEY, {})
+    return cache
+
+
 def closed_at(version_id: int) -> datetime | None:
-    """When the version's fieldwork was closed, None while it is open (one primary-key read: the respondent's
-    pages keep the version itself in memory, but its fieldwork state may change at any moment)."""
-    return db.session.scalar(select(StoredVersion.fieldwork_closed_at).where(StoredVersion.id == version_id))
+    """When the version's fieldwork was closed, None while it is open (a primary-key read)."""
+    value = db.session.scalar(select(StoredVersion.fieldwork_closed_at).where(StoredVersion.id == version_id))
+    _memory()[version_id] = (time.monotonic(), value is not None)
+    return value
+
+
+def is_closed(version_id: int, fresh: bool) -> bool:
+    """Closed or not; with ``fresh`` from the database, else possibly as it was up to STATE_SECONDS ago in
+    another process (this process's own closing and reopening are seen at once)."""
+    seen = _memory().get(version_id)
+    if not fresh and seen is not None and time.monotonic() - seen[0] < STATE_SECONDS:
+        return seen[1]
+    return closed_at(version_id) is not None
