@@ -59,6 +59,9 @@ def _as_dict(problem: Problem, where: str) -> dict[str, Any]:
         "message": problem.message,
         "hint": problem.hint,
         "severity": str(problem.severity),
+        # What the page needs to say it in the interface language (workbench/report_messages.py).
+        "key": problem.key,
+        "params": dict(problem.params),
     }
 
 

@@ -25,6 +25,7 @@ from surveyapp.research.diff_view import diff_page, kind_label
 from surveyapp.research.labels import language
 from surveyapp.services import draft_tests, drafts
 from surveyapp.services.versions import domain_of
+from surveyapp.workbench.report_messages import problem_text
 
 bp = Blueprint("workbench", __name__)
 
@@ -204,6 +205,7 @@ def _page(
             confirm=ConfirmForm(),
             last=last,
             where_label=where_label,
+            problem_text=problem_text,
             tests=draft_tests.test_counts(draft),
             test_link=test_link,
         ),
