@@ -71,7 +71,7 @@ def test_test_link_opens_the_draft_and_its_responses_are_never_counted(
     assert re.search(r'data-figure="submitted"[^>]*>(<a [^>]+>)?1<', fieldwork), fieldwork
     # The response browser lists the real one; the test one has no page.
     browser = client.get("/research/responses").get_data(as_text=True)
-    assert f"/research/responses/{real_row.id}" in browser and f"/research/responses/{test_row.id}\"" not in browser
+    assert f"/research/responses/{real_row.id}" in browser and f'/research/responses/{test_row.id}"' not in browser
     assert client.get(f"/research/responses/{test_row.id}").status_code == 404
     # The indicators' frame of the year.
     year = datetime.now(UTC).year
