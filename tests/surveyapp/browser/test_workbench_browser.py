@@ -24,7 +24,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_key": "Белгісіз кілт: 'lable'.",
         "publish": "Осы нұсқаны жариялау",
     },
-    "ru": {"report": "Отчёт проверки", "unknown_key": "Неизвестный ключ 'lable'.", "publish": "Опубликовать эту версию"},
+    "ru": {
+        "report": "Отчёт проверки",
+        "unknown_key": "Неизвестный ключ 'lable'.",
+        "publish": "Опубликовать эту версию",
+    },
 }
 
 
