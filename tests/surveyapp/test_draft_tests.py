@@ -156,3 +156,24 @@ def test_a_draft_with_errors_gives_no_test_link(app: Flask, client: FlaskClient,
     made = client.post(f"{draft_url}/test-link", data={"csrf_token": csrf_token(client, draft_url)})
     assert made.status_code == 302
     assert "cannot be tested" in " ".join(flashes(client.get(draft_url).get_data(as_text=True)))
+
+
+def test_a_test_resumes_by_its_code_and_can_be_withdrawn(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    _draft_url, link = _draft_with_link(app, client, auth)
+    respondent = app.test_client()
+    start(respondent, link, lang="ru")
+    [row] = _responses(app)
+    code = row.resume_code or ""
+    other = app.test_client()  # another browser, with the code only
+    token = csrf_token(other, "/resume?lang=ru")
+    resumed = other.post("/resume", data={"code": code, "csrf_token": token, "lang": "ru"})
+    assert resumed.status_code == 302
+    page = other.get(resumed.headers["Location"]).get_data(as_text=True)
+    assert "Тест черновика анкеты" in page
+    complete(other, app, load_version(SOURCE_2025), resumed.headers["Location"])
+    asked = other.post("/withdraw", data={"code": code, "csrf_token": token, "lang": "ru"})
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.get_data(as_text=True)
+    done = other.post("/withdraw", data={"code": code, "csrf_token": token, "lang": "ru", "confirm": "yes"})
+    assert done.status_code == 200 and _responses(app) == []
+    with app.app_context():
+        assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "response_withdrawn")).all()
