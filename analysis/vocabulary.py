@@ -13,3 +13,16 @@ LANGUAGES: Final = ("kk", "ru", "en")
 REQUIRED_LANGUAGES: Final = ("kk", "ru")
 
 POPULATIONS: Final = ("adults", "pupils", "parents", "police_employees", "service_users")
+
+# The populations' names as reports and pages print them; the code stays the key everywhere else.
+POPULATION_NAMES: Final[dict[str, dict[str, str]]] = {
+    "adults": {"kk": "18 жастан асқан тұрғындар", "ru": "население 18 лет и старше", "en": "adults 18+"},
+    "pupils": {"kk": "12–17 жастағы оқушылар", "ru": "школьники 12–17 лет", "en": "pupils aged 12–17"},
+    "parents": {"kk": "ата-аналар", "ru": "родители", "en": "parents"},
+    "police_employees": {"kk": "полиция қызметкерлері", "ru": "сотрудники полиции", "en": "police employees"},
+    "service_users": {
+        "kk": "қызмет алушылар",
+        "ru": "получатели услуг",
+        "en": "service users",
+    },
+}

@@ -6,7 +6,9 @@ from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from analysis.vocabulary import POPULATION_NAMES, POPULATIONS
 from surveyapp.extensions import babel
+from surveyapp.services import job_messages
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
@@ -53,6 +55,8 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "role_label": role_label,
             "mode_label": mode_label,
+            "population_name": population_name,
+            "job_message": job_messages.shown,
         }
 
 
@@ -78,5 +82,22 @@ def role_label(role: str) -> str:
 
 
 def mode_label(mode: str) -> str:
-    labels = {"web": _("web (self-completed)"), "interviewer": _("interviewer (ODK Collect)")}
+    labels = {
+        "web": _("web (self-completed)"),
+        "interviewer": _("interviewer (ODK Collect)"),
+        "synthetic": _("synthetic (demo data)"),
+    }
     return labels.get(mode, mode)
+
+
+def population_name(population: str) -> str:
+    """The population's name in the interface language, its code after it (the code is what files use)."""
+    from flask_babel import get_locale
+
+    names = POPULATION_NAMES.get(population)
+    return f"{names[str(get_locale())]} ({population})" if names else population
+
+
+def population_choices() -> list[tuple[str, str]]:
+    """The populations for a form's select, named in the interface language."""
+    return [(p, population_name(p)) for p in POPULATIONS]

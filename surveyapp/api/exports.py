@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, send_file, url_for
+from flask import current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from surveyapp import audit
 from surveyapp.api import schemas
 from surveyapp.api.auth import api_access
 from surveyapp.api.problem import ApiProblem
@@ -137,11 +136,4 @@ def export_file(job_id: int) -> ResponseReturnValue:
         if job.status == "failed":
             raise ApiProblem(409, _("The export failed: %(error)s", error=job.error))
         raise ApiProblem(409, _("The export is not finished yet; poll its status until it is done."))
-    audit.record("responses_export_download", "job", job.id, {"file": job.result.get("name")})
-    db.session.commit()
-    return send_file(
-        path,
-        mimetype=str(job.result.get("mimetype") or "application/octet-stream"),
-        as_attachment=True,
-        download_name=str(job.result.get("name") or path.name),
-    )
+    return export_job.send_export(job, path)

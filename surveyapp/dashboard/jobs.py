@@ -15,7 +15,7 @@ from surveyapp.dashboard.publication import _programme_title
 from surveyapp.dashboard.routes import _programme, bp
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Job, Role
-from surveyapp.services import compute_job, jobs
+from surveyapp.services import compute_job, job_messages, jobs
 
 POLL_SECONDS = 3  # the page without JavaScript reloads this often; the script asks the JSON endpoint faster
 
@@ -87,7 +87,7 @@ def _describe(job: Job) -> dict[str, Any]:
         "status_label": status_label(job.status),
         "finished": job.finished,
         "progress": round(job.progress, 3),
-        "message": job.message,
+        "message": job_messages.shown(job.message),
         "error": error_text(job),
         "result": job.result if job.status == "done" else {},
     }

@@ -94,6 +94,8 @@ def _fields(item: Item, element: Element, path: str) -> dict[str, list[str]]:
         return {}
     if item.type == "multiple_choice":
         return {item.code: text.split()}
+    if item.type == "rank":  # ODK sends the order as codes separated by spaces, first place first
+        return {f"{item.code}.{n}": [code] for n, code in enumerate(text.split(), start=1)}
     if item.type == "geopoint":
         # ODK's geopoint: "latitude longitude altitude accuracy"
         parts = text.split()

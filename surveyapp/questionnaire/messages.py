@@ -94,6 +94,16 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ru": "Широта должна быть от −90 до 90, долгота — от −180 до 180.",
         "en": "Latitude must lie between −90 and 90, longitude between −180 and 180.",
     },
+    "rank_all": {
+        "kk": "Әр орынға бір нұсқа таңдап, барлық нұсқаларды ретке келтіріңіз.",
+        "ru": "Расставьте все варианты по порядку: выберите по одному варианту для каждого места.",
+        "en": "Put every option in order: choose one option for each place.",
+    },
+    "rank_twice": {
+        "kk": "Бір нұсқаны екі орынға қоюға болмайды.",
+        "ru": "Один и тот же вариант нельзя поставить на два места.",
+        "en": "The same option cannot take two places.",
+    },
     "min_choices": {
         "kk": "Таңдалған нұсқалардың ең аз саны: {min_choices}.",
         "ru": "Минимальное число выбранных вариантов: {min_choices}.",

@@ -92,6 +92,7 @@ class Item:
     max_length: int | None = None
     renamed_from: str | None = None
     replaces: str | None = None
+    xlsform_name: str | None = None  # the name an imported XLSForm gave it when that was not a code here
 
     def row(self, code: str) -> MatrixRow | None:
         return next((row for row in self.rows if row.code == code), None)

@@ -10,6 +10,7 @@ speeding threshold, the parental-consent mode) is left out, and :func:`left_out`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
@@ -48,7 +49,36 @@ def survey_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
         for item in section.items:
             rows.extend(question_type(item).xlsform_rows(item))
         rows.append({"type": f"end_{kind}", "name": section.code})
-    return rows
+    return _original_names(version, rows)
+
+
+_REFERENCE: Final = re.compile(r"\$\{([^}]*)\}")
+
+
+def _original_names(version: QuestionnaireVersion, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """An imported form's names that were not codes here (``HPlevel``) given back, with every ${...} that
+    refers to them, so that the workbook matches the data already collected under those names."""
+    names = {item.code: item.xlsform_name for item in version.items if item.xlsform_name}
+    if not names:
+        return rows
+
+    def reference(match: re.Match[str]) -> str:
+        return "${" + names.get(match.group(1), match.group(1)) + "}"
+
+    return [
+        {
+            key: names.get(value, value)
+            if key == "name" and row.get("type", "").split(" ")[0] not in _CONTROLS
+            else _REFERENCE.sub(reference, value)
+            if isinstance(value, str)
+            else value
+            for key, value in row.items()
+        }
+        for row in rows
+    ]
+
+
+_CONTROLS: Final = frozenset({"begin_group", "end_group", "begin_repeat", "end_repeat"})
 
 
 def _lists(version: QuestionnaireVersion) -> list[ChoiceList]:

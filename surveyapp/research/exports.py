@@ -7,8 +7,9 @@ turn into a request timing out in a gunicorn worker."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,10 +19,10 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from analysis.vocabulary import LANGUAGES
-from surveyapp import audit
 from surveyapp.access import role_required
 from surveyapp.dashboard.jobs import error_text, status_label
 from surveyapp.extensions import db
+from surveyapp.i18n import LANGUAGE_NAMES
 from surveyapp.models import Instrument, Job, ResponseStatus, Role, StoredVersion, SurveyResponse
 from surveyapp.research.routes import bp
 from surveyapp.services import export_job
@@ -32,10 +33,27 @@ from surveyapp.services.exports.replicates import TYPES as REPLICATE_TYPES
 
 class ExportForm(FlaskForm):
     selection = SelectField(_l("Survey and year"), validators=[DataRequired()])
-    file_format = SelectField(_l("Format"), choices=list(FORMATS), validators=[DataRequired()])
-    language = SelectField(_l("Labels in"), choices=list(LANGUAGES), validators=[DataRequired()])
-    replicates = SelectField(_l("Replicate weights"), choices=["", *REPLICATE_TYPES], default="")
+    file_format = SelectField(_l("Format"), validators=[DataRequired()])
+    language = SelectField(_l("Labels in"), validators=[DataRequired()])
+    replicates = SelectField(_l("Replicate weights"), default="")
     submit = SubmitField(_l("Prepare the file"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Set after construction: WTForms deprecates choices given to the field as tuples.
+        names = FORMAT_NAMES | {"csv": _("CSV with its codebook (.zip)")}
+        self.file_format.choices = [(code, names.get(code, code)) for code in FORMATS]
+        self.language.choices = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+        self.replicates.choices = [("", _("none")), *((code, REPLICATE_NAMES[code]) for code in REPLICATE_TYPES)]
+
+
+FORMAT_NAMES = {
+    "xlsx": "Excel (.xlsx)",
+    "sav": "SPSS (.sav)",
+    "dta": "Stata (.dta)",
+    "parquet": "Parquet (.parquet)",
+}
+REPLICATE_NAMES = {"jk1": "JK1", "jkn": "JKn", "bootstrap": "bootstrap (Rao–Wu)", "brr": "BRR"}
 
 
 def _selections() -> list[tuple[str, int, int]]:
@@ -61,7 +79,8 @@ def exports() -> ResponseReturnValue:
     # Plain values (shown as they are sent): they hold no text to translate, and work with every WTForms 3.
     form.selection.choices = [f"{code}/{year}" for code, year, _n in selections]
     if not form.is_submitted():
-        form.language.data = current_app.config.get("DEFAULT_LANGUAGE", "kk")
+        # Labels in the reader's own language unless they choose another.
+        form.language.data = str(get_locale())
     if form.validate_on_submit():
         instrument, _sep, year = str(form.selection.data).partition("/")
         request = ExportRequest(
@@ -117,12 +136,4 @@ def export_job_file(job_id: int) -> ResponseReturnValue:
         if job.status == "done":
             abort(410, description=_("This export's file has been removed; export again."))
         abort(404)
-    audit.record("responses_export_download", "job", job.id, {"file": job.result.get("name")})
-    db.session.commit()
-    # A path, not bytes: Werkzeug streams the file from disk in blocks.
-    return send_file(
-        path,
-        mimetype=str(job.result.get("mimetype") or "application/octet-stream"),
-        as_attachment=True,
-        download_name=str(job.result.get("name") or path.name),
-    )
+    return export_job.send_export(job, path)

@@ -53,14 +53,17 @@ def page_logic(
     version: QuestionnaireVersion, section: Section, answers: Mapping[str, Any], language: str
 ) -> dict[str, Any]:
     """The page's items in order with their rules, and the earlier answers that those rules refer to."""
-    if section.repeat is not None:
-        # A repeat page's rules hold per instance; the server decides them there (each Add, Remove, Next).
-        return {"items": [], "answers": {}}
     page_codes = {item.code for item in section.items}
+    if section.repeat is not None:
+        # The rules hold per instance (the script reads each instance's fields, <repeat>.<n>.<item>); the
+        # earlier answers they read are those before this page, as in the server's routing.instance_context.
+        page_codes.add(section.code)
     items = []
     for item in section.items:
         qtype = question_type(item)
         entry: dict[str, Any] = {"code": item.code, "kind": qtype.value_kind, "shown": bool(qtype.shown)}
+        if qtype.field == "rank":
+            entry["kind"] = "rank"  # codes, read from one drop-down per place (<code>.1, <code>.2, ...)
         if not qtype.has_answer:
             entry["kind"] = None
         if item.relevant is not None:
@@ -86,7 +89,13 @@ def page_logic(
         - {CHOICE}
     )
     earlier = routing.prune_hidden(version, {code: value for code, value in answers.items() if code not in page_codes})
-    return {"items": items, "answers": {code: earlier[code] for code in sorted(referenced) if code in earlier}}
+    logic: dict[str, Any] = {
+        "items": items,
+        "answers": {code: earlier[code] for code in sorted(referenced) if code in earlier},
+    }
+    if section.repeat is not None:
+        logic["repeat"] = section.code
+    return logic
 
 
 def page_logic_json(version: QuestionnaireVersion, section: Section, answers: Mapping[str, Any], language: str) -> str:

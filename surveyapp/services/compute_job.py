@@ -10,6 +10,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Job, User
 from surveyapp.services import jobs, report_files
 from surveyapp.services.indicators import ComputeError, compute
+from surveyapp.services.job_messages import COMPUTE_START, COMPUTE_STORED, say
 
 # Of the job's progress bar: the computation takes the first half, the reports the second.
 COMPUTE_SHARE = 0.5
@@ -37,14 +38,14 @@ def run(job: Job, user: User | None, progress: jobs.Progress) -> dict[str, Any]:
         steps[0] += 1
         progress(min(COMPUTE_SHARE - 0.05, 0.05 + 0.08 * steps[0]), message)
 
-    progress(0.02, f"computing {params['programme']} {params['year']}")
+    progress(0.02, say(COMPUTE_START, programme=params["programme"], year=params["year"]))
     try:
         computed = compute(params["programme"], int(params["year"]), user, rule, note)
     except ComputeError as error:
         raise jobs.JobError(f"{error}. Nothing was stored.") from None
     db.session.commit()  # the run and its results in one step: a failure before this stores nothing
     run_id = computed.id
-    progress(COMPUTE_SHARE, f"run {run_id}: {len(computed.results)} results stored")
+    progress(COMPUTE_SHARE, say(COMPUTE_STORED, run=run_id, results=len(computed.results)))
 
     def report_progress(number: int, total: int, text: str) -> None:
         progress(COMPUTE_SHARE + (1 - COMPUTE_SHARE) * number / total, f"run {run_id}: {text}")

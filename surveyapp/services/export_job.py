@@ -15,13 +15,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Final
 
-from flask import current_app
+from flask import Response, current_app, send_file
 
+from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import Job, User
 from surveyapp.services import jobs
 from surveyapp.services.exports import ExportError, ExportRequest, export_responses
 from surveyapp.services.exports.formats.csv_file import codebook_path
+from surveyapp.services.job_messages import EXPORT_PACKING, EXPORT_ROWS, EXPORT_START, say
 
 KIND: Final = "responses_export"
 MIMETYPES: Final = {
@@ -76,17 +78,30 @@ def stored_file(job: Job) -> Path | None:
     return path if path.is_file() else None
 
 
+def send_export(job: Job, path: Path) -> Response:
+    """The finished export's file as an audited download (for the web page and the API alike)."""
+    audit.record("responses_export_download", "job", job.id, {"file": job.result.get("name")})
+    db.session.commit()
+    # A path, not bytes: Werkzeug streams the file from disk in blocks.
+    return send_file(
+        path,
+        mimetype=str(job.result.get("mimetype") or "application/octet-stream"),
+        as_attachment=True,
+        download_name=str(job.result.get("name") or path.name),
+    )
+
+
 def run(job: Job, user: User | None, progress: jobs.Progress) -> dict[str, Any]:
     request = ExportRequest(**job.params["request"])
     folder = exports_dir() / f"job-{job.id}"
     folder.mkdir(parents=True, exist_ok=True)
     name = file_name(request)
     path = folder / name
-    progress(0.01, f"exporting {request.instrument} {request.year} as {request.format}")
+    progress(0.01, say(EXPORT_START, instrument=request.instrument, year=request.year, format=request.format))
 
     def on_rows(done: int, total: int) -> None:
         # Reading and converting the rows is most of the work; the last step (a readstat write, zipping) is short.
-        progress(0.05 + 0.85 * done / max(total, 1), f"{done} of {total} responses")
+        progress(0.05 + 0.85 * done / max(total, 1), say(EXPORT_ROWS, done=done, total=total))
 
     try:
         result = export_responses(request, path, current_app.config["SECRET_KEY"], user, on_rows)
@@ -99,7 +114,7 @@ def run(job: Job, user: User | None, progress: jobs.Progress) -> dict[str, Any]:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     if request.format == "csv":  # the data and its codebook travel together
-        progress(0.92, "packing the CSV and its codebook")
+        progress(0.92, EXPORT_PACKING)
         bundle = path.with_suffix(".zip")
         partial = bundle.with_name(f".{bundle.name}.partial")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:

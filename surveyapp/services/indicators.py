@@ -37,6 +37,7 @@ from surveyapp.models import (
 )
 from surveyapp.services.indicator_results import administrative_results, result_row, target_status
 from surveyapp.services.indicator_results import results_fingerprint as results_fingerprint
+from surveyapp.services.job_messages import COMPUTED, LOADED, say
 from surveyapp.services.margins import margin_variables, raking_margins
 from surveyapp.services.run_weights import store_weights
 from surveyapp.services.survey_frames import version_frame
@@ -151,7 +152,7 @@ def load_survey_data(
             + ", ".join(f"{v.instrument.code} {v.version}" for v in versions)
         )
     if progress:
-        progress(f"{population}: {n} responses loaded")
+        progress(say(LOADED, population=population, n=n))
     try:
         design = Design.from_frame(frame, weights="base_weight", strata="stratum", cluster="psu", lonely_psu=lonely_psu)
         if margin_set is not None:
@@ -334,7 +335,7 @@ def compute(
                 head.details["contrasts"] = comparisons
             results += rows
         if progress:
-            progress(f"{population}: {len(indicators)} survey indicators computed")
+            progress(say(COMPUTED, population=population, n=len(indicators)))
     results += administrative_results(programme, year)
     computed = {r.indicator for r in results}
     for indicator in programme.indicators:

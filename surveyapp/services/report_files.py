@@ -20,6 +20,7 @@ from analysis.vocabulary import REQUIRED_LANGUAGES
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Job, ReportFile, User
 from surveyapp.services import jobs
+from surveyapp.services.job_messages import REPORT, say
 from surveyapp.services.reports import ReportError, report_data
 
 MIMETYPES = {
@@ -90,7 +91,7 @@ def build_run_reports(
     ids, errors = [], []
     for number, (language, fmt) in enumerate(wanted):
         if progress:
-            progress(number, len(wanted), f"report {language}.{fmt}")
+            progress(number, len(wanted), say(REPORT, file=f"{language}.{fmt}"))
         try:
             ids.append(build_one(run, language, fmt, job_id).id)
         except ReportError as error:

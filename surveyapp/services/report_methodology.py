@@ -18,15 +18,11 @@ from analysis.report import (
     WeightingInfo,
     WeightSummary,
 )
+from analysis.vocabulary import POPULATION_NAMES
 from surveyapp.extensions import db
 from surveyapp.models import AdminFigure, ComputationRun, Instrument, ResponseStatus, StoredVersion, SurveyResponse
 from surveyapp.services.report_labels import RunLabels
 
-POPULATION_NAMES = {
-    "adults": {"kk": "18 жастан асқан тұрғындар", "ru": "население 18 лет и старше", "en": "adults 18+"},
-    "pupils": {"kk": "12–17 жастағы оқушылар", "ru": "школьники 12–17 лет", "en": "pupils aged 12–17"},
-    "police_employees": {"kk": "полиция қызметкерлері", "ru": "сотрудники полиции", "en": "police employees"},
-}
 MARGIN_NAMES = {
     "region": {"kk": "өңір", "ru": "регион", "en": "region"},
     "sex": {"kk": "жыныс", "ru": "пол", "en": "sex"},

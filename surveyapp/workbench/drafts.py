@@ -15,9 +15,9 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from analysis.vocabulary import POPULATIONS
 from surveyapp.access import role_required
 from surveyapp.extensions import db
+from surveyapp.i18n import population_choices
 from surveyapp.models import Instrument, QuestionnaireDraft, Role, StoredVersion
 from surveyapp.questionnaire import QuestionnaireError, diff_versions
 from surveyapp.questionnaire.history import version_sort_key
@@ -36,7 +36,7 @@ class _PopulationChoices:
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # FlaskForm's, next in the MRO
         # Set after construction: WTForms deprecates choices given to the field as tuples.
-        self.population.choices = [(p, p) for p in POPULATIONS]
+        self.population.choices = population_choices()
 
 
 class UploadForm(_PopulationChoices, FlaskForm):

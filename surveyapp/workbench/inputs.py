@@ -23,9 +23,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional
 
-from analysis.vocabulary import POPULATIONS
 from surveyapp.access import role_required
 from surveyapp.extensions import db
+from surveyapp.i18n import population_choices
 from surveyapp.models import AdminFigure, Role
 from surveyapp.services.admin_figures import import_figures
 from surveyapp.services.margins import import_margins, margin_variables
@@ -53,7 +53,7 @@ class MarginsForm(_Upload):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Set after construction: WTForms deprecates choices given to the field as tuples.
-        self.population.choices = [(p, p) for p in POPULATIONS]
+        self.population.choices = population_choices()
 
 
 class FiguresForm(_Upload):

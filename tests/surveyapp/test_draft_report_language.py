@@ -26,7 +26,7 @@ def broken_yaml() -> bytes:
 
 
 def rows(page: str) -> list[str]:
-    body = re.search(r'<table class="data report">(.*?)</table>', page, re.S)
+    body = re.search(r'<table class="data report[^"]*">(.*?)</table>', page, re.S)
     assert body, page
     return [
         html.unescape(re.sub(r"<[^>]+>", " ", row)) for row in re.findall(r"<tr class.*?</tr>", body.group(1), re.S)

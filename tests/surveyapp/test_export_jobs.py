@@ -102,6 +102,10 @@ def test_web_export_job_page_and_download(survey: Flask, client: FlaskClient, au
     auth.logout()
     make_user(survey, "reader", "researcher")
     auth.login("reader")
+    form = client.get("/research/exports?lang=ru").get_data(as_text=True)
+    # The labels' language starts as the reader's own; the formats and replicate types are named in it.
+    assert '<option selected value="ru">' in form or '<option value="ru" selected>' in form
+    assert "CSV с кодовой книгой (.zip)" in form and ">нет</option>" in form
     token = csrf_token(client, "/research/exports")
     answer = client.post(
         "/research/exports",
@@ -114,6 +118,8 @@ def test_web_export_job_page_and_download(survey: Flask, client: FlaskClient, au
     assert f"/research/exports/jobs/{job_id}/file" in page
     status = client.get(f"/dashboard/jobs/{job_id}.json").json
     assert status["finished"] and status["progress"] == 1.0
+    # The job stored its progress in English; the reader sees it in Russian.
+    assert status["message"] == "2 из 2 ответов" and "2 из 2 ответов" in page
     download = client.get(f"/research/exports/jobs/{job_id}/file")
     assert download.status_code == 200 and download.is_streamed
     assert "example_2025_ru.xlsx" in download.headers["Content-Disposition"]

@@ -147,6 +147,11 @@ def test_spss_labels_user_missing_and_weights(exported: dict) -> None:
     # Read without user_missing, the special answers are missing.
     plain, _ = pyreadstat.read_sav(str(exported["files"]["sav"]))
     assert not (plain[SAFE] < 0).any()
+    # The platform's own columns are labelled in the export's language too, not only the items.
+    assert meta.column_names_to_labels["final_weight"] == "Есептеудің соңғы калибрленген салмағы"
+    assert meta.column_names_to_labels["stratum"] == "Дизайн: stratum"
+    english = [n for n, label in meta.column_names_to_labels.items() if label and label.isascii() and " " in label]
+    assert english == [], f"English labels in a Kazakh export: {english}"
 
 
 def test_stata_integer_labels_and_extended_missing(exported: dict) -> None:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 from ..expression import Expression
 from ..model import Item, MatrixRow
@@ -71,6 +72,7 @@ def read_item(reader: Reader, path: Path_, raw: Any, section: str) -> Item | Non
         max_length=numbers["max_length"],
         renamed_from=links["renamed_from"],
         replaces=links["replaces"],
+        xlsform_name=_xlsform_name(reader, path, raw, code),
     )
     if broken_choices:
         return item  # the type's checks would only repeat that the choices are missing
@@ -157,6 +159,26 @@ def _links(reader: Reader, path: Path_, raw: dict[str, Any], code: str) -> dict[
             value = None
         links[key] = value
     return links
+
+
+# pyxform's names: an XML element name without a namespace.
+_XLSFORM_NAME: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,127}$")
+
+
+def _xlsform_name(reader: Reader, path: Path_, raw: dict[str, Any], code: str) -> str | None:
+    """xlsform_name:, the name an imported XLSForm used for this item, which an XLSForm export gives back."""
+    value = raw.get("xlsform_name")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _XLSFORM_NAME.match(value):
+        reader.error(
+            (*path, "xlsform_name"),
+            code,
+            "xlsform_name must be an XLSForm name (letters, digits, _, - and ., starting with a letter or _)",
+            "leave it out to use the item's code",
+        )
+        return None
+    return value
 
 
 def _rows(reader: Reader, path: Path_, data: Any, code: str) -> tuple[MatrixRow, ...]:

@@ -24,6 +24,7 @@ COMMON_KEYS: Final = frozenset(
         "constraint_message",
         "renamed_from",
         "replaces",
+        "xlsform_name",
     }
 )
 XLSFORM_LANGUAGE: Final = {"kk": "Kazakh (kk)", "ru": "Russian (ru)", "en": "English (en)"}

@@ -21,7 +21,9 @@ class Calculate(QuestionType):
 
     @property
     def allowed_keys(self) -> frozenset[str]:
-        return frozenset({"code", "type", "label", "calculation", "relevant", "renamed_from", "replaces"})
+        return frozenset(
+            {"code", "type", "label", "calculation", "relevant", "renamed_from", "replaces", "xlsform_name"}
+        )
 
     def example(self) -> dict[str, Any]:
         return {"calculation": "1 + 1"}

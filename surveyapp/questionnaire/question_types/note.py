@@ -15,4 +15,6 @@ class Note(QuestionType):
 
     @property
     def allowed_keys(self) -> frozenset[str]:
-        return frozenset({"code", "type", "label", "hint", "relevant", "required", "renamed_from", "replaces"})
+        return frozenset(
+            {"code", "type", "label", "hint", "relevant", "required", "renamed_from", "replaces", "xlsform_name"}
+        )

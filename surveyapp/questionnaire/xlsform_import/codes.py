@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from ..build.reader import CODE_RE
+from .rows import Row
 
 _RULE_KEYS: Final = ("relevant", "constraint", "calculation", "choice_filter")
 _NUMBER: Final = re.compile(r"^-?\d+(\.\d+)?$")
@@ -44,12 +45,12 @@ def renamed_codes(choice_lists: dict[str, list[dict[str, Any]]]) -> dict[str, di
     return renamed
 
 
-def _items(sections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def items_of(sections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for section in sections:
         yield section
         for item in section.get("items", []):
             yield item
-            yield from _items([item]) if "items" in item else ()
+            yield from items_of([item]) if "items" in item else ()
 
 
 def rewrite_rules(
@@ -59,12 +60,12 @@ def rewrite_rules(
     one, spelled with the new codes."""
     by_item = {
         item["code"]: renamed[item["choices"]]
-        for item in _items(sections)
+        for item in items_of(sections)
         if isinstance(item.get("choices"), str) and item["choices"] in renamed
     }
     if not by_item:
         return
-    for item in _items(sections):
+    for item in items_of(sections):
         for key in _RULE_KEYS:
             if isinstance(item.get(key), str):
                 item[key] = _rewrite(item[key], by_item)
@@ -113,3 +114,57 @@ def _rewrite_columns(item: dict[str, Any], choices: list[dict[str, Any]], by_ite
             cells = choice.get("columns", {})
             if column in cells and str(cells[column]) in codes:
                 cells[column] = codes[str(cells[column])]
+
+
+_REFERENCE: Final = re.compile(r"\$\{([^}]*)\}")
+
+
+def rename_item_names(sheets: dict[str, list[Row]]) -> dict[str, str]:
+    """Old name -> new code for the survey's names that are not codes here (ODK's ``HPlevel``,
+    ``numberAsString``), the rows renamed in place: each row's name cell, and every ``${old}`` in any cell of
+    the survey and choices sheets (rules, choice filters, repeat counts, labels). A new code never takes a name
+    the form already uses."""
+    survey = sheets.get("survey", [])
+    names = [row.values["name"] for row in survey if row.values.get("name")]
+    taken = {name for name in names if CODE_RE.match(name)}
+    renamed: dict[str, str] = {}
+    for name in names:
+        if CODE_RE.match(name) or name in renamed:
+            continue
+        new = base = code_for(name)
+        n = 2
+        while new in taken:
+            new, n = f"{base}_{n}", n + 1
+        taken.add(new)
+        renamed[name] = new
+    if not renamed:
+        return renamed
+
+    def reference(match: re.Match[str]) -> str:
+        return "${" + renamed.get(match.group(1), match.group(1)) + "}"
+
+    for sheet in ("survey", "choices"):
+        for row in sheets.get(sheet, []):
+            for key, value in row.values.items():
+                if sheet == "survey" and key == "name" and value in renamed:
+                    row.values[key] = renamed[value]
+                elif "${" in value:
+                    row.values[key] = _REFERENCE.sub(reference, value)
+    return renamed
+
+
+def rename_references(sections: list[dict[str, Any]], renamed: dict[str, str]) -> None:
+    """Rules (already in this platform's spelling: bare names) and labels (``${name}``) that refer to a
+    question renamed after the rules were read, spelled with its new code."""
+    words = "|".join(re.escape(old) for old in sorted(renamed, key=len, reverse=True))
+    bare = re.compile(rf"(?<![\w.'\"])({words})(?![\w'\"])")
+    for item in items_of(sections):
+        for key in _RULE_KEYS:
+            if isinstance(item.get(key), str):
+                item[key] = bare.sub(lambda m: renamed[m.group(1)], item[key])
+        for key in ("label", "hint"):
+            texts = item.get(key)
+            if isinstance(texts, dict):
+                for lang, text in texts.items():
+                    if isinstance(text, str) and "${" in text:
+                        texts[lang] = _REFERENCE.sub(lambda m: "${" + renamed.get(m.group(1), m.group(1)) + "}", text)

@@ -12,8 +12,9 @@ from ..errors import QuestionnaireError
 from ..problem import Severity
 from ..text import LANGUAGES, REQUIRED_LANGUAGES
 from ..workbook import read_tables
-from .codes import renamed_codes, rewrite_rules
+from .codes import rename_item_names, rename_references, renamed_codes, rewrite_rules
 from .columns import _CODES, _KNOWN_COLUMNS, _cell, _headers, _rule_cell
+from .defaults import DEFAULT_CONSTRAINT_MESSAGE, default_constraint_messages
 from .items import ItemSteps
 from .omissions import OmissionSteps
 from .rows import Row
@@ -52,6 +53,20 @@ class _Importer(ItemSteps, OmissionSteps):
     # --- building --------------------------------------------------------------------------------------
     def run(self) -> Imported:
         sheets = self.sheets()
+        names = rename_item_names(sheets)
+        self.original_names = {new: old for old, new in names.items()}
+        if names:
+            pairs = ", ".join(f"{old!r} -> {new!r}" for old, new in list(names.items())[:8])
+            more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+            first = next(row for row in sheets["survey"] if row.get("name") in self.original_names)
+            self.problem(
+                first,
+                f"names that are not codes here (lowercase letters, digits and _) are renamed: {pairs}{more}; "
+                "every ${...} that refers to them is rewritten, and each question keeps its name as xlsform_name",
+                "check the codes in the YAML draft; exports and submissions use the new codes, an XLSForm export "
+                "the original names",
+                severity=Severity.WARNING,
+            )
         settings = sheets.get("settings", [])
         setting = settings[0] if settings else Row("settings", 2, {})
         default = setting.get("default_language")
@@ -77,6 +92,7 @@ class _Importer(ItemSteps, OmissionSteps):
             lists.setdefault(list_name, []).append(row)
 
         survey = sheets["survey"]
+        self.survey_names = {row.get("name") for row in survey if row.get("name")}
         self.number_items = {row.get("name") for row in survey if row.kind in ("integer", "decimal")}
         matrix_rows = _matrix_rows(survey, lists)
         consent: dict[str, str] | None = None
@@ -209,6 +225,20 @@ class _Importer(ItemSteps, OmissionSteps):
                 f"choice names of list {name!r} that are not codes here are renamed: {pairs}{more}; the rules "
                 "that compare with them are rewritten, and a number is kept as the choice's value",
                 "check the codes in the YAML draft; exports and submissions use the new codes",
+                severity=Severity.WARNING,
+            )
+        if self.other_renames:
+            rename_references(sections, self.other_renames)
+        defaulted = default_constraint_messages(sections)
+        if defaulted:
+            listed = ", ".join(repr(code) for code in defaulted[:8]) + (
+                f" and {len(defaulted) - 8} more" if len(defaulted) > 8 else ""
+            )
+            self.problem(
+                survey[0],
+                f"constraint without a constraint_message: {listed} get a general message (kk/ru/en: "
+                f"{DEFAULT_CONSTRAINT_MESSAGE['en']!r})",
+                "write a constraint_message that tells the respondent what the rule asks",
                 severity=Severity.WARNING,
             )
         self.language_columns(survey[0] if survey else None)

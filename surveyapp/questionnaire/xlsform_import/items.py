@@ -92,6 +92,8 @@ class ItemSteps(ExpressionSteps):
             )
             return None
         item: dict[str, Any] = {"code": name}
+        if name in self.original_names:
+            item["xlsform_name"] = self.original_names[name]  # given back by an XLSForm export
         appearance = row.get("appearance").lower()
         if kind in XLSFORM_SELECTS:
             if argument.endswith(" or_other"):
@@ -193,17 +195,45 @@ class ItemSteps(ExpressionSteps):
         code = item["code"]
         if code not in self.specify_other:
             return [item]
+        other = self.other_code(code, item["type"])
         self.problem(
             row,
             f"or_other: a choice 'other' is added to list {self.specify_other[code]!r} and a text question "
-            f"{code}_other asks which, shown when 'other' is chosen (as pyxform does)",
+            f"{other} asks which, shown when 'other' is chosen (as pyxform does)",
             "check their labels in the YAML draft",
             code,
             Severity.WARNING,
         )
-        follow_up = {"code": f"{code}_other", "type": "text", "label": dict(OTHER_SPECIFY),
+        if other != f"{code}_other":
+            self.other_renames[f"{code}_other"] = other
+            why = (
+                f"{code}_other is the export column of the choice 'other' of the multiple choice {code!r}"
+                if item["type"] == "multiple_choice"
+                else f"the form already has a question {code}_other"
+            )
+            self.problem(
+                row,
+                f"or_other: the text question is named {other!r}, not {code + '_other'!r} as pyxform names it: "
+                f"{why}; the rules and labels that refer to {code}_other are rewritten",
+                f"nothing to do, or rename {other!r} in the YAML draft",
+                code,
+                Severity.WARNING,
+            )
+        follow_up = {"code": other, "type": "text", "label": dict(OTHER_SPECIFY),
                      "relevant": f"selected({code}, 'other')"}  # fmt: skip
         return [item, follow_up]
+
+    def other_code(self, code: str, qtype: str) -> str:
+        """pyxform's <name>_other, unless that is the export column of a multiple choice's 'other' (its
+        dummy column) or another question's name: then <name>_other_text, and a number if that is taken."""
+        base = f"{code}_other" if qtype != "multiple_choice" else f"{code}_other_text"
+        taken = self.survey_names | set(self.other_renames.values())
+        if base == f"{code}_other" and base in self.survey_names:
+            base = f"{code}_other_text"
+        other, n = base, 2
+        while other in taken:
+            other, n = f"{base}_{n}", n + 1
+        return other
 
     def inner_group(
         self,
@@ -268,6 +298,15 @@ class ItemSteps(ExpressionSteps):
         choices = []
         for row in rows:
             choice: dict[str, Any] = {"code": row.get("name"), "label": self.texts(row, "label")}
+            if not choice["label"]:
+                # ODK draws such a choice by its image (not imported): the name at least says which it is.
+                choice["label"] = {self.default_language: row.get("name")}
+                self.problem(
+                    row,
+                    f"choice {row.get('name')!r} of list {name!r} has no label: its name is its label",
+                    "write the label respondents read, in every language",
+                    severity=Severity.WARNING,
+                )
             if row.get("numeric_value"):
                 try:
                     number = float(row.get("numeric_value"))

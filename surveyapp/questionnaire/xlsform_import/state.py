@@ -40,6 +40,9 @@ class ImportState:
         self.number_items: set[str] = set()  # the integer and decimal questions of the survey sheet
         self.leave_out_media = False  # media questions: left out with a warning instead of an error
         self.specify_other: dict[str, str] = {}  # or_other question -> its list, which gets a choice 'other'
+        self.original_names: dict[str, str] = {}  # new code -> the survey's name that was not a code
+        self.survey_names: set[str] = set()  # every name of the survey sheet, after renaming
+        self.other_renames: dict[str, str] = {}  # pyxform's <name>_other -> the or_other question's code
 
     # --- reporting -------------------------------------------------------------------------------------
     # --- reporting -------------------------------------------------------------------------------------

@@ -127,22 +127,13 @@ def build_variables(domains: Sequence[QuestionnaireVersion], language: str) -> l
     """Meta columns, design variables, the final weight, then the items of every version (newest first), an
     item code keeping its meaning across versions (the history rule), so one code is one column."""
     taken: set[str] = set()
+    design = _META_LABELS["design"][language]
     variables = [
         Variable(_valid_name(code, taken), code, label, kind)
         for code, label, kind in (
-            ("response_id", "Pseudonymous response id", "text"),
-            ("instrument", "Instrument", "text"),
-            ("version", "Questionnaire version answered", "text"),
-            ("language", "Language of the interview", "text"),
-            ("started_at", "Started (UTC)", "time"),
-            ("submitted_at", "Submitted (UTC)", "time"),
-            ("status", "Status", "text"),
-            ("quality_flags", "Quality flags (semicolon-separated)", "text"),
-            ("in_run", "Used by the computation run (1) or excluded (0)", "flag"),
-            ("excluded", "Excluded from indicator computation by a researcher (1) or not (0)", "flag"),
-            ("exclusion_reason", "Why the response was excluded", "text"),
-            *((name, f"Design: {name}", "number" if name == "base_weight" else "text") for name in DESIGN_NAMES),
-            ("final_weight", "Final calibrated weight of the computation run", "number"),
+            *((code, _META_LABELS[code][language], kind) for code, kind in _META_KINDS),
+            *((name, f"{design}: {name}", "number" if name == "base_weight" else "text") for name in DESIGN_NAMES),
+            ("final_weight", _META_LABELS["final_weight"][language], "number"),
         )
     ]
     by_code: dict[str, Variable] = {}
@@ -162,6 +153,65 @@ def build_variables(domains: Sequence[QuestionnaireVersion], language: str) -> l
 
 _INSTANCES: Final = {"kk": "даналар саны", "ru": "число записей", "en": "number of instances"}
 
+_META_KINDS: Final = (
+    ("response_id", "text"),
+    ("instrument", "text"),
+    ("version", "text"),
+    ("language", "text"),
+    ("started_at", "time"),
+    ("submitted_at", "time"),
+    ("status", "text"),
+    ("quality_flags", "text"),
+    ("in_run", "flag"),
+    ("excluded", "flag"),
+    ("exclusion_reason", "text"),
+)
+# The export runs as a background job, outside any request's language: its own labels are spelled out here.
+_META_LABELS: Final[dict[str, dict[str, str]]] = {
+    "response_id": {
+        "kk": "Жауаптың бүркеншік идентификаторы",
+        "ru": "Псевдонимный идентификатор ответа",
+        "en": "Pseudonymous response id",
+    },
+    "instrument": {"kk": "Сауалнама", "ru": "Анкета", "en": "Instrument"},
+    "version": {
+        "kk": "Жауап берілген сауалнама нұсқасы",
+        "ru": "Версия анкеты, на которую дан ответ",
+        "en": "Questionnaire version answered",
+    },
+    "language": {"kk": "Сауалнама тілі", "ru": "Язык опроса", "en": "Language of the interview"},
+    "started_at": {"kk": "Басталды (UTC)", "ru": "Начато (UTC)", "en": "Started (UTC)"},
+    "submitted_at": {"kk": "Жіберілді (UTC)", "ru": "Отправлено (UTC)", "en": "Submitted (UTC)"},
+    "status": {"kk": "Күйі", "ru": "Статус", "en": "Status"},
+    "quality_flags": {
+        "kk": "Сапа белгілері (нүктелі үтірмен бөлінген)",
+        "ru": "Отметки качества (через точку с запятой)",
+        "en": "Quality flags (semicolon-separated)",
+    },
+    "in_run": {
+        "kk": "Есептеуге алынды (1) немесе алынбады (0)",
+        "ru": "Использован в расчёте (1) или исключён (0)",
+        "en": "Used by the computation run (1) or excluded (0)",
+    },
+    "excluded": {
+        "kk": "Зерттеуші көрсеткіштерді есептеуден алып тастады (1) немесе жоқ (0)",
+        "ru": "Исключён исследователем из расчёта показателей (1) или нет (0)",
+        "en": "Excluded from indicator computation by a researcher (1) or not (0)",
+    },
+    "exclusion_reason": {
+        "kk": "Алып тастау себебі",
+        "ru": "Причина исключения",
+        "en": "Why the response was excluded",
+    },
+    "design": {"kk": "Дизайн", "ru": "Дизайн", "en": "Design"},
+    "final_weight": {
+        "kk": "Есептеудің соңғы калибрленген салмағы",
+        "ru": "Итоговый калиброванный вес расчёта",
+        "en": "Final calibrated weight of the computation run",
+    },
+    "instance": {"kk": "Дана нөмірі (1-ден)", "ru": "Номер записи (с 1)", "en": "Instance number (from 1)"},
+}
+
 
 def build_repeat_variables(domains: Sequence[QuestionnaireVersion], language: str) -> dict[str, list[Variable]]:
     """Per repeat, the columns of its long table: response_id, instance (from 1), then its items."""
@@ -173,8 +223,10 @@ def build_repeat_variables(domains: Sequence[QuestionnaireVersion], language: st
             if section.code not in result:
                 taken = taken_by.setdefault(section.code, set())
                 result[section.code] = [
-                    Variable(_valid_name("response_id", taken), "response_id", "Pseudonymous response id", "text"),
-                    Variable(_valid_name("instance", taken), "instance", "Instance number (from 1)", "number"),
+                    Variable(
+                        _valid_name("response_id", taken), "response_id", _META_LABELS["response_id"][language], "text"
+                    ),
+                    Variable(_valid_name("instance", taken), "instance", _META_LABELS["instance"][language], "number"),
                 ]
             _add_items(
                 result[section.code],
@@ -220,6 +272,10 @@ def _item_columns(item: Item, language: str) -> list[tuple[str, str, str]]:
     if item.type == "multiple_choice":
         choices = item.choices.choices if item.choices else ()
         return [(f"{item.code}.{c.code}", f"{label} — {c.label.get(language)}", "flag") for c in choices]
+    if item.type == "rank":
+        # One coded column per place, holding the option put there (first place first).
+        places = range(1, len(item.choices.choices) + 1) if item.choices else range(0)
+        return [(f"{item.code}.rank{n}", f"{label} — {n}", "code") for n in places]
     if item.type in NUMBER_TYPES:
         return [(item.code, label, "number")]
     if item.type == "note":
@@ -331,11 +387,17 @@ def chunks(
         yield typed(frame[table.names], table.variables)
 
 
+_RANK_PLACE: Final = re.compile(r"^rank\d+$")
+
+
 def _cells(variable: Variable, raw: list[Any]) -> list[Any]:
     """An item's stored answers as the column's cells: a matrix row or a choice flag picked out, text plain."""
     _, _, rest = variable.code.partition(".")
     if rest and variable.kind == "flag":
         return [None if not v else int(rest in v) for v in raw]
+    if rest and variable.kind == "code" and _RANK_PLACE.match(rest) and any(isinstance(v, list) for v in raw):
+        place = int(rest[4:]) - 1  # a rank's place: its answers are lists of codes, first place first
+        return [v[place] if isinstance(v, list) and place < len(v) else None for v in raw]
     if rest:
         return [v.get(rest) if isinstance(v, dict) else None for v in raw]
     if variable.kind == "text":

@@ -232,9 +232,12 @@
 
   // One pass in page order, as the server's routing does: each item's rule sees the answers kept so far
   // (earlier pages, then this page's relevant answers and calculations). `values` maps code -> answer.
-  function walk(logic, values) {
+  // In a repeat's instance `position` is its number: the instance's own answers shadow the earlier ones, as
+  // the server's routing.instance_context does (XLSForm's current()/../ siblings).
+  function walk(logic, values, position) {
     var kept = {};
     Object.keys(logic.answers || {}).forEach(function (k) { kept[k] = logic.answers[k]; });
+    if (position !== undefined && position !== null) { kept.__position__ = position; }
     var visible = {};
     logic.items.forEach(function (item) {
       var on = !item.relevant || truthy(evaluate(item.relevant, kept, null));
@@ -281,17 +284,26 @@
   }
 
   // The answer to one item (null when empty), and whether it could not be read (a number with letters).
-  function readItem(form, item, rowsOf) {
-    var els = named(form, item.code);
+  function readItem(form, item, name, rowsOf) {
+    var els = named(form, name);
     switch (item.kind) {
       case "codes": {
         var codes = checkedValues(els);
         return { value: codes.length ? codes : null };
       }
+      case "rank": {
+        // One drop-down per place; a partial order is no answer yet, as on the server (rank_all).
+        var placed = [];
+        for (var place = 1; named(form, name + "." + place).length; place++) {
+          placed.push(rawText(named(form, name + "." + place)).trim());
+        }
+        var complete = placed.length > 0 && placed.every(function (v) { return v !== ""; });
+        return { value: complete ? placed : null };
+      }
       case "rows": {
         var answer = {};
-        rowsOf(item.code).forEach(function (row) {
-          var picked = checkedValues(named(form, item.code + "." + row));
+        rowsOf(name).forEach(function (row) {
+          var picked = checkedValues(named(form, name + "." + row));
           if (picked.length) { answer[row] = picked[0]; }
         });
         return { value: Object.keys(answer).length ? answer : null };
@@ -353,6 +365,14 @@
   var shownField = form.querySelector('input[name="shown"]');
   var notice = document.getElementById("relevance-notice");
   var touched = {};
+  // Where the page's rules hold: the page itself, or each instance of a repeat page, whose fields are named
+  // <repeat>.<position>.<item> (the server's routing.instance_prefix) and whose rules read its own answers.
+  var scopes = logic.repeat
+    ? Array.prototype.map.call(form.querySelectorAll("fieldset[data-instance]"), function (box) {
+      var position = Number(box.dataset.instance);
+      return { prefix: logic.repeat + "." + position + ".", position: position };
+    })
+    : [{ prefix: "", position: null }];
 
   function rowsOf(code) {
     var seen = [];
@@ -402,17 +422,18 @@
 
   // A general choice_filter: offer only the options whose `choice` mapping passes, with the answers so far,
   // as the server's choice_filters.offers does. An option that goes away loses its tick, and reports it.
-  function narrowChoices(state) {
+  function narrowChoices(state, scope) {
     var cleared = false;
     logic.items.forEach(function (item) {
-      if (!item.choice_filter || !wrappers[item.code]) { return; }
+      var name = scope.prefix + item.code;
+      if (!item.choice_filter || !wrappers[name]) { return; }
       var answers = Object.assign({}, state.kept);
       delete answers[item.code];
       var offered = function (code) {
         answers.choice = item.choice_values[code] || null;
         return truthy(evaluate(item.choice_filter, answers, null));
       };
-      named(form, item.code).forEach(function (el) {
+      named(form, name).forEach(function (el) {
         if (el.tagName === "SELECT") {
           Array.prototype.forEach.call(el.options, function (option) {
             if (!option.value) { return; }
@@ -433,31 +454,33 @@
     return cleared;
   }
 
-  function readAll(reads) {
+  function readAll(scope, reads) {
     var values = {};
     logic.items.forEach(function (item) {
-      if (!item.kind || !wrappers[item.code]) { return; }
-      reads[item.code] = readItem(form, item, rowsOf);
-      values[item.code] = reads[item.code].value;
+      var name = scope.prefix + item.code;
+      if (!item.kind || !wrappers[name]) { return; }
+      reads[name] = readItem(form, item, name, rowsOf);
+      values[item.code] = reads[name].value;
     });
     return values;
   }
 
-  function update() {
+  // One scope (the page, or one instance): shows and hides its questions; returns those it showed and opened.
+  function updateScope(scope, visible, appeared) {
     var reads = {};
-    var values = readAll(reads);
-    var state = walk(logic, values);
+    var values = readAll(scope, reads);
+    var state = walk(logic, values, scope.position);
     // An untick can narrow a later filter in turn (best reads used): again until nothing changes.
-    for (var pass = 0; pass < logic.items.length && narrowChoices(state); pass++) {
-      values = readAll(reads);
-      state = walk(logic, values);
+    for (var pass = 0; pass < logic.items.length && narrowChoices(state, scope); pass++) {
+      values = readAll(scope, reads);
+      state = walk(logic, values, scope.position);
     }
-    var appeared = [];
-    var visible = [];
     var kept = Object.assign({}, logic.answers || {});
+    if (scope.position !== null) { kept.__position__ = scope.position; }
     logic.items.forEach(function (item) {
+      var name = scope.prefix + item.code;
       var on = state.visible[item.code];
-      var wrapper = wrappers[item.code];
+      var wrapper = wrappers[name];
       if (on && state.kept[item.code] !== undefined) { kept[item.code] = state.kept[item.code]; }
       if (!wrapper || !item.shown) { return; }
       if (on) { visible.push(item.code); }
@@ -465,20 +488,27 @@
         wrapper.hidden = false;
         wrapper.disabled = false;
         wrapper.classList.add("is-new");
-        appeared.push(item.code);
+        appeared.push(name);
       } else if (!on && !wrapper.hidden) {
         wrapper.hidden = true;
         wrapper.disabled = true;  // not posted, as the server drops answers to hidden questions
         wrapper.classList.remove("is-new");
       }
-      if (on && touched[item.code] && reads[item.code]) {
+      if (on && touched[name] && reads[name]) {
         var before = Object.assign({}, kept);
         delete before[item.code];
-        showMessage(item.code, problem(item, reads[item.code], before));
+        showMessage(name, problem(item, reads[name], before));
       }
     });
-    // The server compares this list with what is relevant now: questions shown here count as seen.
-    if (shownField) { shownField.value = visible.join(" "); }
+  }
+
+  function update() {
+    var appeared = [];
+    var visible = [];
+    scopes.forEach(function (scope) { updateScope(scope, visible, appeared); });
+    // The server compares this list with what is relevant now: questions shown here count as seen. (A repeat
+    // page's list names its items once for all instances, as the server draws it: it is left as it is.)
+    if (shownField && !logic.repeat) { shownField.value = visible.join(" "); }
     if (appeared.length && notice) {
       notice.classList.add("flash", "new-questions");
       notice.textContent = "";

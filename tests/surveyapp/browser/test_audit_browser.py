@@ -7,19 +7,16 @@ from typing import Any
 import pytest
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, User
-from tests.conftest import PASSWORD
+from surveyapp.models import AuditEvent
 from tests.surveyapp.browser.respondent import ARTIFACTS, PHONE, Live
+from tests.surveyapp.browser.staff import ensure_user, sideways, signed_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_audit_trail_fits_a_phone(live: Live, browser: Any) -> None:
+    ensure_user(live, "audit_admin", "admin")
     with live.app.app_context():
-        if db.session.query(User).filter_by(username="audit_admin").first() is None:
-            admin = User(username="audit_admin", role="admin")
-            admin.set_password(PASSWORD)
-            db.session.add(admin)
         # The widest real rows: a long object name and details with many keys.
         db.session.add(
             AuditEvent(
@@ -31,18 +28,10 @@ def test_audit_trail_fits_a_phone(live: Live, browser: Any) -> None:
             )
         )
         db.session.commit()
-    context = browser.new_context(**PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{live.url}/auth/login?lang=ru")
-        page.fill("#username", "audit_admin")
-        page.fill("#password", PASSWORD)
-        page.locator("main form input[type=submit]").click()
+    with signed_in(live, browser, "audit_admin", "ru", PHONE) as page:
         page.goto(f"{live.url}/admin/audit?lang=ru")
         page.screenshot(path=str(ARTIFACTS / "admin-audit-phone-ru.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = sideways(page)
         assert overflow <= 0, f"the audit trail scrolls sideways by {overflow} px on a 360-px phone"
         assert "Численность населения для взвешивания импортирована" in page.inner_text("main")
         assert page.locator("a[href*='/admin/audit.csv']").count() == 1
-    finally:
-        context.close()

@@ -255,8 +255,8 @@ def test_dates_times_locations_and_acknowledgements_are_imported() -> None:
     imported = import_xlsform(FIXTURES / "pyxform" / "widgets.xls", "widgets", "1")
     document = yaml.safe_load(imported.yaml_text)
     types = {i["code"]: i["type"] for s in document["sections"] for i in s["items"]}
-    assert (types["my_date"], types["my_time"], types["dateTime"]) == ("date", "time", "datetime")
-    assert types["my_geopoint"] == types["locationMap"] == "geopoint"
+    assert (types["my_date"], types["my_time"], types["datetime"]) == ("date", "time", "datetime")
+    assert types["my_geopoint"] == types["locationmap"] == "geopoint"
     media = {p.item: p for p in imported.errors if p.message.startswith("media question")}
     assert set(media) == {"my_barcode", "my_image", "my_audio", "my_video"}
     assert "in words" in media["my_image"].hint
@@ -423,3 +423,116 @@ def test_media_questions_are_refused_or_left_out_on_request(tmp_path: Path) -> N
     assert "metadata 'uri:deviceid' is not imported" in left_out["device"]
     items = [i["code"] for s in yaml.safe_load(kept.yaml_text)["sections"] for i in s["items"]]
     assert items == ["name_of_place"]
+
+
+def test_item_names_that_are_not_codes_are_renamed_everywhere_and_given_back_on_export(tmp_path: Path) -> None:
+    from surveyapp.questionnaire import load_version
+    from surveyapp.questionnaire.xlsform import survey_rows
+    from tests.surveyapp.xlsform_corpus import completed, write
+
+    path = _book(
+        tmp_path / "odk.xlsx",
+        {
+            "survey": [
+                [
+                    "type",
+                    "name",
+                    "label",
+                    "relevant",
+                    "constraint",
+                    "calculation",
+                    "repeat_count",
+                    "constraint_message",
+                ],
+                ["integer", "HPlevel", "Level", "", ". < 10", "", "", "Less than 10"],
+                ["integer", "hplevel", "Another level (its code is taken)"],
+                [
+                    "text",
+                    "Why",
+                    "Why level ${HPlevel}?",
+                    "${HPlevel} > 2",
+                    "string-length(.) < ${HPlevel} * 20",
+                    "",
+                    "",
+                    "Shorter",
+                ],
+                ["calculate", "Double", "", "", "", "${HPlevel} * 2"],
+                ["begin_repeat", "Visits", "Visits", "", "", "", "${HPlevel}"],
+                ["text", "place", "Place", "${Double} > 0"],
+                ["end_repeat", "Visits"],
+            ],
+        },
+    )
+    imported = import_xlsform(path, "odk", "1")
+    assert imported.errors == [], [str(p) for p in imported.errors]
+    [warning] = [str(p) for p in imported.problems if "names that are not codes" in str(p)]
+    assert "'HPlevel' -> 'hplevel_2'" in warning and "'Why' -> 'why'" in warning and "'Visits' -> 'visits'" in warning
+    document = yaml.safe_load(imported.yaml_text)
+    items = {i["code"]: i for s in document["sections"] for i in s["items"]}
+    assert items["hplevel_2"]["xlsform_name"] == "HPlevel" and "xlsform_name" not in items["hplevel"]
+    assert items["why"]["relevant"] == "hplevel_2 > 2"
+    assert items["why"]["label"] == {"kk": "Why level ${hplevel_2}?"}
+    assert items["double"]["calculation"] == "hplevel_2 * 2"
+    assert items["place"]["relevant"] == "double > 0"
+    [visits] = [s for s in document["sections"] if s["code"] == "visits"]
+    assert visits["repeat"]["count"] == "hplevel_2"
+    # The draft is valid as it stands (but for kk/ru texts), and an XLSForm export gives the names back.
+    draft = write(tmp_path, completed(imported))
+    rows = {row["name"]: row for row in survey_rows(load_version(draft))}
+    assert {"HPlevel", "hplevel", "Why", "Double"} <= set(rows)
+    assert rows["Why"]["relevant"] == "${HPlevel} > 2"
+    assert rows["Double"]["calculation"] == "${HPlevel} * 2"
+
+
+def test_a_constraint_without_a_message_gets_the_default_message_with_a_warning(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "rules.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "constraint", "constraint_message"],
+                ["integer", "hours", "Hours", ". <= 24 and . != 13"],
+                ["integer", "days", "Days", ". <= 7 and . != 3", "At most 7"],
+            ],
+        },
+    )
+    imported = import_xlsform(path, "rules", "1")
+    assert imported.errors == []
+    items = {i["code"]: i for s in yaml.safe_load(imported.yaml_text)["sections"] for i in s["items"]}
+    message = items["hours"]["constraint_message"]
+    assert set(message) == {"kk", "ru", "en"} and "ережесіне" in message["kk"] and "правилу" in message["ru"]
+    assert items["days"]["constraint_message"] == {"kk": "At most 7"}  # the form's own message is kept
+    [warning] = [str(p) for p in imported.problems if "without a constraint_message" in str(p)]
+    assert "'hours'" in warning and "'days'" not in warning and "warning" in warning
+
+
+def test_an_or_other_text_question_that_would_clash_is_renamed_with_its_references(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "other.xlsx",
+        {
+            "survey": [
+                ["type", "name", "label", "relevant"],
+                ["select_multiple fruit or_other", "intake", "Fruit eaten"],
+                ["text", "why", "Why ${intake_other}?", "${intake_other} != ''"],
+                ["select_one fruit or_other", "best", "Best fruit"],
+                ["text", "best_other", "Already a question of the form"],
+            ],
+            "choices": [["list_name", "name", "label"], ["fruit", "apple", "Apple"], ["fruit", "pear", "Pear"]],
+        },
+    )
+    imported = import_xlsform(path, "other", "1")
+    assert imported.errors == []
+    items = {i["code"]: i for s in yaml.safe_load(imported.yaml_text)["sections"] for i in s["items"]}
+    # A multiple choice's 'other' has the export column intake_other: the text question cannot be named so.
+    assert items["intake_other_text"]["relevant"] == "selected(intake, 'other')"
+    assert "intake_other" not in items
+    assert items["why"]["relevant"] == "answered(intake_other_text)"
+    assert items["why"]["label"] == {"kk": "Why ${intake_other_text}?"}
+    assert items["best_other"]["label"] == {"kk": "Already a question of the form"}
+    assert items["best_other_text"]["relevant"] == "selected(best, 'other')"
+    renames = [str(p) for p in imported.problems if "not 'intake_other' as pyxform names it" in str(p)]
+    assert len(renames) == 1 and "export column of the choice 'other'" in renames[0]
+    assert any("not 'best_other' as pyxform names it" in str(p) for p in imported.problems)
+    # The draft, once completed, validates: no clashing export column.
+    from tests.surveyapp.xlsform_corpus import completed, validation_errors, write
+
+    assert validation_errors(write(tmp_path, completed(imported))) == []
