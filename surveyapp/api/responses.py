@@ -97,7 +97,8 @@ Labels = dict[int, tuple[str, str]]  # version id -> (instrument code, version n
 
 
 def _record(row: SurveyResponse, labels: Labels) -> dict[str, Any]:
-    instrument, version = labels[row.version_id]
+    # Only responses of published versions are selected (a test response has no version_id).
+    instrument, version = labels[row.version_id or 0]
     return {
         "id": row.id,
         "instrument": instrument,

@@ -26,6 +26,7 @@ from surveyapp.questionnaire import (
 from surveyapp.questionnaire.loader import expand_paths
 from surveyapp.questionnaire.xlsform import choice_rows, left_out, survey_rows, write_xlsform
 from surveyapp.questionnaire.xlsform_import import import_xlsform
+from surveyapp.services import fieldwork_state
 from surveyapp.services.publish_versions import publish
 from surveyapp.services.versions import domain_of, published
 
@@ -125,14 +126,16 @@ def list_command() -> None:
             StoredVersion.version,
             StoredVersion.sha256,
             StoredVersion.published_at,
+            StoredVersion.fieldwork_closed_at,
         )
         .join(StoredVersion.instrument)
         .order_by(Instrument.code, StoredVersion.version)
     ).all()
     seen = set()
-    for code, version, sha, when in rows:
+    for code, version, sha, when, closed in rows:
         seen.add((code, version))
-        click.echo(f"{code:<24} {version:<8} published {when:%Y-%m-%d}  {sha[:12]}")
+        state = "  fieldwork closed" if closed else ""
+        click.echo(f"{code:<24} {version:<8} published {when:%Y-%m-%d}  {sha[:12]}{state}")
     root = _root()
     for path in expand_paths([root]) if root.exists() else []:
         key = (path.parent.name, path.stem)
@@ -214,3 +217,36 @@ def import_xlsform_command(
             f"wrote {target} as a draft: {errors} error(s) above to fix before it can be published"
         )
     click.echo(f"Wrote {target}: valid. Review it, then: flask questionnaires publish {target}")
+
+
+def _published_or_fail(instrument: str, version: str) -> StoredVersion:
+    row = published(instrument, version)
+    if row is None:
+        raise click.ClickException(f"{instrument} {version} is not published (see `flask questionnaires list`).")
+    return row
+
+
+@questionnaires_cli.command("close-fieldwork")
+@click.argument("instrument")
+@click.argument("version")
+def close_fieldwork(instrument: str, version: str) -> None:
+    """Stop new responses to a published version; started ones may still be finished and sent."""
+    change = fieldwork_state.close(_published_or_fail(instrument, version), None)
+    db.session.commit()
+    if change.changed:
+        click.echo(f"Fieldwork of {instrument} {version} is closed: no new response starts.")
+    else:
+        click.echo(f"Fieldwork of {instrument} {version} was already closed.")
+
+
+@questionnaires_cli.command("reopen-fieldwork")
+@click.argument("instrument")
+@click.argument("version")
+def reopen_fieldwork(instrument: str, version: str) -> None:
+    """Let new responses to a published version start again."""
+    change = fieldwork_state.reopen(_published_or_fail(instrument, version), None)
+    db.session.commit()
+    if change.changed:
+        click.echo(f"Fieldwork of {instrument} {version} is open again.")
+    else:
+        click.echo(f"Fieldwork of {instrument} {version} was already open.")

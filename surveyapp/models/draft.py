@@ -31,6 +31,8 @@ class QuestionnaireDraft(db.Model):  # type: ignore[name-defined]  # db.Model is
     yaml_text: Mapped[str] = mapped_column(Text, default="")
     # Problems as dicts (line, item, message, hint, severity, where) from the import and the validation.
     report: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The draft's test link (shown once, as invitations are); a new link replaces it.
+    test_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

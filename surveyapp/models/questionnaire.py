@@ -38,5 +38,9 @@ class StoredVersion(db.Model):  # type: ignore[name-defined]  # db.Model is buil
     source_path: Mapped[str] = mapped_column(String(500), default="")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Fieldwork state, the only thing about a published version that may change: while set, no new response
+    # starts (responses already started may still be finished and sent).
+    fieldwork_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fieldwork_closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     instrument: Mapped[Instrument] = relationship(back_populates="versions")

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.extensions import db
@@ -27,10 +27,26 @@ class SurveyResponse(db.Model):  # type: ignore[name-defined]  # db.Model is bui
     """No IP address, user agent, email or cookie identifier is ever stored here."""
 
     __tablename__ = "response"
+    # A test response (made through a draft's test link) belongs to the draft and to no published version, so
+    # every count, export and computation, which all select by published version, leaves it out by construction.
+    __table_args__ = (
+        CheckConstraint(
+            "(is_test AND draft_id IS NOT NULL AND version_id IS NULL) "
+            "OR (NOT is_test AND draft_id IS NULL AND version_id IS NOT NULL)",
+            name="version_or_draft",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
-    # Copied from the version so an export needs no join to know exactly what the respondent saw.
+    # NULL only for a test response (``is_test``), which has ``draft_id`` instead.
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
+    is_test: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Deleted with its draft (the database cascades; services/drafts.py also deletes them explicitly).
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaire_draft.id", ondelete="CASCADE"), index=True
+    )
+    # Copied from the version so an export needs no join to know exactly what the respondent saw (for a test
+    # response: the sha256 of the draft's content when the test started).
     version_sha256: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(5))
     status: Mapped[str] = mapped_column(String(20), default=ResponseStatus.IN_PROGRESS.value, index=True)
@@ -63,7 +79,7 @@ class SurveyResponse(db.Model):  # type: ignore[name-defined]  # db.Model is bui
     exclusion_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     excluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
-    version: Mapped[StoredVersion] = relationship()
+    version: Mapped[StoredVersion | None] = relationship()
 
     @property
     def excluded(self) -> bool:

@@ -103,7 +103,8 @@ def form_list() -> Response:
     # version changes. Older versions still on a device are accepted at submission.
     for instrument in assigned_instruments(user):
         row = _latest(instrument)
-        if row is None:
+        if row is None or row.fieldwork_closed_at is not None:
+            # Closed fieldwork offers no form for new interviews; filled-in ones are still accepted below.
             continue
         domain = domain_of(row)
         xform = xform_of(domain)

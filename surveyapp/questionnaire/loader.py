@@ -68,7 +68,16 @@ class _Session:
             document = read_document(path)
         except YamlSourceError as exc:
             empty = BuildResult(None, [], SourceMap(display, Document(None)))
-            checked = _Checked(empty, [Problem(display, exc.line, None, exc.message, "fix the YAML syntax")])
+            problem = Problem(
+                display,
+                exc.line,
+                None,
+                exc.message,
+                "fix the YAML syntax",
+                key="yaml_syntax",
+                params=(("detail", exc.message),),
+            )
+            checked = _Checked(empty, [problem])
         except OSError as exc:
             empty = BuildResult(None, [], SourceMap(display, Document(None)))
             checked = _Checked(empty, [Problem(display, 1, None, f"cannot read the file: {exc.strerror}", "")])

@@ -167,7 +167,9 @@ def _choices() -> tuple[list[str], dict[str, list[str]], list[str]]:
     versions = {code: sorted(vs, key=version_sort_key) for code, vs in versions.items()}
     regions = sorted(
         r
-        for r in db.session.scalars(select(SurveyResponse.design["region"].as_string()).distinct()).all()
+        for r in db.session.scalars(
+            select(SurveyResponse.design["region"].as_string()).where(SurveyResponse.version_id.is_not(None)).distinct()
+        ).all()
         if r not in (None, "")
     )
     return list(versions), versions, regions
@@ -271,8 +273,8 @@ def answer_lines(domain: QuestionnaireVersion, answers: dict[str, Any], ui: str)
 @role_required(Role.RESEARCHER)
 def response_view(response_id: int) -> ResponseReturnValue:
     row = db.session.get(SurveyResponse, response_id)
-    if row is None:
-        abort(404)
+    if row is None or row.version is None:
+        abort(404)  # a draft's test response is none of the survey's responses
     exclusion, inclusion = ExclusionForm(prefix="exclude"), InclusionForm(prefix="include")
     if request.method == "POST":
         user = current_user._get_current_object()

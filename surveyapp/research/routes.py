@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from surveyapp.access import role_required
@@ -18,6 +19,7 @@ from surveyapp.questionnaire.xlsform import xlsform_workbook
 from surveyapp.research.diff_view import diff_page, kind_label
 from surveyapp.research.labels import flag_label, invitation_label, language, page_title
 from surveyapp.services.fieldwork import fieldwork
+from surveyapp.services.fieldwork_charts import completion_by_day, completion_by_region, region_rows
 from surveyapp.services.versions import domain_of, published
 
 bp = Blueprint("research", __name__, url_prefix="/research")
@@ -147,11 +149,22 @@ def fieldwork_view(instrument: str, version: str) -> ResponseReturnValue:
     if row is None:
         abort(404)
     domain = domain_of(row)
+    figures = fieldwork(row, domain)
+    regions = {code for code, _n in figures.per_region} | set(figures.invited_per_region)
+    rows = region_rows(figures.per_region, figures.invited_per_region, {c: region_label(domain, c) for c in regions})
+    charts = {
+        "per_day": completion_by_day(figures.per_day, _("Submitted per day"), _("submitted")),
+        "per_region": completion_by_region(
+            rows, _("Submitted per region, against the invitations"), _("invited"), _("submitted")
+        ),
+    }
     return render_template(
         "research/fieldwork.html",
         domain=domain,
         row=row,
-        figures=fieldwork(row, domain),
+        figures=figures,
+        charts=charts,
+        region_rows=rows,
         flag_label=flag_label,
         invitation_label=invitation_label,
         page_title=page_title,

@@ -20,6 +20,7 @@ from surveyapp.questionnaire.design_values import design_from_answers
 from surveyapp.questionnaire.model import Choice, Item, QuestionnaireVersion, Section
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import drafts
+from surveyapp.services.draft_tests import DraftVersion
 from surveyapp.services.secrets import digest, new_resume_code, new_token
 from surveyapp.services.versions import PublishedVersion
 
@@ -54,7 +55,7 @@ class Started:
 
 
 def start(
-    version: PublishedVersion,
+    version: PublishedVersion | DraftVersion,
     language: str,
     user_agent: str,
     link_params: Mapping[str, str],
@@ -73,7 +74,6 @@ def start(
     token, code = new_token(), new_resume_code()
     now = utcnow()
     response = SurveyResponse(
-        version_id=version.id,
         version_sha256=version.sha256,
         language=language,
         status=ResponseStatus.IN_PROGRESS.value,
@@ -93,6 +93,10 @@ def start(
         current_section=domain.sections[0].code,
         expires_at=now + timedelta(days=current_app.config["PARTIAL_EXPIRY_DAYS"]),
     )
+    if isinstance(version, DraftVersion):
+        response.draft_id, response.is_test = version.draft_id, True
+    else:
+        response.version_id, response.is_test = version.id, False
     if invitation is not None:
         response.invitation_id = invitation.id
     db.session.add(response)

@@ -4,20 +4,22 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import select
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, SurveyResponse
+from surveyapp.models import Invitation, InvitationStatus, QuestionnaireDraft, ResponseStatus, SurveyResponse
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.model import Item, QuestionnaireVersion, Section
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond import client_logic, drafts, flow, navigation
 from surveyapp.respond.consent import skip_rule
 from surveyapp.respond.locks import claim_invitation, locked_response
+from surveyapp.services import fieldwork_state
+from surveyapp.services.draft_tests import DraftVersion, domain_of_draft, draft_for_token, draft_version
 from surveyapp.services.secrets import digest, format_resume_code, normalise_resume_code
 from surveyapp.services.versions import PublishedVersion, cached_domain, domain_of, published_version
 from surveyapp.services.withdrawal import withdraw
@@ -57,8 +59,13 @@ def _language(domain: QuestionnaireVersion | None = None) -> str:
     return lang
 
 
-def _consent_page(version: PublishedVersion, invitation: Invitation | None) -> ResponseReturnValue:
+def _consent_page(version: PublishedVersion | DraftVersion, invitation: Invitation | None) -> ResponseReturnValue:
     domain = version.domain
+    g.test_response = isinstance(version, DraftVersion)
+    # Checked on the consent page's GET (from memory, up to a few seconds old) and on "agree" (from the
+    # database): closing between the two starts nothing.
+    if isinstance(version, PublishedVersion) and fieldwork_state.is_closed(version.id, request.method == "POST"):
+        return render_template("respond/closed.html", domain=domain, lang=_language(domain)), 403
     lang = _language(domain)
     error = None
     if request.method == "POST":
@@ -101,6 +108,33 @@ def open_link(instrument: str, version: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     return _consent_page(found, None)
+
+
+@bp.route("/t/<token>", methods=["GET", "POST"])
+def test_link(token: str) -> ResponseReturnValue:
+    """A draft's test link: the respondent's pages of the draft; what is answered is a test response."""
+    draft = draft_for_token(token)
+    if draft is None:
+        abort(404)
+    version = draft_version(draft)
+    if version is None:
+        return _draft_unusable()
+    return _consent_page(version, None)
+
+
+def _draft_unusable() -> Response:
+    g.test_response = True
+    return make_response(render_template("respond/test_unusable.html", domain=None, lang=_language()), 409)
+
+
+def domain_of_response(response: SurveyResponse) -> QuestionnaireVersion | None:
+    """The questionnaire a response answers: its published version, or for a test response its draft as it is
+    now (None once the draft has errors)."""
+    if response.version_id is not None and response.version is not None:
+        return cached_domain(response.version_sha256) or domain_of(response.version)
+    draft = db.session.get(QuestionnaireDraft, response.draft_id) if response.draft_id is not None else None
+    g.test_response = True
+    return domain_of_draft(draft) if draft is not None else None
 
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
@@ -151,7 +185,12 @@ def _response_for(token: str, lock: bool = False) -> tuple[SurveyResponse, Quest
     if response is None:
         abort(404)
     # The response carries the sha256 of its version: once parsed, the version needs no query of its own.
-    return response, cached_domain(response.version_sha256) or domain_of(response.version)
+    if response.version_id is not None and (hit := cached_domain(response.version_sha256)) is not None:
+        return response, hit
+    domain = domain_of_response(response)
+    if domain is None:
+        abort(_draft_unusable())
+    return response, domain
 
 
 @bp.get("/s/<token>")
@@ -270,10 +309,10 @@ def resume() -> ResponseReturnValue:
                 else _("This code is not known. Check it and try again: it has 8 letters and digits.")
             )
         elif response.status == ResponseStatus.SUBMITTED.value:
-            domain = domain_of(response.version)
+            domain = domain_of_response(response)
             return render_template("respond/already_sent.html", domain=domain, lang=lang, code=format_resume_code(code))
         elif flow.is_expired(response):
-            domain = domain_of(response.version)
+            domain = domain_of_response(response)
             return render_template("respond/expired.html", domain=domain, lang=lang), 410
         else:
             token = flow.resume(response)
@@ -292,7 +331,7 @@ def withdraw_response() -> ResponseReturnValue:
         # Already withdrawn (a double click), or a code typed by hand: nothing to withdraw.
         error = _("This code is not known. Check it and try again: it has 8 letters and digits.")
         return render_template("respond/resume.html", lang=lang, error=error), 400
-    domain = domain_of(response.version)
+    domain = domain_of_response(response)
     if request.form.get("confirm") != "yes":
         db.session.rollback()  # release the row lock: nothing changes before the confirmation
         return render_template("respond/withdraw_confirm.html", domain=domain, lang=lang, code=format_resume_code(code))

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from surveyapp import audit
 from surveyapp.extensions import db
-from surveyapp.models import QuestionnaireDraft, User
+from surveyapp.models import QuestionnaireDraft, SurveyResponse, User
 from surveyapp.questionnaire import InvalidQuestionnaireError, Problem, QuestionnaireError, load_version, validate_paths
 from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.questionnaire.shared_lists import LISTS_FOLDER
@@ -59,6 +59,9 @@ def _as_dict(problem: Problem, where: str) -> dict[str, Any]:
         "message": problem.message,
         "hint": problem.hint,
         "severity": str(problem.severity),
+        # What the page needs to say it in the interface language (workbench/report_messages.py).
+        "key": problem.key,
+        "params": dict(problem.params),
     }
 
 
@@ -310,5 +313,17 @@ def publish_draft(draft: QuestionnaireDraft, root: Path, user: User | None) -> P
 
 
 def delete_draft(draft: QuestionnaireDraft, user: User | None, reason: str = "deleted") -> None:
-    audit.record("draft_delete", "questionnaire_draft", f"{draft.instrument}/{draft.version}", {"reason": reason}, user)
+    """Delete the draft and its test responses (also when it is published: a version starts with none)."""
+    # The database cascades too, but SQLite only with its foreign-keys pragma on: deleted here in any case.
+    deleted = db.session.execute(
+        delete(SurveyResponse).where(SurveyResponse.draft_id == draft.id).execution_options(synchronize_session=False)
+    )
+    tests = int(getattr(deleted, "rowcount", 0) or 0)
+    audit.record(
+        "draft_delete",
+        "questionnaire_draft",
+        f"{draft.instrument}/{draft.version}",
+        {"reason": reason, "test_responses": tests},
+        user,
+    )
     db.session.delete(draft)

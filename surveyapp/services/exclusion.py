@@ -27,7 +27,8 @@ class ExclusionChange:
 
 def _response(response_id: int) -> SurveyResponse:
     row = db.session.get(SurveyResponse, response_id)
-    if row is None:
+    if row is None or row.is_test:
+        # A draft's test response is never counted, so it cannot be excluded or included either.
         raise ExclusionError(f"no response {response_id}")
     return row
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from surveyapp.extensions import db
-from surveyapp.models import Invitation, ResponseStatus, StoredVersion, SurveyResponse
+from surveyapp.models import Invitation, InvitationStatus, ResponseStatus, StoredVersion, SurveyResponse
 from surveyapp.models.base import utcnow
 from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.services.expiry import never_opened
@@ -35,6 +35,8 @@ class Fieldwork:
     per_mode: list[tuple[str, int]]
     breakoff_by_page: list[tuple[str, int]]
     flagged: dict[str, int] = field(default_factory=dict)
+    # Invitations (not revoked) per region of the sample; empty when the sample names no region.
+    invited_per_region: dict[str, int] = field(default_factory=dict)
 
     @property
     def completion_rate(self) -> float | None:
@@ -57,6 +59,15 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
             select(Invitation.status, func.count()).where(Invitation.version_id == row.id).group_by(Invitation.status)
         ).all()
     )
+    invited_per_region: Counter[str] = Counter()
+    for (sample,) in db.session.execute(
+        select(Invitation.sample).where(
+            Invitation.version_id == row.id, Invitation.status != InvitationStatus.REVOKED.value
+        )
+    ).all():
+        region = (sample or {}).get("region")
+        if region not in (None, ""):
+            invited_per_region[str(region)] += 1
     unfinished = SurveyResponse.status.in_([ResponseStatus.IN_PROGRESS.value, ResponseStatus.EXPIRED.value])
     orphan = case((unfinished & never_opened(), 1), else_=0)
     overdue_flag = case(
@@ -123,4 +134,5 @@ def fieldwork(row: StoredVersion, domain: QuestionnaireVersion) -> Fieldwork:
         per_mode=sorted(per_mode.items()),
         breakoff_by_page=[(code, breakoff.get(code, 0)) for code in order],
         flagged=dict(flagged),
+        invited_per_region=dict(invited_per_region),
     )

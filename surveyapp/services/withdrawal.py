@@ -39,6 +39,10 @@ def withdraw(response: SurveyResponse) -> Withdrawal:
     if response.status != ResponseStatus.SUBMITTED.value or response.submitted_at is None:
         raise WithdrawalError("only a submitted response can be withdrawn")
     year = aware(response.submitted_at).year
+    if response.is_test:
+        # A draft's test response was never part of any result: it simply goes.
+        db.session.delete(response)
+        return Withdrawal(year, False)
     after = results_computed(year)
     audit.record(
         "response_withdrawn",

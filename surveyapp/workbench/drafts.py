@@ -23,8 +23,9 @@ from surveyapp.questionnaire import QuestionnaireError, diff_versions
 from surveyapp.questionnaire.history import version_sort_key
 from surveyapp.research.diff_view import diff_page, kind_label
 from surveyapp.research.labels import language
-from surveyapp.services import drafts
+from surveyapp.services import draft_tests, drafts
 from surveyapp.services.versions import domain_of
+from surveyapp.workbench.report_messages import problem_text
 
 bp = Blueprint("workbench", __name__)
 
@@ -191,7 +192,9 @@ def _metadata_form(draft: QuestionnaireDraft) -> MetadataForm:
     return form
 
 
-def _page(draft: QuestionnaireDraft, metadata: MetadataForm | None = None, status: int = 200) -> ResponseReturnValue:
+def _page(
+    draft: QuestionnaireDraft, metadata: MetadataForm | None = None, status: int = 200, test_link: str = ""
+) -> ResponseReturnValue:
     last = _last_published(draft.instrument)
     return (
         render_template(
@@ -202,6 +205,9 @@ def _page(draft: QuestionnaireDraft, metadata: MetadataForm | None = None, statu
             confirm=ConfirmForm(),
             last=last,
             where_label=where_label,
+            problem_text=problem_text,
+            tests=draft_tests.test_counts(draft),
+            test_link=test_link,
         ),
         status,
     )
@@ -211,6 +217,21 @@ def _page(draft: QuestionnaireDraft, metadata: MetadataForm | None = None, statu
 @role_required(Role.RESEARCHER)
 def draft(draft_id: int) -> ResponseReturnValue:
     return _page(_draft(draft_id))
+
+
+@bp.post("/research/drafts/<int:draft_id>/test-link")
+@role_required(Role.RESEARCHER)
+def test_link(draft_id: int) -> ResponseReturnValue:
+    """A new test link, shown on the page this once (only its hash is stored)."""
+    found = _draft(draft_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("workbench.draft", draft_id=draft_id))
+    if draft_tests.draft_version(found) is None:
+        flash(_("A draft with errors cannot be tested: fix them first."), "error")
+        return redirect(url_for("workbench.draft", draft_id=draft_id))
+    token = draft_tests.new_test_link(found, current_user._get_current_object())
+    db.session.commit()
+    return _page(found, test_link=url_for("respond.test_link", token=token, _external=True))
 
 
 @bp.post("/research/drafts/<int:draft_id>/upload")

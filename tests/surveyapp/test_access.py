@@ -6,11 +6,26 @@ from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
-from tests.conftest import AuthActions, make_user
+from tests.conftest import AuthActions, csrf_token, make_user
 
 ADMIN_PAGES = ["/admin/audit", "/admin/users"]
 # The workbench's pages that change things: researchers and admins only (a ministry account reaches none).
-RESEARCH_PAGES = ["/research/questionnaires", "/research/inputs", "/research/drafts/1", "/research/drafts/1/publish"]
+RESEARCH_PAGES = [
+    "/research/questionnaires",
+    "/research/inputs",
+    "/research/drafts/1",
+    "/research/drafts/1/publish",
+    "/research/fieldwork/example/2025/state",
+]
+# Forms that change things, by POST: refused to a ministry account before anything else is looked at.
+RESEARCH_POSTS = ["/research/drafts/1/test-link", "/research/fieldwork/example/2025/state"]
+
+
+@pytest.mark.parametrize("url", RESEARCH_POSTS)
+def test_ministry_posts_to_no_workbench_form(app: Flask, client: FlaskClient, auth: AuthActions, url: str) -> None:
+    make_user(app, "someone", "ministry")
+    auth.login("someone")
+    assert client.post(url, data={"csrf_token": csrf_token(client, "/")}).status_code == 403
 
 
 @pytest.mark.parametrize("url", [*RESEARCH_PAGES, "/account/password"])

@@ -405,3 +405,16 @@ def test_the_language_shown_on_the_device_is_stored(
     assert stored.language == language
     assert stored.page_languages == {section.code: language for section in domain.sections}
     assert stored.paradata["language_source"] == source
+
+
+def test_closed_fieldwork_leaves_the_form_list_but_still_takes_pending_submissions(
+    app: Flask, client: FlaskClient, domain: QuestionnaireVersion, interviewer: int
+) -> None:
+    assert invoke(app, "questionnaires", "close-fieldwork", "example", "2025")[0] == 0
+    listing = client.get("/openrosa/formList", base_url=HTTPS, headers=basic())
+    ns = "{http://openrosa.org/xforms/xformsList}"
+    assert ElementTree.fromstring(listing.get_data()).findall(f"{ns}xform") == []
+    # Filled in on the tablet before the closing, sent afterwards: kept, not lost.
+    response = submit(client, collect_xml(domain, f"uuid:{uuid.uuid4()}"))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert len(responses(app)) == 1

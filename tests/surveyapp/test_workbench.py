@@ -95,7 +95,8 @@ def test_xlsform_draft_gets_missing_title_from_the_metadata_form(
     draft_url = response.headers["Location"]
     page = client.get(f"{draft_url}?lang=ru").get_data(as_text=True)
     # An XLSForm has no title in Russian: the report says where and how to fix, in the interface language.
-    assert "Отчёт проверки" in page and "строка 6" in page and "title has no Russian" in page
+    # The checker's "title has no Russian text", in the interface language.
+    assert "Отчёт проверки" in page and "строка 6" in page and "Нет текста на русском языке." in page
     assert client.get(f"{draft_url}/publish").status_code == 302  # nothing to publish while errors stand
 
     form = {

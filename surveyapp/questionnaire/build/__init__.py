@@ -7,7 +7,7 @@ One module per part of the file: reader (shared state, texts, expressions), head
 quality, helplines), choices, sections, items, design (design variables), version (the whole, in order).
 """
 
-from .reader import SourceMap, suggest
+from .reader import SourceMap, closest, suggest
 from .version import BuildResult, build_version
 
-__all__ = ["BuildResult", "SourceMap", "build_version", "suggest"]
+__all__ = ["BuildResult", "SourceMap", "build_version", "closest", "suggest"]

@@ -48,7 +48,7 @@ def item_choices(reader: Reader, path: Path_, data: Any, code: str) -> ChoiceLis
             )
             if data in reader.shared:
                 hint = f"add `{data}: {{include: {data}}}` under choice_lists:"
-            reader.error(path, code, f"unknown choice list {data!r}", hint)
+            reader.error(path, code, f"unknown choice list {data!r}", hint, "unknown_choice_list", name=data)
         return found
     return choice_list(reader, path, data, code, code)
 

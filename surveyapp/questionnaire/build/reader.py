@@ -13,7 +13,7 @@ from typing import Any, Final
 from ..errors import ExpressionError
 from ..expression import Expression
 from ..model import ChoiceList
-from ..problem import Problem, Severity
+from ..problem import Problem, Severity, message_params
 from ..shared_lists import SharedList
 from ..text import LANGUAGES, LocalizedText
 from ..yamlsource import Document, Path_
@@ -41,9 +41,14 @@ class SourceMap:
         return self.line((*base, key) if key else base)
 
 
-def suggest(word: str, options: Iterable[str]) -> str:
+def closest(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
+    return close[0] if close else ""
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    close = closest(word, options)
+    return f"did you mean {close!r}?" if close else ""
 
 
 def is_number(value: Any) -> bool:
@@ -65,8 +70,13 @@ class Reader:
 
     # --- reporting --------------------------------------------------------------------------------
 
-    def error(self, path: Path_, item: str | None, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.source.file, self.doc.line(path), item, message, hint))
+    def error(
+        self, path: Path_, item: str | None, message: str, hint: str = "", key: str = "", **params: object
+    ) -> None:
+        line = self.doc.line(path)
+        self.problems.append(
+            Problem(self.source.file, line, item, message, hint, key=key, params=message_params(params))
+        )
 
     def warn(self, path: Path_, item: str | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.source.file, self.doc.line(path), item, message, hint, Severity.WARNING))
@@ -77,8 +87,18 @@ class Reader:
         allowed = set(allowed)
         for key in data:
             if key not in allowed and not key.startswith("x_"):
-                hint = suggest(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))} (or x_... notes)"
-                self.error((*path, key), item, f"unknown key {key!r} in {what}", hint)
+                close = suggest(key, allowed)
+                hint = close or f"allowed keys: {', '.join(sorted(allowed))} (or x_... notes)"
+                self.error(
+                    (*path, key),
+                    item,
+                    f"unknown key {key!r} in {what}",
+                    hint,
+                    "unknown_key",
+                    name=key,
+                    suggestion=closest(key, allowed),
+                    allowed=", ".join(sorted(allowed)),
+                )
 
     def check_code(self, path: Path_, code: Any, item: str | None, what: str) -> str | None:
         if not isinstance(code, str) or not CODE_RE.match(code):
@@ -90,6 +110,9 @@ class Reader:
                 item,
                 f"{what} code {code!r} is not snake_case",
                 f"use lowercase letters, digits and _, starting with a letter, e.g. {fixed!r}",
+                "not_snake_case",
+                code=code,
+                fixed=fixed,
             )
             return None
         return code
@@ -101,7 +124,14 @@ class Reader:
     ) -> LocalizedText | None:
         if data is None:
             if required:
-                self.error(path, item, f"{what} is missing", f"add {path[-1]}: {{kk: ..., ru: ...}}")
+                self.error(
+                    path,
+                    item,
+                    f"{what} is missing",
+                    f"add {path[-1]}: {{kk: ..., ru: ...}}",
+                    "text_missing",
+                    name=path[-1],
+                )
             return None
         if not isinstance(data, dict):
             self.error(
@@ -118,6 +148,8 @@ class Reader:
                     item,
                     f"unknown language {lang!r} in {what}",
                     suggest(lang, LANGUAGES) or "languages are kk, ru, en",
+                    "unknown_language",
+                    language=lang,
                 )
             elif value is not None and not isinstance(value, str):
                 self.error((*path, lang), item, f"{what} in {LANGUAGE_NAMES[lang]} must be text", "quote the text")
@@ -129,6 +161,8 @@ class Reader:
                     item,
                     f"{what} has no {LANGUAGE_NAMES[lang]} text",
                     f'add {lang}: "..." (Kazakh and Russian are required for what respondents see)',
+                    "text_no_language",
+                    language=lang,
                 )
         elif not text:
             self.error(path, item, f"{what} is empty", "add the text in at least one language")

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from ..build import SourceMap, suggest
+from ..build import SourceMap, closest, suggest
 from ..choice_filters import CHOICE
 from ..expression import Apply, Call, Current, Expression, Literal, Name, Node, walk
 from ..model import Item, QuestionnaireVersion, Section
-from ..problem import Problem, Severity
+from ..problem import Problem, Severity, message_params
 from ..question_types import QUESTION_TYPES
 from .reachability import can_be_true
 
@@ -34,9 +34,12 @@ class Checker:
         self.items = {item.code: item for item in version.items}
         self.order = {item.code: index for index, item in enumerate(version.items)}
 
-    def error(self, owner: str | None, key: str | None, message: str, hint: str = "") -> None:
+    def error(
+        self, owner: str | None, key: str | None, message: str, hint: str = "", message_key: str = "", **params: object
+    ) -> None:
         line = self.source.item_line(owner, key) if owner else 1
-        self.problems.append(Problem(self.source.file, line, owner, message, hint))
+        problem = Problem(self.source.file, line, owner, message, hint, key=message_key, params=message_params(params))
+        self.problems.append(problem)
 
     def warn(self, line: int, owner: str | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.source.file, line, owner, message, hint, Severity.WARNING))
@@ -159,7 +162,16 @@ class Checker:
         if item is None:
             hint = "it is not an item of this version"
             suggestion = suggest(code, self.items)
-            self.error(rule.owner, rule.key, f"{rule.key} refers to unknown item {code!r}", suggestion or hint)
+            self.error(
+                rule.owner,
+                rule.key,
+                f"{rule.key} refers to unknown item {code!r}",
+                suggestion or hint,
+                "unknown_item",
+                rule=rule.key,
+                code=code,
+                suggestion=closest(code, self.items),
+            )
             return
         if code == rule.owner:
             hint = (
