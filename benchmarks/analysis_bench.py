@@ -15,6 +15,11 @@ Reported (medians over the repeats):
 * the by-region command again with the pandas CSV engine instead of pyarrow (``ANALYSIS_CSV_ENGINE``),
   to show what reading the file costs;
 * peak resident memory of each process (target < 1.5 GB).
+
+Wall and CPU time (user + system, every thread) of each process are both shown; the last line gives the
+measured ratio of the whole job and whether the 20x target is met. Last run (2026-12-04, shared 2-core
+machine, load average 7-11): 9.2x in wall time, 12.4x in CPU time, target NOT reached; analysis/README.md
+(Speed) says where our 1.5 CPU seconds go.
 """
 
 from __future__ import annotations
