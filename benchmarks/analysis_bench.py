@@ -18,7 +18,7 @@ Reported (medians over the repeats):
 
 Wall and CPU time (user + system, every thread) of each process are both shown; the last line gives the
 measured ratio of the whole job and whether the 20x target is met. Last run (2026-12-04, shared 2-core
-machine, load average 7-11): 9.2x in wall time, 12.4x in CPU time, target NOT reached; analysis/README.md
+machine, load average 6-11): 9.2-9.3x in wall time, 10.4-12.4x in CPU time, target NOT reached; analysis/README.md
 (Speed) says where our 1.5 CPU seconds go.
 """
 
