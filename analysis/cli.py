@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="share of rows whose COL is one of the values (numbers when COL is numeric)")
     est.add_argument("--where", default=None, metavar="EXPR", help="subpopulation (pandas query syntax)")
     est.add_argument("--by", default=None, metavar="COL", help="one estimate per value of COL")
+    est.add_argument("--overall", action="store_true",
+                     help="with --by: the estimate over all rows too, as the first row (by null); the file is "
+                          "read and the weights calibrated once for both")
     est.add_argument("--rake-margins", default=None, metavar="MARGINS.csv",
                      help="rake the weights to these margins first (calibration-aware variance)")
     _convergence_options(est)
@@ -222,14 +225,19 @@ def _rake(args: argparse.Namespace) -> str:
 
 
 def _estimate(args: argparse.Namespace) -> str:
+    if args.overall and args.by is None:
+        raise UsageError("--overall adds the all-rows estimate to a --by estimate; use it with --by COL")
     data, design, variable, values, where = _load(args, args.data)
-    common: dict[str, Any] = {"by": args.by, "where": where, "level": args.level}
-    if args.proportion:
-        hit = cli_input.indicator(data[variable], values, variable)
-        result = estimate.proportion(design, hit, [1.0], ci_method=args.ci, **common)
-    else:
-        result = estimate.mean(design, variable, **common)
-    rows = [result] if isinstance(result, estimate.Estimate) else result
+    hit = cli_input.indicator(data[variable], values, variable) if args.proportion else None
+    rows: list[estimate.Estimate] = []
+    groupings: list[Any] = [None, args.by] if args.overall else [args.by]
+    for by in groupings:
+        common: dict[str, Any] = {"by": by, "where": where, "level": args.level}
+        if hit is not None:
+            result = estimate.proportion(design, hit, [1.0], ci_method=args.ci, **common)
+        else:
+            result = estimate.mean(design, variable, **common)
+        rows += [result] if isinstance(result, estimate.Estimate) else result
     records = [_row(r) for r in rows]
     if args.format == "table":
         return _table(records)

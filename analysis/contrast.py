@@ -20,7 +20,6 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from analysis import ci
 from analysis._columns import Column, factorize, resolve
@@ -159,4 +158,6 @@ def p_value(difference: float, se: float, df: float) -> float:
     """Two-sided t test of a zero difference; NaN without df or without a standard error."""
     if not df > 0 or not se > 0:
         return float("nan")
+    from scipy import special  # imported when needed: the package must import quickly for the CLI
+
     return float(2.0 * special.stdtr(df, -abs(difference) / se))

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from analysis._columns import Column, factorize, label, resolve
 from analysis.design import Design
@@ -208,6 +207,9 @@ def rao_scott(p: np.ndarray, v: np.ndarray, nr: int, nc: int, n: int, df: int) -
     f = pearson / trace
     first = pearson / (trace / delta.shape[0])
     first_df = (nr - 1) * (nc - 1)
+    # Imported here: scipy.stats costs about half a second to import, which every CLI command would pay.
+    from scipy import stats
+
     return RaoScott(
         pearson=pearson, f=f, ndf=d0, ddf=d0 * df,
         p_value=float(stats.f.sf(f, d0, d0 * df)) if df > 0 else float("nan"),

@@ -18,13 +18,19 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import AnalysisError
-from analysis.programme import Indicator, Kind, Programme, Reading, Source, load_programme, load_programmes
 
-CONTRACT_SOURCE = {Source.SURVEY: "survey", Source.ADMINISTRATIVE: "administrative",
-                   Source.EXTERNAL_RATING: "administrative"}
+if TYPE_CHECKING:  # the programme reader (YAML, dates) is imported only by this command, not by every CLI start
+    from analysis.programme import Indicator, Programme, Source
+
+
+def _contract_source(source: Source) -> str:
+    from analysis.programme import Source
+
+    names = {Source.SURVEY: "survey", Source.ADMINISTRATIVE: "administrative", Source.EXTERNAL_RATING: "administrative"}
+    return names[source]
 
 
 def register(commands: Any) -> argparse.ArgumentParser:
@@ -37,6 +43,8 @@ def register(commands: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> str:
+    from analysis.programme import load_programme, load_programmes
+
     programmes = (load_programme(args.programme),) if args.programme else load_programmes()
     if args.format == "table":
         return render_table(programmes)
@@ -53,7 +61,7 @@ def _record(indicator: Indicator) -> dict[str, Any]:
         "code": indicator.code,
         "name": indicator.name.as_dict(),
         "unit": indicator.unit.value,
-        "source": CONTRACT_SOURCE[indicator.source],
+        "source": _contract_source(indicator.source),
         "targets": {
             str(t.year): {"value": t.value, "kind": t.kind.value, "base_year": t.base_year}
             for t in indicator.targets
@@ -67,7 +75,7 @@ def render_table(programmes: Sequence[Programme]) -> str:
     for programme in programmes:
         years = list(range(programme.period[0], programme.period[1] + 1))
         header = ["code", "unit", "source", *map(str, years), "name (en)"]
-        rows = [[ind.code, ind.unit.value, CONTRACT_SOURCE[ind.source],
+        rows = [[ind.code, ind.unit.value, _contract_source(ind.source),
                  *(_cell(ind, y) for y in years), ind.name.en] for ind in programme.indicators]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
         lines = [f"{programme.code}: {programme.name.en}"]
@@ -78,6 +86,8 @@ def render_table(programmes: Sequence[Programme]) -> str:
 
 
 def _cell(indicator: Indicator, year: int) -> str:
+    from analysis.programme import Kind, Reading
+
     target = next((t for t in indicator.targets if t.year == year), None)
     if target is None:
         return "-"

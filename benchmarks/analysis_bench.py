@@ -9,11 +9,17 @@ with linearised standard errors.
 
 Reported (medians over the repeats):
 * ``compute``: rake + design + both estimates in this process, after the CSV is loaded (target <= 0.5 s);
-* ``process``: the whole ``python -m analysis estimate ... --rake-margins ...`` commands, one for the overall
-  share and one by region, summed; svy does both in one process (target: ours >= 20x faster);
+* ``process``: the whole job as one ``python -m analysis estimate ... --rake-margins ... --by region --overall``
+  command (read, rake, the overall share and the 20 regions in one process, as svy does; target: ours >= 20x
+  faster), and as two commands (one for the overall share, one by region), summed;
 * the by-region command again with the pandas CSV engine instead of pyarrow (``ANALYSIS_CSV_ENGINE``),
   to show what reading the file costs;
 * peak resident memory of each process (target < 1.5 GB).
+
+Wall and CPU time (user + system, every thread) of each process are both shown; the last line gives the
+measured ratio of the whole job and whether the 20x target is met. Last run (2026-12-04, shared 2-core
+machine, load average 6-11): 9.2-9.3x in wall time, 10.4-12.4x in CPU time, target NOT reached; analysis/README.md
+(Speed) says where our 1.5 CPU seconds go.
 """
 
 from __future__ import annotations
@@ -107,20 +113,21 @@ def time_compute(data_path: Path, margins_path: Path, repeat: int) -> tuple[floa
     return overall.estimate, times
 
 
-def run_measured(argv: list[str], engine: str = "pyarrow") -> tuple[float, float, str]:
-    """Wall time (s), peak resident memory (MB, from /usr/bin/time) and stdout of one child process."""
-    timer = ["/usr/bin/time", "-f", "MAXRSS_KB=%M"] if Path("/usr/bin/time").exists() else []
+def run_measured(argv: list[str], engine: str = "pyarrow") -> tuple[float, float, str, float]:
+    """Wall time (s), peak resident memory (MB), stdout and CPU time (user + system, s, every thread) of one
+    child process, from wait4. The CPU time depends much less than the wall time on other work sharing the
+    machine."""
     env = {**os.environ, "ANALYSIS_CSV_ENGINE": engine}
-    start = time.perf_counter()
-    result = subprocess.run([*timer, *argv], capture_output=True, text=True, cwd=ROOT, check=False, env=env)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise RuntimeError(f"{argv[:4]} failed: {result.stderr[-2000:]}")
-    peak = float("nan")
-    for line in result.stderr.splitlines():
-        if line.startswith("MAXRSS_KB="):
-            peak = int(line.split("=")[1]) / 1024
-    return elapsed, peak, result.stdout
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, text=True, cwd=ROOT, env=env)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{argv[:4]} failed: {err.read()[-2000:]}")
+        return elapsed, usage.ru_maxrss / 1024, out.read(), usage.ru_utime + usage.ru_stime
 
 
 SVY_SCRIPT = textwrap.dedent(
@@ -164,48 +171,73 @@ def main() -> None:
         cli = [sys.executable, "-m", "analysis", "estimate", "--data", str(data_path), "--weight", "w0",
                "--strata", "stratum", "--cluster", "psu", "--proportion", "q=yes",
                "--rake-margins", str(margins_path)]
-        ours_total, ours_by, ours_mem, pandas_by = [], [], [], []
-        for _ in range(args.repeat):
-            t_all, m_all, _ = run_measured(cli)
-            t_by, m_by, out_by = run_measured([*cli, "--by", "region"])
+        ours_one, ours_total, ours_by, ours_mem, pandas_by = [], [], [], [], []
+        svy_times, svy_mem, svy_cpu = [], [], []
+        cpu_one, cpu_total, cpu_by, cpu_pandas = [], [], [], []
+        script = directory / "svy_job.py"
+        script.write_text(SVY_SCRIPT, encoding="utf-8")
+        svy_runs = 0 if args.skip_svy else args.svy_repeat
+        out = ""
+        # Ours and svy alternate, so that both see the same share of a machine whose load varies.
+        for i in range(max(args.repeat, svy_runs)):
+            if i < svy_runs:
+                t_svy, m_svy, out, c_svy = run_measured([sys.executable, str(script), str(data_path),
+                                                         str(margins_path)])
+                svy_times.append(t_svy)
+                svy_cpu.append(c_svy)
+                svy_mem.append(m_svy)
+            if i >= args.repeat:
+                continue
+            t_one, m_one, out_one, c_one = run_measured([*cli, "--by", "region", "--overall"])
+            t_all, m_all, out_all, c_all = run_measured(cli)
+            t_by, m_by, out_by, c_by = run_measured([*cli, "--by", "region"])
+            cpu_one.append(c_one)
+            cpu_total.append(c_all + c_by)
+            cpu_by.append(c_by)
+            rows_one = json.loads(out_one)["rows"]
+            assert rows_one == json.loads(out_all)["rows"] + json.loads(out_by)["rows"], "--overall differs"
+            ours_one.append(t_one)
             ours_total.append(t_all + t_by)
             ours_by.append(t_by)
-            ours_mem.append(max(m_all, m_by))
-            t_pandas, _, out_pandas = run_measured([*cli, "--by", "region"], engine="pandas")
+            ours_mem.append(max(m_one, m_all, m_by))
+            t_pandas, _, out_pandas, c_pandas = run_measured([*cli, "--by", "region"], engine="pandas")
             pandas_by.append(t_pandas)
+            cpu_pandas.append(c_pandas)
             same = np.allclose([r["estimate"] for r in json.loads(out_pandas)["rows"]],
                                [r["estimate"] for r in json.loads(out_by)["rows"]], rtol=1e-12, atol=0)
             assert same, "the two CSV engines gave different estimates"
-
-        svy_times, svy_mem = [], []
-        if not args.skip_svy:
-            script = directory / "svy_job.py"
-            script.write_text(SVY_SCRIPT, encoding="utf-8")
-            for _ in range(args.svy_repeat):
-                t_svy, m_svy, out = run_measured([sys.executable, str(script), str(data_path),
-                                                  str(margins_path)])
-                svy_times.append(t_svy)
-                svy_mem.append(m_svy)
-            svy_estimate = float(out.split()[0])
-            print(f"overall share 'yes': ours {estimate:.6f}, svy {svy_estimate:.6f}")
+        if svy_times:
+            print(f"overall share 'yes': ours {estimate:.6f}, svy {float(out.split()[0]):.6f}")
 
     med = statistics.median
+    nan = float("nan")
+    svy_wall = med(svy_times) if svy_times else nan
+    svy_cpu_med = med(svy_cpu) if svy_cpu else nan
     print()
-    print(f"{'measure (median)':<46}{'ours':>10}{'svy':>10}{'ratio':>9}{'peak MB ours':>14}"
-          f"{'peak MB svy':>13}")
-    print(f"{'compute after loading (rake + overall + by)':<46}{med(compute):>9.3f}s{'':>10}{'':>9}"
-          f"{'':>14}{'':>13}")
-    svy_med = med(svy_times) if svy_times else float("nan")
-    print(f"{'process: overall + by region (2 CLI runs)':<46}{med(ours_total):>9.2f}s{svy_med:>9.2f}s"
-          f"{svy_med / med(ours_total):>8.1f}x{max(ours_mem):>14.0f}"
-          f"{(max(svy_mem) if svy_mem else float('nan')):>13.0f}")
-    print(f"{'process: by region only (1 CLI run)':<46}{med(ours_by):>9.2f}s{svy_med:>9.2f}s"
-          f"{svy_med / med(ours_by):>8.1f}x")
-    print(f"{'process: by region, pandas CSV engine':<46}{med(pandas_by):>9.2f}s{svy_med:>9.2f}s"
-          f"{svy_med / med(pandas_by):>8.1f}x")
+    print(f"{'measure (median)':<44}{'wall ours':>10}{'svy':>8}{'ratio':>7}{'CPU ours':>10}{'svy':>8}{'ratio':>7}"
+          f"{'peak MB':>9}")
+    print(f"{'compute after loading (rake + overall + by)':<44}{med(compute):>9.3f}s")
+    rows = [
+        ("process: overall + by region (1 CLI run)", ours_one, cpu_one),
+        ("process: overall + by region (2 CLI runs)", ours_total, cpu_total),
+        ("process: by region only (1 CLI run)", ours_by, cpu_by),
+        ("process: by region, pandas CSV engine", pandas_by, cpu_pandas),
+    ]
+    for label, walls, cpus in rows:
+        print(f"{label:<44}{med(walls):>9.2f}s{svy_wall:>7.2f}s{svy_wall / med(walls):>6.1f}x"
+              f"{med(cpus):>9.2f}s{svy_cpu_med:>7.2f}s{svy_cpu_med / med(cpus):>6.1f}x")
+    svy_peak = max(svy_mem) if svy_mem else nan
+    print(f"{'peak resident memory, ours / svy (MB)':<44}{max(ours_mem):>9.0f} {svy_peak:>7.0f}")
     print(f"\ncompute runs (s): {', '.join(f'{t:.3f}' for t in compute)}")
-    print(f"svy runs (s): {', '.join(f'{t:.2f}' for t in svy_times)}")
-
+    print(f"ours, 1 CLI run, wall (s): {', '.join(f'{t:.2f}' for t in ours_one)}; "
+          f"CPU (s): {', '.join(f'{t:.2f}' for t in cpu_one)}")
+    print(f"svy, wall (s): {', '.join(f'{t:.2f}' for t in svy_times)}; "
+          f"CPU (s): {', '.join(f'{t:.2f}' for t in svy_cpu)}")
+    ratio = svy_wall / med(ours_one)
+    verdict = "reached" if ratio >= 20 else "NOT reached"
+    print(f"\nwhole job (read + rake + overall + 20 regions), one process each: ours {ratio:.1f}x faster than svy "
+          f"in wall time, {svy_cpu_med / med(cpu_one):.1f}x in CPU time (target 20x: {verdict}); "
+          f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 if __name__ == "__main__":
     main()

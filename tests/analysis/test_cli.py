@@ -234,3 +234,22 @@ def test_import_does_not_pull_in_flask() -> None:
     code = "import sys, analysis, analysis.cli; print('flask' in sys.modules, 'surveyapp' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_overall_with_by_gives_both_from_one_read(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["estimate", *SYN_DESIGN, "--proportion", "q=yes", "--rake-margins", SYN_MARGINS]
+    status, out, err = run([*base, "--by", "region", "--overall"], capsys)
+    assert (status, err) == (0, "")
+    rows = json.loads(out)["rows"]
+    _, alone, _ = run(base, capsys)
+    _, by_region, _ = run([*base, "--by", "region"], capsys)
+    # The same numbers as the two separate commands: the all-rows estimate first, with by null.
+    assert rows == json.loads(alone)["rows"] + json.loads(by_region)["rows"]
+    assert rows[0]["by"] is None
+    assert rows[0]["estimate"] == pytest.approx(case("syn_rk_prop_yes_logit")["rows"][0]["estimate"], rel=1e-8)
+
+
+def test_overall_needs_by(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(["estimate", *SYN_DESIGN, "--proportion", "q=yes", "--overall"], capsys)
+    assert (status, out) == (2, "")
+    assert err == "error: --overall adds the all-rows estimate to a --by estimate; use it with --by COL\n"

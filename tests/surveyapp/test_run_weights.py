@@ -56,3 +56,33 @@ def test_the_stored_weights_rebuild_the_stored_estimate(computed: tuple[Flask, i
     assert 100 * w[safe].sum() / w[asked].sum() == pytest.approx(a5, rel=1e-9)
     adult_ids = [i for i in weights.index if answers.get(i) is not None]
     assert weights.loc[adult_ids].sum() == pytest.approx(total, rel=1e-6)  # raked to the margins' total
+
+
+def test_reading_a_runs_weights_does_not_hold_every_row_as_python_objects(app: Flask) -> None:
+    """An export reads the run's weights before its first chunk: at a million responses a list of result rows
+    (about 150 bytes each) would add some 150 MB to the export's peak, so the rows are turned into arrays a
+    partition at a time (16 bytes a response)."""
+    import tracemalloc
+
+    from surveyapp.services.run_weights import store_weights
+
+    rows = 60_000
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("weights of responses that do not exist: SQLite does not enforce the foreign key")
+        run = ComputationRun(programme=PROGRAMME, year=2025, provenance={})
+        db.session.add(run)
+        db.session.flush()
+        ids = np.arange(1, rows + 1, dtype=np.int64)
+        store_weights(run.id, ids, ids * 0.5)
+        db.session.commit()
+        db.session.expire_all()
+        tracemalloc.start()
+        try:
+            weights = run_weights(run.id)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert weights.index.tolist() == ids.tolist()
+    assert weights.to_numpy().tolist() == (ids * 0.5).tolist()
+    assert peak < rows * 60, f"peak {peak / 1e6:.1f} MB of Python memory for {rows:,} weights"
