@@ -118,6 +118,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.n_eff": {"kk": "Тиімді n", "ru": "Эффективный n", "en": "Effective n"},
     "col.deff": {"kk": "Дизайн әсері", "ru": "Эффект дизайна", "en": "Design effect"},
     "col.moe": {"kk": "Қателік шегі (±)", "ru": "Предельная ошибка (±)", "en": "Margin of error (±)"},
+    "col.df": {"kk": "Еркіндік дәрежелері", "ru": "Степени свободы", "en": "Degrees of freedom"},
     "col.se": {"kk": "Стандартты қате", "ru": "Стандартная ошибка", "en": "Standard error"},
     "col.category": {"kk": "Санат", "ru": "Категория", "en": "Category"},
     "col.breakdown": {"kk": "Бөліну белгісі", "ru": "Разрез", "en": "Breakdown"},
@@ -430,6 +431,49 @@ TEXTS: dict[str, dict[str, str]] = {
               "свободы, определяемым дизайном выборки.",
         "en": "Standard errors are Taylor-linearised and account for stratification, clustering and weight "
               "calibration; {level} % confidence intervals ({method} method) use the design's degrees of freedom.",
+    },
+    "meth.variance.by_df": {
+        "kk": "Стандартты қателер стратификацияны, кластерлеуді және салмақтарды калибрлеуді ескере отырып, Тейлор "
+              "линеаризациясы әдісімен есептелді; {level} % сенімділік аралықтары іріктеме дизайнының еркіндік "
+              "дәрежелерімен құрылды. Үлестердің аралық әдісі топтың еркіндік дәрежелеріне байланысты: олардың "
+              "саны {threshold} шегінен аз болса (бірінші сатыдағы іріктеу бірліктері аз), Корн – Граубард "
+              "аралығы (еркіндік дәрежелеріне түзетілген тиімді іріктеме көлеміндегі Клоппер – Пирсон бета "
+              "аралығы) қолданылады, ол бірліктер аз болғанда да жабуын сақтайды; қалған жағдайда – логит "
+              "аралығы. Орташа мәндер мен балдар үшін: бағалау ± t(df) × стандартты қате. Еркіндік дәрежелерінің "
+              "саны {threshold} шегінен аз нәтижелер {mark} белгісімен белгіленген.",
+        "ru": "Стандартные ошибки рассчитаны методом линеаризации Тейлора с учётом стратификации, кластеризации и "
+              "калибровки весов; {level} % доверительные интервалы построены с числом степеней свободы, "
+              "определяемым дизайном выборки. Метод интервала для долей зависит от числа степеней свободы "
+              "группы: если их меньше {threshold} (мало первичных единиц отбора) – интервал Корна – Граубарда "
+              "(бета-распределение Клоппера – Пирсона по эффективному объёму выборки с поправкой на степени "
+              "свободы), сохраняющий покрытие при малом числе единиц; иначе – интервал на основе "
+              "логит-преобразования. Для средних и баллов – оценка ± t(df) × стандартная ошибка. Результаты с "
+              "числом степеней свободы меньше {threshold} отмечены знаком {mark}.",
+        "en": "Standard errors are Taylor-linearised and account for stratification, clustering and weight "
+              "calibration; {level} % confidence intervals use the design's degrees of freedom (df). For shares "
+              "the interval depends on the group's df: with fewer than {threshold} df (few primary sampling "
+              "units) it is the Korn–Graubard interval (Clopper–Pearson beta on the effective sample size "
+              "adjusted for the df), which keeps its coverage with few units; otherwise the logit interval. Means "
+              "and scores: estimate ± t(df) × standard error. Results with fewer than {threshold} df are marked "
+              "{mark}.",
+    },
+    "small_df.footnote.by_df": {
+        "kk": "{mark} – іріктеме дизайнының еркіндік дәрежелерінің саны {threshold} шегінен аз (топта бірінші "
+              "сатыдағы іріктеу бірліктері аз): үлестің аралығы Корн – Граубард әдісімен құрылды және кең, "
+              "бағалауды сақтықпен түсіндіру қажет.",
+        "ru": "{mark} – менее {threshold} степеней свободы дизайна (в группе мало первичных единиц отбора): "
+              "интервал для доли построен по методу Корна – Граубарда и широк, оценку следует интерпретировать с "
+              "осторожностью.",
+        "en": "{mark} – fewer than {threshold} design degrees of freedom (few primary sampling units in the group): "
+              "a share's interval is Korn–Graubard's and wide; read the figure with caution.",
+    },
+    "small_df.footnote": {
+        "kk": "{mark} – іріктеме дизайнының еркіндік дәрежелерінің саны {threshold} шегінен аз (топта бірінші "
+              "сатыдағы іріктеу бірліктері аз): аралық кең және тұрақсыз, бағалауды сақтықпен түсіндіру қажет.",
+        "ru": "{mark} – менее {threshold} степеней свободы дизайна (в группе мало первичных единиц отбора): "
+              "интервал широк и неустойчив, оценку следует интерпретировать с осторожностью.",
+        "en": "{mark} – fewer than {threshold} design degrees of freedom (few primary sampling units in the group): "
+              "the interval is wide and unstable; read the figure with caution.",
     },
     "meth.single_psu": {
         "kk": "Бір ғана бірінші сатыдағы іріктеу бірлігі бар страталар ({population}): {strata}.",

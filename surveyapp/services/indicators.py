@@ -22,7 +22,13 @@ from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
 from analysis.programme import DEFAULT_LONELY_PSU, LONELY_PSU_RULES, Indicator, Programme, Source, load_programme
 from analysis.status import DEFAULT_DISCLOSURE, DisclosureRule, Unassessed
-from analysis.survey_indicator import RespondentValues, estimate, respondent_values
+from analysis.survey_indicator import (
+    RespondentValues,
+    estimate,
+    interval_method,
+    interval_rule,
+    respondent_values,
+)
 from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import (
@@ -258,6 +264,8 @@ def compute(
     provenance: dict[str, Any] = {
         "code_version": CODE_VERSION,
         "disclosure": {"min_n": rule.min_n, "max_ci_width": rule.max_ci_width},
+        # How the intervals were made: the df rule, its threshold, and per result row details["ci_method"].
+        "ci_method": interval_rule(),
         "populations": {},
     }
     results: list[IndicatorResult] = []
@@ -316,10 +324,10 @@ def compute(
             assert definition is not None  # survey indicators are the ones with a definition
             try:
                 [national] = estimate(definition, data.design, values)
-                rows = [result_row(indicator.code, "", national, rule)]
+                rows = [result_row(indicator.code, "", national, rule, interval_method(definition, national.df))]
                 for breakdown in _breakdowns(data.frame):
                     rows += [
-                        result_row(indicator.code, breakdown, e, rule)
+                        result_row(indicator.code, breakdown, e, rule, interval_method(definition, e.df))
                         for e in estimate(definition, data.design, values, by=breakdown)
                     ]
             except AnalysisError as error:
@@ -328,7 +336,7 @@ def compute(
             ci = (head.ci_low, head.ci_high) if head.ci_low is not None and head.ci_high is not None else None
             status, target, note = target_status(indicator, year, head.estimate, ci, None)
             head.status, head.target = status.value, target
-            head.details = {"note": note} if note else {}
+            head.details = {**(head.details or {}), **({"note": note} if note else {})}
             comparisons = group_contrasts(definition, data, values, rule)
             if comparisons:
                 head.details["contrasts"] = comparisons

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from analysis.ci import CIMethod
 from analysis.programme import Source
 from analysis.report import fmt
 from analysis.report.data import BreakdownRow, IndicatorReport, ReportData
-from analysis.report.outline.cells import number_cell, status_cell, status_entry, text_cell
+from analysis.report.outline.cells import SMALL_DF_MARK, number_cell, status_cell, status_entry, text_cell
 from analysis.report.outline.model import PRINTED, WORKBOOK, Cell, Column, IndicatorPage, KeyFigure, Table, Tone
 from analysis.report.texts import tr
 
@@ -110,6 +111,7 @@ def _breakdown_columns(report: ReportData, ind: IndicatorReport, first: str) -> 
         Column("se", tr("col.se", lang), numeric=True, formats=WORKBOOK),
         Column("n", tr("col.n", lang), numeric=True, formats=survey_only | WORKBOOK),
         Column("reason", tr("col.suppressed", lang), formats=WORKBOOK),
+        Column("df", tr("col.df", lang), numeric=True, formats=WORKBOOK),
     )
 
 
@@ -117,19 +119,24 @@ def _breakdown_row(report: ReportData, ind: IndicatorReport, title: str, row: Br
     lang = report.language
     min_n = report.methodology.min_cell_n
     reason = row.hidden_reason(min_n)
-    start = (text_cell(title), text_cell(row.category), text_cell(row.label))
     if reason is not None:
         # Nothing numeric at all, not even n: a suppressed cell must not be reconstructible.
         word = tr("suppressed.cell", lang)
         dash = Cell(fmt.DASH, None, tone=Tone.SUPPRESSED)
-        return (*start, Cell(word, word, italic=True, tone=Tone.SUPPRESSED), dash, dash, dash, dash, dash,
-                text_cell(fmt.suppression_reason(reason, lang, min_n)))
+        return (text_cell(title), text_cell(row.category), text_cell(row.label),
+                Cell(word, word, italic=True, tone=Tone.SUPPRESSED), dash, dash, dash, dash, dash,
+                text_cell(fmt.suppression_reason(reason, lang, min_n)), dash)
+    # Few design df: the mark beside the group's name, in every format (the footnote says what it means).
+    small = row.is_small_df(report.methodology.small_df)
+    label = f"{row.label} {SMALL_DF_MARK}" if small else row.label
+    start = (text_cell(title), text_cell(row.category), text_cell(label))
     v = row.value
     places = fmt.decimals(ind.unit, v.estimate)
     interval = fmt.ci_text(v, ind.unit, lang)
     return (*start, number_cell(v.estimate, lang, places), Cell(interval, interval),
             number_cell(v.ci_low, lang, places), number_cell(v.ci_high, lang, places),
-            number_cell(v.se, lang, places + 1), number_cell(v.n, lang, 0), Cell("", None))
+            number_cell(v.se, lang, places + 1), number_cell(v.n, lang, 0), Cell("", None),
+            number_cell(v.df, lang, 0))
 
 
 def _printed_breakdown(report: ReportData, ind: IndicatorReport, name: str,
@@ -149,13 +156,21 @@ def _breakdown_table(report: ReportData, ind: IndicatorReport) -> Table:
 
 
 def _footnote(report: ReportData, ind: IndicatorReport) -> str | None:
+    """Which cells are hidden and why, and what the few-df mark means when a shown group carries it."""
     lang = report.language
-    min_n = report.methodology.min_cell_n
-    hidden = sorted({r.hidden_reason(min_n) or "" for _, rows in ind.ordered_breakdowns() for r in rows} - {""})
-    if not hidden:
-        return None
-    reasons = "; ".join(fmt.suppression_reason(r, lang, min_n) for r in hidden)
-    return tr("suppressed.footnote", lang, cell=tr("suppressed.cell", lang), reasons=reasons)
+    meth = report.methodology
+    min_n = meth.min_cell_n
+    rows = [r for _, items in ind.ordered_breakdowns() for r in items]
+    lines = []
+    hidden = sorted({r.hidden_reason(min_n) or "" for r in rows} - {""})
+    if hidden:
+        reasons = "; ".join(fmt.suppression_reason(r, lang, min_n) for r in hidden)
+        lines.append(tr("suppressed.footnote", lang, cell=tr("suppressed.cell", lang), reasons=reasons))
+    if any(not r.is_hidden(min_n) and r.is_small_df(meth.small_df) for r in rows):
+        # Worded by the rule the run used: "Korn-Graubard" only where the intervals really are.
+        key = "small_df.footnote.by_df" if meth.ci_method == CIMethod.BY_DF else "small_df.footnote"
+        lines.append(tr(key, lang, mark=SMALL_DF_MARK, threshold=meth.small_df))
+    return " ".join(lines) or None
 
 
 # ---------------------------------------------------------------------------------------------- workbook only
