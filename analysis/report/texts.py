@@ -439,23 +439,25 @@ TEXTS: dict[str, dict[str, str]] = {
               "саны {threshold} шегінен аз болса (бірінші сатыдағы іріктеу бірліктері аз), Корн – Граубард "
               "аралығы (еркіндік дәрежелеріне түзетілген тиімді іріктеме көлеміндегі Клоппер – Пирсон бета "
               "аралығы) қолданылады, ол бірліктер аз болғанда да жабуын сақтайды; қалған жағдайда – логит "
-              "аралығы. Орташа мәндер мен балдар үшін: бағалау ± t(df) × стандартты қате. Еркіндік дәрежелерінің "
-              "саны {threshold} шегінен аз нәтижелер {mark} белгісімен белгіленген.",
+              "аралығы. Орташа мәндер мен балдар үшін – Стьюдент үлестірімінің квантилімен симметриялық аралық. "
+              "Топтар бойынша бөліну кестелерінде еркіндік дәрежелерінің саны {threshold} шегінен аз топтар "
+              "{mark} белгісімен белгіленген.",
         "ru": "Стандартные ошибки рассчитаны методом линеаризации Тейлора с учётом стратификации, кластеризации и "
               "калибровки весов; {level} % доверительные интервалы построены с числом степеней свободы, "
               "определяемым дизайном выборки. Метод интервала для долей зависит от числа степеней свободы "
               "группы: если их меньше {threshold} (мало первичных единиц отбора) – интервал Корна – Граубарда "
               "(бета-распределение Клоппера – Пирсона по эффективному объёму выборки с поправкой на степени "
               "свободы), сохраняющий покрытие при малом числе единиц; иначе – интервал на основе "
-              "логит-преобразования. Для средних и баллов – оценка ± t(df) × стандартная ошибка. Результаты с "
-              "числом степеней свободы меньше {threshold} отмечены знаком {mark}.",
+              "логит-преобразования. Для средних и баллов – симметричный интервал с квантилем распределения "
+              "Стьюдента. В таблицах в разрезе групп группы с числом степеней свободы меньше {threshold} "
+              "отмечены знаком {mark}.",
         "en": "Standard errors are Taylor-linearised and account for stratification, clustering and weight "
               "calibration; {level} % confidence intervals use the design's degrees of freedom (df). For shares "
               "the interval depends on the group's df: with fewer than {threshold} df (few primary sampling "
               "units) it is the Korn–Graubard interval (Clopper–Pearson beta on the effective sample size "
               "adjusted for the df), which keeps its coverage with few units; otherwise the logit interval. Means "
-              "and scores: estimate ± t(df) × standard error. Results with fewer than {threshold} df are marked "
-              "{mark}.",
+              "and scores: the symmetric interval with Student's t quantile. Groups in the breakdown tables with "
+              "fewer than {threshold} df are marked {mark}.",
     },
     "small_df.footnote.by_df": {
         "kk": "{mark} – іріктеме дизайнының еркіндік дәрежелерінің саны {threshold} шегінен аз (топта бірінші "

@@ -106,6 +106,8 @@ def _value(row: IndicatorResult) -> Value:
         n=row.n,
         n_eff=row.n_eff,
         deff=row.deff,
+        # Administrative figures are a complete count: no design df (the column is not set for them).
+        df=row.df,
     )
 
 
