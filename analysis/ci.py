@@ -43,14 +43,14 @@ _MAX_BETA_TRIALS = 1e20
 
 
 # Design degrees of freedom below which BY_DF takes Korn and Graubard's interval (BETA) instead of LOGIT, and
-# below which the reports mark a domain's result. Why 12: with few PSUs the logit interval, though on t(df),
-# undercovers; the coverage simulation quoted in issue 18 (3 PSUs per stratum, regions of ~200 respondents with
-# 4-10 df) found BETA at 94.1-94.6 % against LOGIT's 93.5-94.1 %, and benchmarks/coverage_sim.py
-# --sampled-psus 3|5 (regions with 4 and 8 df) repeats that (analysis/README.md quotes the run). Nationally and in
-# large domains (hundreds of df) LOGIT covers 94.7 % with shorter intervals. At df >= 12, t(df) is within 11 %
-# of the normal quantile and the two intervals nearly agree, so 12 puts every such region on BETA and keeps the
-# estimates that have enough PSUs on LOGIT.
-SMALL_DF = 12
+# below which the reports mark a domain's result. With few PSUs the logit interval, though on t(df), covers
+# less than it says: the simulation quoted in issue 18 (3 PSUs per stratum, regions with 4-10 df) found BETA at
+# 94.1-94.6 % against LOGIT's 93.5-94.1 %. benchmarks/coverage_sim.py --no-change --persons-per-psu 50 with 2,000
+# samples (Monte Carlo SE 0.5 points; analysis/README.md has the table) gives, per region, LOGIT 94.0-94.3 % at
+# 4 df, 93.2-94.6 % at 8 and 92.8-94.1 % at 12, but 94.3-95.0 % at 14 and 93.5-94.8 % at 16, as nationally
+# (93.5-94.9 % at 24-96 df); BETA is 0.4-0.8 points higher everywhere at a cost of 4-7 % in width. So LOGIT
+# from 14 df on (shorter intervals, no coverage lost against the national figure), BETA below.
+SMALL_DF = 14
 
 
 class CIMethod(StrEnum):

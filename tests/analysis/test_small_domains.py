@@ -45,7 +45,7 @@ def _close(actual: float, expected: Any) -> bool:
 
 # ---------------------------------------------------------------------------------------------- the rule
 def test_threshold_splits_beta_from_logit() -> None:
-    assert SMALL_DF == 12
+    assert SMALL_DF == 14
     assert method_for_df(SMALL_DF - 1) is CIMethod.BETA
     assert method_for_df(SMALL_DF) is CIMethod.LOGIT
     assert method_for_df(4) is CIMethod.BETA and method_for_df(51) is CIMethod.LOGIT
@@ -56,7 +56,7 @@ def test_threshold_splits_beta_from_logit() -> None:
 def test_by_df_takes_beta_below_the_threshold_and_logit_above_elementwise() -> None:
     p = np.array([0.3, 0.3, 0.3, 0.3])
     se = np.array([0.05, 0.05, 0.05, 0.05])
-    df = np.array([4.0, 11.0, 12.0, 40.0])
+    df = np.array([4.0, 13.0, 14.0, 40.0])
     n = np.array([200.0, 200.0, 200.0, 200.0])
     low, high = proportion(p, se, df, n, 0.95, CIMethod.BY_DF)
     beta = proportion(p, se, df, n, 0.95, CIMethod.BETA)
@@ -67,30 +67,26 @@ def test_by_df_takes_beta_below_the_threshold_and_logit_above_elementwise() -> N
 
 
 def test_by_df_equals_r_beta_in_regions_below_the_threshold() -> None:
-    """syn_base_prop_yes_by_region: R's svyciprop(method = "beta") by region (df 6-13), to 1e-10."""
+    """syn_base_prop_yes_by_region: R's svyciprop(method = "beta") by region (6-13 df), to 1e-10."""
     case = _case("syn_base_prop_yes_by_region")
     got = analysis.proportion(build_design(case), "q", ["yes"], by="region", ci_method="by_df")
-    small = [(g, e) for g, e in zip(got, case["rows"], strict=True) if e["df"] < SMALL_DF]
-    assert len(small) == 5
-    for g, e in small:
-        assert g.df == e["df"] and _close(g.ci_low, e["ci_low"]) and _close(g.ci_high, e["ci_high"]), (g, e)
-    [(large, _)] = [(g, e) for g, e in zip(got, case["rows"], strict=True) if e["df"] >= SMALL_DF]
     logit = analysis.proportion(build_design(case), "q", ["yes"], by="region", ci_method="logit")
-    same = next(x for x in logit if x.by == large.by)
-    assert (large.ci_low, large.ci_high) == (same.ci_low, same.ci_high)
+    assert [e["df"] for e in case["rows"]] == [9, 9, 6, 13, 6, 8]  # every region below the threshold
+    for g, e, other in zip(got, case["rows"], logit, strict=True):
+        assert g.df == e["df"] and _close(g.ci_low, e["ci_low"]) and _close(g.ci_high, e["ci_high"]), (g, e)
+        assert not _close(other.ci_low, e["ci_low"])  # logit would have given another interval
 
 
 def test_by_df_equals_r_logit_where_df_reaches_the_threshold() -> None:
-    """syn_rk_prop_yes_by_region (raked; R's logit) has one region with 13 df; nationally 51 df."""
-    case = _case("syn_rk_prop_yes_by_region")
-    design = build_design(case)
-    got = analysis.proportion(design, "q", ["yes"], by="region", ci_method=CIMethod.BY_DF)
-    [(g, e)] = [(g, e) for g, e in zip(got, case["rows"], strict=True) if e["df"] >= SMALL_DF]
-    assert _close(g.ci_low, e["ci_low"]) and _close(g.ci_high, e["ci_high"])
-    national = _case("syn_rk_prop_yes_logit")
+    """syn_rk_prop_yes_logit (raked, nationally 51 df): R's logit interval, to 1e-10; the regions' 6-13 df
+    get the beta interval of the same design."""
+    design = build_design(_case("syn_rk_prop_yes_by_region"))
+    [e] = _case("syn_rk_prop_yes_logit")["rows"]
     whole = analysis.proportion(design, "q", ["yes"], ci_method=CIMethod.BY_DF)
-    [e] = national["rows"]
-    assert _close(whole.ci_low, e["ci_low"]) and _close(whole.ci_high, e["ci_high"])
+    assert whole.df == 51 and _close(whole.ci_low, e["ci_low"]) and _close(whole.ci_high, e["ci_high"])
+    regions = analysis.proportion(design, "q", ["yes"], by="region", ci_method=CIMethod.BY_DF)
+    beta = analysis.proportion(design, "q", ["yes"], by="region", ci_method=CIMethod.BETA)
+    assert [(g.ci_low, g.ci_high) for g in regions] == [(b.ci_low, b.ci_high) for b in beta]
 
 
 def test_cli_accepts_the_rule() -> None:
@@ -119,7 +115,7 @@ def _low_df_report(language: str, ci_method: str = "by_df") -> Any:
     rows = tuple(replace(r, value=replace(r.value, df=6.0 if r.category == "astana" else 40.0))
                  for r in a5.breakdowns["region"])
     a5 = replace(a5, breakdowns={**a5.breakdowns, "region": rows})
-    meth = replace(base.methodology, ci_method=ci_method, small_df=12)
+    meth = replace(base.methodology, ci_method=ci_method, small_df=SMALL_DF)
     return replace(base, indicators=(a5, *base.indicators[1:]), methodology=meth)
 
 
@@ -136,7 +132,7 @@ def test_page_marks_the_low_df_group_and_explains_it(language: str) -> None:
     astana = _astana(report).label
     assert f"{astana} {SMALL_DF_MARK}" in labels
     assert sum(SMALL_DF_MARK in label for label in labels) == 1  # only the group with few df
-    note = tr("small_df.footnote.by_df", language, mark=SMALL_DF_MARK, threshold=12)
+    note = tr("small_df.footnote.by_df", language, mark=SMALL_DF_MARK, threshold=SMALL_DF)
     assert page.footnote is not None and note in page.footnote
     workbook = {row[2].value: row for row in page.breakdown_table.rows}
     assert workbook[f"{astana} {SMALL_DF_MARK}"][-1].value == 6.0  # the design df stored beside it
@@ -147,14 +143,14 @@ def test_no_mark_without_a_recorded_threshold_or_with_enough_df() -> None:
     older = replace(report, methodology=replace(report.methodology, ci_method="logit", small_df=None))
     page = indicator_page(older, older.indicators[0])
     assert not any(SMALL_DF_MARK in row[0].text for t in page.breakdowns for row in t.rows)
-    assert BreakdownRow("x", "x", Value(50.0, df=12.0)).is_small_df(12) is False
-    assert BreakdownRow("x", "x", Value(50.0, df=11.0)).is_small_df(12) is True
+    assert BreakdownRow("x", "x", Value(50.0, df=14.0)).is_small_df(14) is False
+    assert BreakdownRow("x", "x", Value(50.0, df=13.0)).is_small_df(14) is True
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("kk", ("Корн – Граубард", "12 шегінен аз", "логит аралығы")),
-    ("ru", ("Корна – Граубарда", "меньше 12", "логит-преобразования")),
-    ("en", ("Korn–Graubard", "fewer than 12 df", "otherwise the logit interval")),
+    ("kk", ("Корн – Граубард", f"{SMALL_DF} шегінен аз", "логит аралығы")),
+    ("ru", ("Корна – Граубарда", f"меньше {SMALL_DF}", "логит-преобразования")),
+    ("en", ("Korn–Graubard", f"fewer than {SMALL_DF} df", "otherwise the logit interval")),
 ])
 def test_annex_words_the_rule_the_run_used(language: str, words: tuple[str, ...]) -> None:
     texts = [b.text for s in annex(_low_df_report(language)).sections for b in s.blocks if hasattr(b, "text")]
@@ -190,8 +186,8 @@ PDFTOTEXT = shutil.which("pdftotext")
 def test_pdf_html_and_xlsx_show_the_mark_and_its_footnote(language: str, tmp_path: Path) -> None:
     report = _low_df_report(language)
     marked = f"{_astana(report).label} {SMALL_DF_MARK}"
-    note = tr("small_df.footnote.by_df", language, mark=SMALL_DF_MARK, threshold=12)
-    variance = tr("meth.variance.by_df", language, level="95", threshold=12, mark=SMALL_DF_MARK)
+    note = tr("small_df.footnote.by_df", language, mark=SMALL_DF_MARK, threshold=SMALL_DF)
+    variance = tr("meth.variance.by_df", language, level="95", threshold=SMALL_DF, mark=SMALL_DF_MARK)
 
     pdf = build(report, Format.PDF, tmp_path / "r.pdf")
     text = subprocess.run([str(PDFTOTEXT), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
