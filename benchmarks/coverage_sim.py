@@ -1,6 +1,10 @@
 """Coverage of the default confidence intervals in repeated two-stage samples. Run by hand, not in the tests.
 
     .venv/bin/python benchmarks/coverage_sim.py [--replicates 500] [--seed 20261204] [--calfun raking]
+        [--sampled-psus 8] [--persons-per-psu 15] [--no-change]
+
+Small domains (analysis.ci.SMALL_DF): ``--no-change --persons-per-psu 50 --replicates 2000 --sampled-psus K``
+for K = 3, 5, 7, 8, 9 gives regions with 2K - 2 design df; analysis/README.md quotes the table.
 
 Population (fixed seed): 6 regions x urban/rural = 12 strata of 250 PSUs each (20-200 persons, about 330,000
 persons), with sex, age group and a yes/no outcome whose probability depends on region, settlement and age
@@ -14,8 +18,8 @@ population's region, sex and age-group counts (``--calfun``: raking by default, 
 0.3,3 on the base weights first scaled to the population). Two second-year samples are drawn: independent PSUs,
 and the same PSUs with fresh persons (a panel of PSUs).
 
-Reported: how often the default interval (logit for proportions, 95 %) covers the population share nationally
-and in each region, and how often the change interval (analysis.change) covers the true change between the
+Reported: how often the logit and the Korn-Graubard (beta) intervals (95 %) cover the population share
+nationally and in each region, with the median design df and the mean width, and how often the change interval (analysis.change) covers the true change between the
 years, for independent samples and for the panel of PSUs; with the Monte Carlo standard error of a coverage of
 95 % (sqrt(0.95 x 0.05 / replicates)).
 """
