@@ -35,6 +35,7 @@ from analysis.report.data import (
     StatusInfo,
     TargetInfo,
     Value,
+    YearChange,
     WeightingInfo,
     WeightSummary,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "StatusInfo",
     "TargetInfo",
     "Value",
+    "YearChange",
     "WeightSummary",
     "WeightingInfo",
     "build",

@@ -153,6 +153,7 @@ class IndicatorReport:
     note: str | None = None  # in the report's language
     final_target: TargetInfo | None = None  # the programme's last target (its own year), shown when ``target`` is None
     comparisons: tuple[GroupComparison, ...] = ()  # two groups of a breakdown compared (analysis.contrast)
+    change: YearChange | None = None  # from the previous year, with its CI (runs stored before it: None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "unit", Unit(self.unit))
@@ -224,6 +225,25 @@ class GroupComparison:
         if self.ci_high < 0:
             return "lower"
         return "not_distinguishable"
+
+
+CHANGE_STATUSES = ("significantly_improved", "not_distinguishable", "significantly_worse")  # status.ChangeStatus
+
+
+@dataclass(frozen=True, slots=True)
+class YearChange:
+    """The national figure's change from ``from_year`` (analysis.change) with its CI and its status."""
+
+    from_year: int
+    change: float
+    ci_low: float
+    ci_high: float
+    status: str  # one of CHANGE_STATUSES (analysis.status.change_status of the CI)
+
+    def __post_init__(self) -> None:
+        if str(self.status) not in CHANGE_STATUSES:
+            raise ValueError(f"change status {self.status!r} is not one of {', '.join(CHANGE_STATUSES)}")
+        object.__setattr__(self, "status", str(self.status))
 
 
 @dataclass(frozen=True, slots=True)

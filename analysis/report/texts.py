@@ -409,6 +409,26 @@ TEXTS: dict[str, dict[str, str]] = {
               "{low}…{high}) – {status}.",
         "en": "{first} minus {second}: {difference} ({level} % confidence interval {low} to {high}): {status}.",
     },
+    "chg.line": {
+        "kk": "{year} жылмен салыстырғандағы өзгеріс: {change} ({level} % сенімділік аралығы {low}…{high}) – "
+              "{status}.",
+        "ru": "Изменение по сравнению с {year} годом: {change} ({level} % доверительный интервал {low}…{high}) – "
+              "{status}.",
+        "en": "Change from {year}: {change} ({level} % confidence interval {low} to {high}): {status}.",
+    },
+    "chg.significantly_improved": {"kk": "айтарлықтай жақсарды", "ru": "значимое улучшение",
+                                   "en": "significantly improved"},
+    "chg.not_distinguishable": {"kk": "ажыратылмайды", "ru": "изменение неразличимо", "en": "not distinguishable"},
+    "chg.significantly_worse": {"kk": "айтарлықтай нашарлады", "ru": "значимое ухудшение",
+                                "en": "significantly worse"},
+    "chg.value": {"kk": "{year} жылмен салыстырғандағы өзгеріс", "ru": "Изменение по сравнению с {year} годом",
+                  "en": "Change from {year}"},
+    "chg.ci_low": {"kk": "Өзгерістің төменгі шегі", "ru": "Нижняя граница изменения",
+                   "en": "Change, lower bound"},
+    "chg.ci_high": {"kk": "Өзгерістің жоғарғы шегі", "ru": "Верхняя граница изменения",
+                    "en": "Change, upper bound"},
+    "chg.status": {"kk": "{year} жылмен салыстырғандағы өзгеріс мәртебесі",
+                   "ru": "Статус изменения по сравнению с {year} годом", "en": "Status of the change from {year}"},
     "cmp.higher": {"kk": "айтарлықтай жоғары", "ru": "значимо выше", "en": "significantly higher"},
     "cmp.lower": {"kk": "айтарлықтай төмен", "ru": "значимо ниже", "en": "significantly lower"},
     "cmp.not_distinguishable": {"kk": "ажыратылмайды", "ru": "различие неразличимо", "en": "not distinguishable"},
@@ -563,6 +583,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "For change targets the target value is computed from the base year's estimate, taken as exact: "
               "only the report year's confidence interval is compared with it, and the base year's sampling "
               "error is not counted.",
+    },
+    "meth.year_change": {
+        "kk": "Алдыңғы жылмен салыстырғандағы өзгеріс – екі жыл бағалауларының айырмасы және оның {level} % "
+              "сенімділік аралығы. Әр жылдың іріктемелері тәуелсіз деп қарастырылады, сондықтан айырманың "
+              "дисперсиясы екі жыл дисперсияларының қосындысына тең, еркіндік дәрежелері Саттертуэйт бойынша "
+              "есептеледі. Аралық толығымен индикатордың жақсы жағында болса – айтарлықтай жақсарды, толығымен "
+              "жаман жағында болса – айтарлықтай нашарлады, нөлді қамтыса – ажыратылмайды.",
+        "ru": "Изменение по сравнению с предыдущим годом – разность оценок двух лет с {level} % доверительным "
+              "интервалом. Выборки разных лет рассматриваются как независимые, поэтому дисперсия разности равна "
+              "сумме дисперсий двух лет, число степеней свободы – по Саттертуэйту. Интервал целиком на "
+              "благоприятной для индикатора стороне – значимое улучшение, целиком на неблагоприятной – значимое "
+              "ухудшение, интервал содержит ноль – изменение неразличимо.",
+        "en": "The change from the previous year is the difference of the two years' estimates with its {level} % "
+              "confidence interval. The yearly samples are treated as independent, so the variance of the "
+              "difference is the sum of the two years' variances, with Satterthwaite's degrees of freedom. The "
+              "whole interval on the indicator's good side means significantly improved, wholly on the bad side "
+              "significantly worse, an interval containing zero not distinguishable.",
     },
     "meth.change_rule.ci": {
         "kk": "Өзгеріс екі жыл арасындағы айырманың {level} % сенімділік аралығы бойынша бағаланады, ол екі "

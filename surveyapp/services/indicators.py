@@ -17,11 +17,12 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analysis import AnalysisError, Design, LonelyPSU, weighting
+from analysis.change import change
 from analysis.contrast import contrast
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
 from analysis.programme import DEFAULT_LONELY_PSU, LONELY_PSU_RULES, Indicator, Programme, Source, load_programme
-from analysis.status import DEFAULT_DISCLOSURE, DisclosureRule, Unassessed
+from analysis.status import DEFAULT_DISCLOSURE, DisclosureRule, Unassessed, change_status
 from analysis.survey_indicator import (
     RespondentValues,
     estimate,
@@ -245,6 +246,35 @@ def group_contrasts(
     return found
 
 
+def year_change(indicator: Indicator, before: SurveyData, after: SurveyData, after_values: RespondentValues,
+                from_year: int) -> dict[str, Any] | None:
+    """The national figure's change from ``from_year`` (analysis.change), on the indicator's scale, with its CI
+    and status (analysis.status.change_status): the yearly samples are taken as independent (fresh PSUs each
+    year), so the variance is the sum of the years'. None where it cannot be estimated (no comparable figure in
+    the earlier year, no df); mean-of-proportion indicators have no change estimator yet."""
+    definition = indicator.definition
+    assert definition is not None
+    if definition.statistic is Statistic.MEAN_OF_PROPORTIONS:
+        return None
+    proportion = definition.statistic is Statistic.PROPORTION
+    before_values = survey_values(indicator, before)
+    if np.isnan(before_values.value).all():
+        return None  # the earlier year's versions are not covered by the definition
+    scale = 100.0 if proportion else 1.0
+    try:
+        found = change(before.design, after.design, "proportion" if proportion else "mean", before_values.value,
+                       values=[1.0] if proportion else None, after_variable=after_values.value)
+        status = change_status((found.ci_low, found.ci_high), indicator.direction)
+    except AnalysisError:
+        return None
+    return {
+        "from_year": from_year, "before": scale * found.before, "after": scale * found.after,
+        "change": scale * found.change, "se": scale * found.se, "ci_low": scale * found.ci_low,
+        "ci_high": scale * found.ci_high, "df": found.df, "p_value": found.p_value, "samples": "independent",
+        "status": status.value,
+    }
+
+
 def compute(
     programme_code: str,
     year: int,
@@ -292,6 +322,11 @@ def compute(
                     )
                 )
             continue
+        try:
+            # The previous year's sample, for the change and its CI (none imported: no change is stored).
+            previous: SurveyData | None = load_survey_data(population, indicators, year - 1, None, lonely_psu)
+        except ComputeError:
+            previous = None
         if data.lonely_strata:
             message = _lonely_warning(programme, population, data)
             warnings.append(f"{population}: {message}")
@@ -310,6 +345,10 @@ def compute(
                 **weighting.diagnostics(data.design.weights).as_record(),
             },
             "versions": {f"{v.instrument.code}/{v.version}": v.sha256 for v in data.versions},
+            # The sample each indicator's change is measured from (independent years): None when not imported.
+            "previous_year": None
+            if previous is None
+            else {"year": year - 1, "responses": len(previous.frame), "samples": "independent"},
             "margins": None
             if data.margin_set is None
             else {
@@ -340,6 +379,9 @@ def compute(
             comparisons = group_contrasts(definition, data, values, rule)
             if comparisons:
                 head.details["contrasts"] = comparisons
+            moved = year_change(indicator, previous, data, values, year - 1) if previous is not None else None
+            if moved is not None:
+                head.details["change"] = moved
             results += rows
         if progress:
             progress(f"{population}: {len(indicators)} survey indicators computed")

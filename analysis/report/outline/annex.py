@@ -112,6 +112,9 @@ def _status_rules(report: ReportData) -> tuple[Block, ...]:
     blocks: list[Block] = [Paragraph(rules) if rules else StatusRules(status_entries(lang))]
     if any(ind.status.trajectory for ind in report.indicators):
         blocks.append(Paragraph(tr("meth.trajectory_rule", lang)))
+    if any(ind.change is not None for ind in report.indicators):
+        blocks.append(Paragraph(tr("meth.year_change", lang, level=fmt.level_text(report.methodology.ci_level,
+                                                                                    lang))))
     if any(ind.target is not None and ind.target.kind in CHANGE_KINDS for ind in report.indicators):
         meth = report.methodology
         blocks.append(Paragraph(tr(f"meth.change_rule.{meth.change_inference}", lang,

@@ -30,7 +30,8 @@ def indicator_page(report: ReportData, ind: IndicatorReport) -> IndicatorPage:
         status_title=tr("col.status", lang),
         trajectory=fmt.trajectory_text(ind.status.trajectory, lang) or fmt.progress_text(ind, lang, report.year),
         precision=_precision(ind, lang),
-        notes=tuple(note for note in (ind.status.note, ind.note) if note) + _comparisons(report, ind),
+        notes=tuple(note for note in (ind.status.note, ind.note) if note) + _change(report, ind)
+        + _comparisons(report, ind),
         trend_title=tr("ind.trend", lang),
         regions_title=tr("ind.regions", lang),
         hidden_regions=_hidden_regions(report, ind),
@@ -68,6 +69,19 @@ def _target_figure(report: ReportData, ind: IndicatorReport) -> KeyFigure:
         return KeyFigure(tr("ind.final_target_year", lang, year=later.year),
                          fmt.full_target_text(replace(ind, target=later), lang, later.year))
     return KeyFigure(tr("ind.target_year", lang, year=report.year), fmt.full_target_text(ind, lang, report.year))
+
+
+def _change(report: ReportData, ind: IndicatorReport) -> tuple[str, ...]:
+    """The change from the previous year with its CI and status (the annex says how it was judged)."""
+    c = ind.change
+    if c is None:
+        return ()
+    lang = report.language
+    places = fmt.decimals(ind.unit, c.change)
+    return (tr("chg.line", lang, year=c.from_year, level=fmt.level_text(report.methodology.ci_level, lang),
+               change=fmt.number(c.change, lang, places, signed=True),
+               low=fmt.number(c.ci_low, lang, places, signed=True),
+               high=fmt.number(c.ci_high, lang, places, signed=True), status=tr(f"chg.{c.status}", lang)),)
 
 
 def _comparisons(report: ReportData, ind: IndicatorReport) -> tuple[str, ...]:
@@ -195,6 +209,13 @@ def _data(report: ReportData, ind: IndicatorReport) -> tuple[tuple[str, Cell], .
         (tr("col.status", lang), status_cell(ind.status.status, lang)),
         (tr("col.trajectory", lang), text_cell(fmt.trajectory_text(ind.status.trajectory, lang))),
     ]
+    if ind.change is not None:  # the change's numbers for an analyst; the sentence is among the notes
+        c = ind.change
+        year = c.from_year
+        figures += [(tr("chg.value", lang, year=year), number_cell(c.change, lang, places)),
+                    (tr("chg.ci_low", lang, year=year), number_cell(c.ci_low, lang, places)),
+                    (tr("chg.ci_high", lang, year=year), number_cell(c.ci_high, lang, places)),
+                    (tr("chg.status", lang, year=year), text_cell(tr(f"chg.{c.status}", lang)))]
     return tuple((label, cell) for label, cell in figures if cell.value is not None)
 
 
