@@ -19,9 +19,9 @@ population's region, sex and age-group counts (``--calfun``: raking by default, 
 and the same PSUs with fresh persons (a panel of PSUs).
 
 Reported: how often the logit and the Korn-Graubard (beta) intervals (95 %) cover the population share
-nationally and in each region, with the median design df and the mean width, and how often the change interval (analysis.change) covers the true change between the
-years, for independent samples and for the panel of PSUs; with the Monte Carlo standard error of a coverage of
-95 % (sqrt(0.95 x 0.05 / replicates)).
+nationally and in each region, with the median design df and the mean width, and how often the change
+interval (analysis.change) covers the true change between the years, for independent samples and for the panel
+of PSUs; with the Monte Carlo standard error of a coverage of 95 % (sqrt(0.95 x 0.05 / replicates)).
 """
 
 from __future__ import annotations

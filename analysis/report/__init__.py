@@ -35,9 +35,9 @@ from analysis.report.data import (
     StatusInfo,
     TargetInfo,
     Value,
-    YearChange,
     WeightingInfo,
     WeightSummary,
+    YearChange,
 )
 from analysis.report.outline.model import Format
 
@@ -102,8 +102,8 @@ __all__ = [
     "StatusInfo",
     "TargetInfo",
     "Value",
-    "YearChange",
     "WeightSummary",
     "WeightingInfo",
+    "YearChange",
     "build",
 ]
