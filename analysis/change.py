@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import ci
+from analysis._columns import Column
 from analysis.contrast import p_value
 from analysis.design import Design
 from analysis.errors import DesignError, EstimationError
@@ -70,7 +71,7 @@ def change(
     before: Design,
     after: Design,
     statistic: str,
-    variable: str,
+    variable: Column,
     *,
     values: Sequence[Any] | Any = None,
     denominator: str | None = None,
@@ -78,10 +79,12 @@ def change(
     panel: str | None = None,
     scale: float = 1.0,
     level: float = 0.95,
+    after_variable: Column | None = None,
 ) -> Change:
     """Change of ``statistic`` ("mean", "proportion", "total", "ratio") of ``variable`` from ``before`` to
     ``after``. Column names (and a ``where`` expression) apply to both years' data. ``panel`` names the PSU
-    column shared by the years; ``None`` treats the samples as independent."""
+    column shared by the years; ``None`` treats the samples as independent. ``after_variable`` gives the second
+    year its own column or array (one value per row of ``after``) when ``variable`` is an array of the first's."""
     if not 0.0 < level < 1.0:
         raise EstimationError(f"confidence level must be between 0 and 1, got {level}")
     if not math.isfinite(scale):
@@ -90,7 +93,8 @@ def change(
         raise EstimationError("a panel change needs the PSUs' covariance, which replicate weights of two "
                               "separate files do not give; drop the replicates or panel")
     one = _year(before, statistic, variable, values, denominator, where, "first")
-    two = _year(after, statistic, variable, values, denominator, where, "second")
+    two = _year(after, statistic, variable if after_variable is None else after_variable, values, denominator,
+                where, "second")
     if panel is None:
         variance = two.variance + scale * scale * one.variance
         df = _satterthwaite(two.variance, two.df, scale * scale * one.variance, one.df)
@@ -110,7 +114,7 @@ def change(
     )
 
 
-def _year(design: Design, statistic: str, variable: str, values: Any, denominator: str | None, where: Where,
+def _year(design: Design, statistic: str, variable: Column, values: Any, denominator: str | None, where: Where,
           which: str) -> _Year:
     kind, a, b = statistic_values(design, statistic, variable, values=values, denominator=denominator)
     usable = ~np.isnan(a) if b is None else ~np.isnan(a) & ~np.isnan(b)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.ci import SMALL_DF, CIMethod, method_for_df
 from analysis.composite import mean_of_shares
 from analysis.definition import ItemInfo, Measure, Statistic, SurveyDefinition, resolve_item
 from analysis.design import Design
@@ -113,6 +114,24 @@ def restrict(values: RespondentValues, keep: np.ndarray) -> RespondentValues:
     return RespondentValues(value, shares)
 
 
+# The interval of the platform's stored shares: Korn-Graubard where the domain has few design df, logit
+# elsewhere (analysis.ci.SMALL_DF says why). Means, scores and means of shares get the symmetric t interval.
+PROPORTION_CI = CIMethod.BY_DF
+
+
+def interval_rule() -> dict[str, object]:
+    """The interval rule as a computation run's provenance records it (the report annex is worded from it)."""
+    return {"rule": PROPORTION_CI.value, "threshold": SMALL_DF, "below": CIMethod.BETA.value,
+            "otherwise": CIMethod.LOGIT.value, "means": CIMethod.WALD.value}
+
+
+def interval_method(definition: SurveyDefinition, df: float | None) -> str:
+    """The interval :func:`estimate` gave a result with ``df`` design degrees of freedom."""
+    if definition.statistic is Statistic.PROPORTION:
+        return method_for_df(df).value
+    return CIMethod.WALD.value
+
+
 def estimate(
     definition: SurveyDefinition,
     design: Design,
@@ -126,7 +145,7 @@ def estimate(
         return [_scaled(e) for e in results]
     # NaN rows are outside the base; the estimators leave them out of the domain but keep them in the design.
     if definition.statistic is Statistic.PROPORTION:
-        found = proportion(design, values.value, [1.0], by=by, level=level)
+        found = proportion(design, values.value, [1.0], by=by, level=level, ci_method=PROPORTION_CI)
         return [_scaled(e) for e in _as_list(found)]
     return _as_list(mean(design, values.value, by=by, level=level))
 

@@ -1,6 +1,10 @@
 """Coverage of the default confidence intervals in repeated two-stage samples. Run by hand, not in the tests.
 
     .venv/bin/python benchmarks/coverage_sim.py [--replicates 500] [--seed 20261204] [--calfun raking]
+        [--sampled-psus 8] [--persons-per-psu 15] [--no-change]
+
+Small domains (analysis.ci.SMALL_DF): ``--no-change --persons-per-psu 50 --replicates 2000 --sampled-psus K``
+for K = 3, 5, 7, 8, 9 gives regions with 2K - 2 design df; analysis/README.md quotes the table.
 
 Population (fixed seed): 6 regions x urban/rural = 12 strata of 250 PSUs each (20-200 persons, about 330,000
 persons), with sex, age group and a yes/no outcome whose probability depends on region, settlement and age
@@ -14,10 +18,10 @@ population's region, sex and age-group counts (``--calfun``: raking by default, 
 0.3,3 on the base weights first scaled to the population). Two second-year samples are drawn: independent PSUs,
 and the same PSUs with fresh persons (a panel of PSUs).
 
-Reported: how often the default interval (logit for proportions, 95 %) covers the population share nationally
-and in each region, and how often the change interval (analysis.change) covers the true change between the
-years, for independent samples and for the panel of PSUs; with the Monte Carlo standard error of a coverage of
-95 % (sqrt(0.95 x 0.05 / replicates)).
+Reported: how often the logit and the Korn-Graubard (beta) intervals (95 %) cover the population share
+nationally and in each region, with the median design df and the mean width, and how often the change
+interval (analysis.change) covers the true change between the years, for independent samples and for the panel
+of PSUs; with the Monte Carlo standard error of a coverage of 95 % (sqrt(0.95 x 0.05 / replicates)).
 """
 
 from __future__ import annotations
@@ -76,18 +80,19 @@ def margins(pop: pd.DataFrame) -> dict[str, dict[str, float]]:
 
 
 def draw(pop: pd.DataFrame, starts: np.ndarray, sizes: np.ndarray, rng: np.random.Generator,
-         psus: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+         psus: np.ndarray | None = None, sampled: int = SAMPLED_PSUS,
+         persons: int = PERSONS_PER_PSU) -> tuple[pd.DataFrame, np.ndarray]:
     """Respondents of one two-stage sample with their base weights; ``psus`` reuses a PSU selection."""
     if psus is None:
-        picks = [s * PSUS_PER_STRATUM + rng.choice(PSUS_PER_STRATUM, SAMPLED_PSUS, replace=False)
+        picks = [s * PSUS_PER_STRATUM + rng.choice(PSUS_PER_STRATUM, sampled, replace=False)
                  for s in range(len(REGIONS) * len(SETTLEMENTS))]
         psus = np.concatenate(picks)
     rows, weights = [], []
     for p in psus.tolist():
-        m = min(PERSONS_PER_PSU, int(sizes[p]))
+        m = min(persons, int(sizes[p]))
         chosen = starts[p] + rng.choice(int(sizes[p]), m, replace=False)
         rows.append(chosen)
-        weights.append(np.full(m, (PSUS_PER_STRATUM / SAMPLED_PSUS) * sizes[p] / m))
+        weights.append(np.full(m, (PSUS_PER_STRATUM / sampled) * sizes[p] / m))
     index, w = np.concatenate(rows), np.concatenate(weights)
     sample = pop.iloc[index].reset_index(drop=True)
     responded = rng.random(len(sample)) < sample["p_response"].to_numpy()
@@ -109,6 +114,10 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, default=500)
     parser.add_argument("--seed", type=int, default=20261204)
     parser.add_argument("--calfun", default="raking", choices=["raking", "linear", "logit"])
+    # Few PSUs per stratum give regions few design df: where the df rule (analysis.ci.SMALL_DF) was chosen.
+    parser.add_argument("--sampled-psus", type=int, default=SAMPLED_PSUS, help="PSUs drawn per stratum")
+    parser.add_argument("--persons-per-psu", type=int, default=PERSONS_PER_PSU)
+    parser.add_argument("--no-change", action="store_true", help="skip the second year (level intervals only)")
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -124,6 +133,9 @@ def main() -> None:
           f"{truth1['national']:.4f} -> {truth2:.4f} (change {true_change:+.4f}); calibration: {args.calfun}")
 
     covered = {k: 0 for k in truth1}
+    covered_beta = {k: 0 for k in truth1}
+    widths_beta = {k: 0.0 for k in truth1}
+    df_seen: dict[str, list[float]] = {k: [] for k in truth1}
     widths = {k: 0.0 for k in truth1}
     change_covered = {"independent": 0, "panel": 0}
     change_se = {"independent": [], "panel": []}
@@ -132,7 +144,8 @@ def main() -> None:
     respondents = []
     started = time.perf_counter()
     for _ in range(args.replicates):
-        s1, psus = draw(pop, starts, sizes, rng)
+        s1, psus = draw(pop, starts, sizes, rng, sampled=args.sampled_psus,
+                       persons=args.persons_per_psu)
         respondents.append(len(s1))
         s1["y"] = s1["y1"].astype(float)
         d1 = calibrated(s1, target, args.calfun, total)
@@ -141,8 +154,16 @@ def main() -> None:
         for key, est in [("national", national), *((str(e.by), e) for e in regional)]:
             covered[key] += est.ci_low <= truth1[key] <= est.ci_high
             widths[key] += est.ci_high - est.ci_low
-        for kind in ("independent", "panel"):
-            s2, _ = draw(pop, starts, sizes, rng, psus=psus if kind == "panel" else None)
+            df_seen[key].append(est.df)
+        beta = [analysis.proportion(d1, "y", [1.0], ci_method="beta"),
+                *analysis.proportion(d1, "y", [1.0], by="region", ci_method="beta")]
+        for est in beta:
+            key = "national" if est.by is None else str(est.by)
+            covered_beta[key] += est.ci_low <= truth1[key] <= est.ci_high
+            widths_beta[key] += est.ci_high - est.ci_low
+        for kind in () if args.no_change else ("independent", "panel"):
+            s2, _ = draw(pop, starts, sizes, rng, psus=psus if kind == "panel" else None, sampled=args.sampled_psus,
+                       persons=args.persons_per_psu)
             s2["y"] = s2["y2"].astype(float)
             d2 = calibrated(s2, target, args.calfun, total)
             result = change(d1, d2, "proportion", "y", values=[1.0], panel="psu" if kind == "panel" else None)
@@ -156,10 +177,11 @@ def main() -> None:
     mc = math.sqrt(0.95 * 0.05 / r)
     print(f"{r} replicates, {np.mean(respondents):.0f} respondents per sample on average, {elapsed:.1f} s; "
           f"Monte Carlo SE of a 95 % coverage: {100 * mc:.1f} points")
-    print(f"{'domain':<10} {'true':>7} {'coverage':>9} {'mean width':>11}")
+    print(f"{'domain':<10} {'df':>5} {'true':>7} {'logit cov':>10} {'width':>7} {'beta cov':>9} {'width':>7}")
     for key in truth1:
-        print(f"{key:<10} {truth1[key]:7.4f} {100 * covered[key] / r:8.1f}% {widths[key] / r:11.4f}")
-    for kind in ("independent", "panel"):
+        print(f"{key:<10} {np.median(df_seen[key]):5.0f} {truth1[key]:7.4f} {100 * covered[key] / r:9.1f}% "
+              f"{widths[key] / r:7.4f} {100 * covered_beta[key] / r:8.1f}% {widths_beta[key] / r:7.4f}")
+    for kind in () if args.no_change else ("independent", "panel"):
         empirical = float(np.std(changes[kind], ddof=1))
         before, after, covariance = (np.array(v) for v in zip(*pairs[kind], strict=True))
         print(f"change ({kind:<11}) coverage {100 * change_covered[kind] / r:5.1f}%   mean SE "

@@ -38,6 +38,7 @@ from analysis.report.data import (
     Value,
     WeightingInfo,
     WeightSummary,
+    YearChange,
 )
 from analysis.report.outline.model import Format
 
@@ -105,5 +106,6 @@ __all__ = [
     "Value",
     "WeightSummary",
     "WeightingInfo",
+    "YearChange",
     "build",
 ]

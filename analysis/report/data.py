@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import MappingProxyType
 
+from analysis.ci import CIMethod, is_small_df
 from analysis.programme import Direction, Kind, Reading, Source, Text, Unit
 from analysis.status import DisclosureReason, TargetStatus, Unassessed
 from analysis.vocabulary import LANGUAGES
@@ -58,6 +59,7 @@ class Value:
     n: int | None = None
     n_eff: float | None = None
     deff: float | None = None
+    df: float | None = None  # design degrees of freedom of the estimate's domain (None: not known, or not a survey)
 
     @property
     def has_ci(self) -> bool:
@@ -119,6 +121,10 @@ class BreakdownRow:
     value: Value
     suppressed: str | None = None  # a reason (SMALL_N, DISCLOSURE or free text); None = shown
 
+    def is_small_df(self, small_df: int | None) -> bool:
+        """Marked in the reports: fewer design degrees of freedom than ``small_df`` (None: no run recorded one)."""
+        return small_df is not None and is_small_df(self.value.df, small_df)
+
     def is_hidden(self, min_cell_n: int) -> bool:
         """Hidden when the computation suppressed it, and also (a safety net) when n is below the threshold."""
         small = self.value.n is not None and self.value.n < min_cell_n
@@ -147,6 +153,7 @@ class IndicatorReport:
     note: str | None = None  # in the report's language
     final_target: TargetInfo | None = None  # the programme's last target (its own year), shown when ``target`` is None
     comparisons: tuple[GroupComparison, ...] = ()  # two groups of a breakdown compared (analysis.contrast)
+    change: YearChange | None = None  # from the previous year, with its CI (runs stored before it: None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "unit", Unit(self.unit))
@@ -220,6 +227,25 @@ class GroupComparison:
         return "not_distinguishable"
 
 
+CHANGE_STATUSES = ("significantly_improved", "not_distinguishable", "significantly_worse")  # status.ChangeStatus
+
+
+@dataclass(frozen=True, slots=True)
+class YearChange:
+    """The national figure's change from ``from_year`` (analysis.change) with its CI and its status."""
+
+    from_year: int
+    change: float
+    ci_low: float
+    ci_high: float
+    status: str  # one of CHANGE_STATUSES (analysis.status.change_status of the CI)
+
+    def __post_init__(self) -> None:
+        if str(self.status) not in CHANGE_STATUSES:
+            raise ValueError(f"change status {self.status!r} is not one of {', '.join(CHANGE_STATUSES)}")
+        object.__setattr__(self, "status", str(self.status))
+
+
 @dataclass(frozen=True, slots=True)
 class WeightSummary:
     """Kish's diagnostics of one population's final weights (:func:`analysis.weighting.diagnostics`)."""
@@ -268,7 +294,10 @@ class Methodology:
     admin_sources: tuple[AdminSource, ...] = ()
     single_psu: tuple[SinglePSUStrata, ...] = ()
     ci_level: float = 0.95
-    ci_method: str = "logit"  # analysis.CIMethod value, named in the annex
+    ci_method: str = "logit"  # analysis.CIMethod value, named in the annex; "by_df": beta below ``small_df``
+    # Design df below which a domain's result is marked (and, under "by_df", gets the beta interval); None: the
+    # run recorded no such rule (computed before it existed), nothing is marked.
+    small_df: int | None = None
     min_cell_n: int = 30  # cells with fewer respondents are never printed
     status_rules: str | None = None  # replaces the standard wording of the status rules when given
     # How change targets were judged: "base_exact" (the base year's estimate taken as exact, what the yearly
@@ -279,6 +308,8 @@ class Methodology:
     mode_restrictions: tuple[ModeRestriction, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.ci_method == CIMethod.BY_DF and self.small_df is None:
+            raise ValueError("ci_method 'by_df' needs the small_df threshold it was applied with")
         if self.change_inference not in CHANGE_INFERENCE:
             choices = ", ".join(CHANGE_INFERENCE)
             raise ValueError(f"change_inference must be one of {choices}, got {self.change_inference!r}")

@@ -118,6 +118,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.n_eff": {"kk": "Тиімді n", "ru": "Эффективный n", "en": "Effective n"},
     "col.deff": {"kk": "Дизайн әсері", "ru": "Эффект дизайна", "en": "Design effect"},
     "col.moe": {"kk": "Қателік шегі (±)", "ru": "Предельная ошибка (±)", "en": "Margin of error (±)"},
+    "col.df": {"kk": "Еркіндік дәрежелері", "ru": "Степени свободы", "en": "Degrees of freedom"},
     "col.se": {"kk": "Стандартты қате", "ru": "Стандартная ошибка", "en": "Standard error"},
     "col.category": {"kk": "Санат", "ru": "Категория", "en": "Category"},
     "col.breakdown": {"kk": "Бөліну белгісі", "ru": "Разрез", "en": "Breakdown"},
@@ -421,6 +422,26 @@ TEXTS: dict[str, dict[str, str]] = {
               "{low}…{high}) – {status}.",
         "en": "{first} minus {second}: {difference} ({level} % confidence interval {low} to {high}): {status}.",
     },
+    "chg.line": {
+        "kk": "{year} жылмен салыстырғандағы өзгеріс: {change} ({level} % сенімділік аралығы {low}…{high}) – "
+              "{status}.",
+        "ru": "Изменение по сравнению с {year} годом: {change} ({level} % доверительный интервал {low}…{high}) – "
+              "{status}.",
+        "en": "Change from {year}: {change} ({level} % confidence interval {low} to {high}): {status}.",
+    },
+    "chg.significantly_improved": {"kk": "айтарлықтай жақсарды", "ru": "значимое улучшение",
+                                   "en": "significantly improved"},
+    "chg.not_distinguishable": {"kk": "ажыратылмайды", "ru": "изменение неразличимо", "en": "not distinguishable"},
+    "chg.significantly_worse": {"kk": "айтарлықтай нашарлады", "ru": "значимое ухудшение",
+                                "en": "significantly worse"},
+    "chg.value": {"kk": "{year} жылмен салыстырғандағы өзгеріс", "ru": "Изменение по сравнению с {year} годом",
+                  "en": "Change from {year}"},
+    "chg.ci_low": {"kk": "Өзгерістің төменгі шегі", "ru": "Нижняя граница изменения",
+                   "en": "Change, lower bound"},
+    "chg.ci_high": {"kk": "Өзгерістің жоғарғы шегі", "ru": "Верхняя граница изменения",
+                    "en": "Change, upper bound"},
+    "chg.status": {"kk": "{year} жылмен салыстырғандағы өзгеріс мәртебесі",
+                   "ru": "Статус изменения по сравнению с {year} годом", "en": "Status of the change from {year}"},
     "cmp.higher": {"kk": "айтарлықтай жоғары", "ru": "значимо выше", "en": "significantly higher"},
     "cmp.lower": {"kk": "айтарлықтай төмен", "ru": "значимо ниже", "en": "significantly lower"},
     "cmp.not_distinguishable": {"kk": "ажыратылмайды", "ru": "различие неразличимо", "en": "not distinguishable"},
@@ -443,6 +464,51 @@ TEXTS: dict[str, dict[str, str]] = {
               "свободы, определяемым дизайном выборки.",
         "en": "Standard errors are Taylor-linearised and account for stratification, clustering and weight "
               "calibration; {level} % confidence intervals ({method} method) use the design's degrees of freedom.",
+    },
+    "meth.variance.by_df": {
+        "kk": "Стандартты қателер стратификацияны, кластерлеуді және салмақтарды калибрлеуді ескере отырып, Тейлор "
+              "линеаризациясы әдісімен есептелді; {level} % сенімділік аралықтары іріктеме дизайнының еркіндік "
+              "дәрежелерімен құрылды. Үлестердің аралық әдісі топтың еркіндік дәрежелеріне байланысты: олардың "
+              "саны {threshold} шегінен аз болса (бірінші сатыдағы іріктеу бірліктері аз), Корн – Граубард "
+              "аралығы (еркіндік дәрежелеріне түзетілген тиімді іріктеме көлеміндегі Клоппер – Пирсон бета "
+              "аралығы) қолданылады, ол бірліктер аз болғанда да жабуын сақтайды; қалған жағдайда – логит "
+              "аралығы. Орташа мәндер мен балдар үшін – Стьюдент үлестірімінің квантилімен симметриялық аралық. "
+              "Топтар бойынша бөліну кестелерінде еркіндік дәрежелерінің саны {threshold} шегінен аз топтар "
+              "{mark} белгісімен белгіленген.",
+        "ru": "Стандартные ошибки рассчитаны методом линеаризации Тейлора с учётом стратификации, кластеризации и "
+              "калибровки весов; {level} % доверительные интервалы построены с числом степеней свободы, "
+              "определяемым дизайном выборки. Метод интервала для долей зависит от числа степеней свободы "
+              "группы: если их меньше {threshold} (мало первичных единиц отбора) – интервал Корна – Граубарда "
+              "(бета-распределение Клоппера – Пирсона по эффективному объёму выборки с поправкой на степени "
+              "свободы), сохраняющий покрытие при малом числе единиц; иначе – интервал на основе "
+              "логит-преобразования. Для средних и баллов – симметричный интервал с квантилем распределения "
+              "Стьюдента. В таблицах в разрезе групп группы с числом степеней свободы меньше {threshold} "
+              "отмечены знаком {mark}.",
+        "en": "Standard errors are Taylor-linearised and account for stratification, clustering and weight "
+              "calibration; {level} % confidence intervals use the design's degrees of freedom (df). For shares "
+              "the interval depends on the group's df: with fewer than {threshold} df (few primary sampling "
+              "units) it is the Korn–Graubard interval (Clopper–Pearson beta on the effective sample size "
+              "adjusted for the df), which keeps its coverage with few units; otherwise the logit interval. Means "
+              "and scores: the symmetric interval with Student's t quantile. Groups in the breakdown tables with "
+              "fewer than {threshold} df are marked {mark}.",
+    },
+    "small_df.footnote.by_df": {
+        "kk": "{mark} – іріктеме дизайнының еркіндік дәрежелерінің саны {threshold} шегінен аз (топта бірінші "
+              "сатыдағы іріктеу бірліктері аз): үлестің аралығы Корн – Граубард әдісімен құрылды және кең, "
+              "бағалауды сақтықпен түсіндіру қажет.",
+        "ru": "{mark} – менее {threshold} степеней свободы дизайна (в группе мало первичных единиц отбора): "
+              "интервал для доли построен по методу Корна – Граубарда и широк, оценку следует интерпретировать с "
+              "осторожностью.",
+        "en": "{mark} – fewer than {threshold} design degrees of freedom (few primary sampling units in the group): "
+              "a share's interval is Korn–Graubard's and wide; read the figure with caution.",
+    },
+    "small_df.footnote": {
+        "kk": "{mark} – іріктеме дизайнының еркіндік дәрежелерінің саны {threshold} шегінен аз (топта бірінші "
+              "сатыдағы іріктеу бірліктері аз): аралық кең және тұрақсыз, бағалауды сақтықпен түсіндіру қажет.",
+        "ru": "{mark} – менее {threshold} степеней свободы дизайна (в группе мало первичных единиц отбора): "
+              "интервал широк и неустойчив, оценку следует интерпретировать с осторожностью.",
+        "en": "{mark} – fewer than {threshold} design degrees of freedom (few primary sampling units in the group): "
+              "the interval is wide and unstable; read the figure with caution.",
     },
     "meth.single_psu": {
         "kk": "Бір ғана бірінші сатыдағы іріктеу бірлігі бар страталар ({population}): {strata}.",
@@ -530,6 +596,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "For change targets the target value is computed from the base year's estimate, taken as exact: "
               "only the report year's confidence interval is compared with it, and the base year's sampling "
               "error is not counted.",
+    },
+    "meth.year_change": {
+        "kk": "Алдыңғы жылмен салыстырғандағы өзгеріс – екі жыл бағалауларының айырмасы және оның {level} % "
+              "сенімділік аралығы. Әр жылдың іріктемелері тәуелсіз деп қарастырылады, сондықтан айырманың "
+              "дисперсиясы екі жыл дисперсияларының қосындысына тең, еркіндік дәрежелері Саттертуэйт бойынша "
+              "есептеледі. Аралық толығымен индикатордың жақсы жағында болса – айтарлықтай жақсарды, толығымен "
+              "жаман жағында болса – айтарлықтай нашарлады, нөлді қамтыса – ажыратылмайды.",
+        "ru": "Изменение по сравнению с предыдущим годом – разность оценок двух лет с {level} % доверительным "
+              "интервалом. Выборки разных лет рассматриваются как независимые, поэтому дисперсия разности равна "
+              "сумме дисперсий двух лет, число степеней свободы – по Саттертуэйту. Интервал целиком на "
+              "благоприятной для индикатора стороне – значимое улучшение, целиком на неблагоприятной – значимое "
+              "ухудшение, интервал содержит ноль – изменение неразличимо.",
+        "en": "The change from the previous year is the difference of the two years' estimates with its {level} % "
+              "confidence interval. The yearly samples are treated as independent, so the variance of the "
+              "difference is the sum of the two years' variances, with Satterthwaite's degrees of freedom. The "
+              "whole interval on the indicator's good side means significantly improved, wholly on the bad side "
+              "significantly worse, an interval containing zero not distinguishable.",
     },
     "meth.change_rule.ci": {
         "kk": "Өзгеріс екі жыл арасындағы айырманың {level} % сенімділік аралығы бойынша бағаланады, ол екі "

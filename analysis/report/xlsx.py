@@ -164,11 +164,15 @@ def indicator_sheet(ws: Worksheet, outline: Outline, page: IndicatorPage) -> Non
         row += 1
     row += 1
     ws.cell(row, 1, page.breakdowns_title).font = TITLE
-    row = _table(ws, row + 1, page.breakdown_table) + 2
+    row = _table(ws, row + 1, page.breakdown_table) + 1
+    if page.footnote:  # the hidden cells' reasons and the few-df mark, as under the printed tables
+        ws.cell(row, 1, page.footnote).font = GREY
+        row += 1
+    row += 1
     ws.cell(row, 1, page.trend_title).font = TITLE
     row = _table(ws, row + 1, page.history) + 2
     ws.cell(row, 1, outline.ci_note).font = GREY
-    _widths(ws, [30, 16, 34, 12, 12, 12, 12, 9, 34])
+    _widths(ws, [30, 16, 34, 12, 12, 12, 12, 9, 34, 10])
 
 
 def annex(ws: Worksheet, outline: Outline) -> None:

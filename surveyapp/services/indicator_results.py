@@ -24,8 +24,11 @@ from surveyapp.extensions import db
 from surveyapp.models import AdminFigure, ComputationRun, IndicatorResult
 
 
-def result_row(indicator: str, breakdown: str, e: Estimate, rule: DisclosureRule) -> IndicatorResult:
-    """One estimate as a stored row; a breakdown cell carries the disclosure rule's decision."""
+def result_row(
+    indicator: str, breakdown: str, e: Estimate, rule: DisclosureRule, ci_method: str | None = None
+) -> IndicatorResult:
+    """One estimate as a stored row; a breakdown cell carries the disclosure rule's decision, and every row the
+    interval it got (``details["ci_method"]``: the df rule picks per domain, so the annex can say which)."""
     suppressed = ""
     if breakdown:
         decision = disclosure(e.n, (e.ci_low, e.ci_high), rule)
@@ -46,6 +49,7 @@ def result_row(indicator: str, breakdown: str, e: Estimate, rule: DisclosureRule
         n=int(e.n),
         n_eff=_finite(e.n_eff),
         suppressed=suppressed[:80],
+        details={"ci_method": ci_method} if ci_method else {},
     )
 
 

@@ -17,12 +17,20 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analysis import AnalysisError, Design, LonelyPSU, weighting
+from analysis.change import change
 from analysis.contrast import contrast
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
 from analysis.programme import DEFAULT_LONELY_PSU, LONELY_PSU_RULES, Indicator, Programme, Source, load_programme
-from analysis.status import DEFAULT_DISCLOSURE, DisclosureRule, Unassessed
-from analysis.survey_indicator import RespondentValues, estimate, respondent_values, restrict
+from analysis.status import DEFAULT_DISCLOSURE, DisclosureRule, Unassessed, change_status
+from analysis.survey_indicator import (
+    RespondentValues,
+    estimate,
+    interval_method,
+    interval_rule,
+    respondent_values,
+    restrict,
+)
 from surveyapp import audit
 from surveyapp.extensions import db
 from surveyapp.models import (
@@ -254,6 +262,36 @@ def group_contrasts(
     return found
 
 
+def year_change(indicator: Indicator, before: SurveyData, after: SurveyData, after_values: RespondentValues,
+                from_year: int) -> dict[str, Any] | None:
+    """The national figure's change from ``from_year`` (analysis.change), on the indicator's scale, with its CI
+    and status (analysis.status.change_status): the yearly samples are taken as independent (fresh PSUs each
+    year), so the variance is the sum of the years'. None where it cannot be estimated (no comparable figure in
+    the earlier year, no df); mean-of-proportion indicators have no change estimator yet."""
+    definition = indicator.definition
+    assert definition is not None
+    if definition.statistic is Statistic.MEAN_OF_PROPORTIONS:
+        return None
+    proportion = definition.statistic is Statistic.PROPORTION
+    # The earlier year is held to the same mode of collection as this one (a definition's ``mode:``).
+    before_values, _in_mode = mode_values(indicator, before, survey_values(indicator, before))
+    if np.isnan(before_values.value).all():
+        return None  # the earlier year's versions are not covered by the definition
+    scale = 100.0 if proportion else 1.0
+    try:
+        found = change(before.design, after.design, "proportion" if proportion else "mean", before_values.value,
+                       values=[1.0] if proportion else None, after_variable=after_values.value)
+        status = change_status((found.ci_low, found.ci_high), indicator.direction)
+    except AnalysisError:
+        return None
+    return {
+        "from_year": from_year, "before": scale * found.before, "after": scale * found.after,
+        "change": scale * found.change, "se": scale * found.se, "ci_low": scale * found.ci_low,
+        "ci_high": scale * found.ci_high, "df": found.df, "p_value": found.p_value, "samples": "independent",
+        "status": status.value,
+    }
+
+
 def compute(
     programme_code: str,
     year: int,
@@ -273,6 +311,8 @@ def compute(
     provenance: dict[str, Any] = {
         "code_version": CODE_VERSION,
         "disclosure": {"min_n": rule.min_n, "max_ci_width": rule.max_ci_width},
+        # How the intervals were made: the df rule, its threshold, and per result row details["ci_method"].
+        "ci_method": interval_rule(),
         "populations": {},
     }
     results: list[IndicatorResult] = []
@@ -299,6 +339,11 @@ def compute(
                     )
                 )
             continue
+        try:
+            # The previous year's sample, for the change and its CI (none imported: no change is stored).
+            previous: SurveyData | None = load_survey_data(population, indicators, year - 1, None, lonely_psu)
+        except ComputeError:
+            previous = None
         if data.lonely_strata:
             message = _lonely_warning(programme, population, data)
             warnings.append(f"{population}: {message}")
@@ -317,6 +362,10 @@ def compute(
                 **weighting.diagnostics(data.design.weights).as_record(),
             },
             "versions": {f"{v.instrument.code}/{v.version}": v.sha256 for v in data.versions},
+            # The sample each indicator's change is measured from (independent years): None when not imported.
+            "previous_year": None
+            if previous is None
+            else {"year": year - 1, "responses": len(previous.frame), "samples": "independent"},
             "margins": None
             if data.margin_set is None
             else {
@@ -346,10 +395,10 @@ def compute(
                     continue
             try:
                 [national] = estimate(definition, data.design, values)
-                rows = [result_row(indicator.code, "", national, rule)]
+                rows = [result_row(indicator.code, "", national, rule, interval_method(definition, national.df))]
                 for breakdown in _breakdowns(data.frame, definition.mode):
                     rows += [
-                        result_row(indicator.code, breakdown, e, rule)
+                        result_row(indicator.code, breakdown, e, rule, interval_method(definition, e.df))
                         for e in estimate(definition, data.design, values, by=breakdown)
                     ]
             except AnalysisError as error:
@@ -358,12 +407,15 @@ def compute(
             ci = (head.ci_low, head.ci_high) if head.ci_low is not None and head.ci_high is not None else None
             status, target, note = target_status(indicator, year, head.estimate, ci, None)
             head.status, head.target = status.value, target
-            head.details = {"note": note} if note else {}
+            head.details = {**(head.details or {}), **({"note": note} if note else {})}
             if definition.mode is not None:
                 head.details["mode"] = definition.mode
             comparisons = group_contrasts(definition, data, values, rule)
             if comparisons:
                 head.details["contrasts"] = comparisons
+            moved = year_change(indicator, previous, data, values, year - 1) if previous is not None else None
+            if moved is not None:
+                head.details["change"] = moved
             results += rows
         if progress:
             progress(say(COMPUTED, population=population, n=len(indicators)))

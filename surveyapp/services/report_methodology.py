@@ -108,6 +108,7 @@ def methodology(
         agencies = next((", ".join(i.agencies) for i in indicators if i.code == code), "")
         sources.append(AdminSource(indicator=code, source=agencies or file_name, file=file_name, sha256=sha))
     rule = (run.provenance or {}).get("disclosure", {})
+    ci_method, small_df = interval_rule(run)
     return Methodology(
         samples=tuple(samples),
         weighting=tuple(weighting),
@@ -116,6 +117,8 @@ def methodology(
         min_cell_n=int(rule.get("min_n", 30)),
         withdrawn=withdrawn,
         mode_restrictions=_mode_restrictions(run),
+        ci_method=ci_method,
+        small_df=small_df,
     ), synthetic
 
 
@@ -126,6 +129,18 @@ def _mode_restrictions(run: ComputationRun) -> tuple[ModeRestriction, ...]:
         ModeRestriction(code, str(info["mode"]), int(info["responses"]), int(info["responses"] + info["other_modes"]))
         for code, info in sorted(stored.items())
     )
+
+
+def interval_rule(run: ComputationRun) -> tuple[str, int | None]:
+    """The interval method the run recorded and its df threshold. Runs computed before the rule was recorded
+    used logit everywhere (and mark nothing): the annex then says logit, which is what they did."""
+    stored = (run.provenance or {}).get("ci_method")
+    if not isinstance(stored, dict) or stored.get("rule") != "by_df":
+        return "logit", None
+    try:
+        return "by_df", int(stored["threshold"])
+    except (KeyError, TypeError, ValueError):
+        return "logit", None
 
 
 def _weight_summary(stored: dict[str, Any] | None) -> WeightSummary | None:

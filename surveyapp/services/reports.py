@@ -29,6 +29,7 @@ from analysis.report import (
     StatusInfo,
     TargetInfo,
     Value,
+    YearChange,
 )
 from analysis.status import trajectory_status
 from surveyapp.extensions import db
@@ -106,6 +107,8 @@ def _value(row: IndicatorResult) -> Value:
         n=row.n,
         n_eff=row.n_eff,
         deff=row.deff,
+        # Administrative figures are a complete count: no design df (the column is not set for them).
+        df=row.df,
     )
 
 
@@ -273,6 +276,7 @@ def report_data(
                 breakdowns={k: tuple(v) for k, v in breakdowns.items()},
                 note=indicator.note if language == "en" else None,
                 comparisons=_comparisons(national, questionnaires, language, labels),
+                change=_change(national),
             )
         )
     methodology, synthetic = report_methodology(run, year, language, labels, programme.indicators)
@@ -290,6 +294,18 @@ def report_data(
         coordinator=programme.coordinator,
         run_id=run.id,
     )
+
+
+def _change(national: IndicatorResult | None) -> YearChange | None:
+    """The stored change from the previous year (surveyapp.services.indicators.year_change); older runs have none."""
+    stored = (national.details or {}).get("change") if national is not None else None
+    if not stored:
+        return None
+    try:
+        return YearChange(from_year=int(stored["from_year"]), change=float(stored["change"]),
+                          ci_low=float(stored["ci_low"]), ci_high=float(stored["ci_high"]), status=stored["status"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _comparisons(

@@ -78,6 +78,15 @@ def test_independent_samples_add_the_variances() -> None:
     assert min(one.df, two.df) <= result.df <= one.df + two.df  # Satterthwaite
 
 
+def test_each_year_can_have_its_own_array() -> None:
+    """after_variable: the years' values as arrays of their own rows (the platform's indicator values)."""
+    first, second = _two_years()
+    by_name = change(_design(first), _design(second), "mean", "y", panel="psu")
+    arrays = change(_design(first), _design(second), "mean", first["y"].to_numpy(),
+                    after_variable=second["y"].to_numpy(), panel="psu")
+    assert (arrays.change, arrays.se, arrays.df) == pytest.approx((by_name.change, by_name.se, by_name.df), rel=1e-14)
+
+
 @pytest.mark.parametrize("scale", [1.0, 1.05])
 def test_panel_matches_brute_force_and_the_stacked_contrast(scale: float) -> None:
     first, second = _two_years()

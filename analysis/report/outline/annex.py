@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from analysis.ci import CIMethod
 from analysis.programme import CHANGE_KINDS
 from analysis.report import fmt
 from analysis.report.data import ReportData, WeightSummary
-from analysis.report.outline.cells import number_cell, status_entries, text_cell
+from analysis.report.outline.cells import SMALL_DF_MARK, number_cell, status_entries, text_cell
 from analysis.report.outline.model import Annex, Block, Column, Paragraph, Section, StatusRules, Table, Tone
 from analysis.report.texts import has, tr
 
@@ -73,8 +74,13 @@ def _weighting(report: ReportData) -> tuple[Block, ...]:
              f"{tr('col.source', lang)}: {w.source}." + _weight_costs(w.diagnostics, lang)
              for w in meth.weighting] or [default]
     level = fmt.level_text(meth.ci_level, lang)
-    method = f"ci_method.{meth.ci_method}"
-    lines.append(tr("meth.variance", lang, level=level, method=tr(method, lang) if has(method) else meth.ci_method))
+    if meth.ci_method == CIMethod.BY_DF:
+        # The rule the run applied, with its threshold: the annex must name the interval each result got.
+        lines.append(tr("meth.variance.by_df", lang, level=level, threshold=meth.small_df, mark=SMALL_DF_MARK))
+    else:
+        method = f"ci_method.{meth.ci_method}"
+        lines.append(tr("meth.variance", lang, level=level,
+                        method=tr(method, lang) if has(method) else meth.ci_method))
     # Said only where it changed a number: a stratum left with one PSU in this year's sample.
     lines += [f"{tr('meth.single_psu', lang, population=s.population, strata=', '.join(s.strata))} "
               f"{tr(f'meth.single_psu.{s.rule}', lang)}" for s in meth.single_psu if s.strata]
@@ -114,6 +120,9 @@ def _status_rules(report: ReportData) -> tuple[Block, ...]:
     blocks: list[Block] = [Paragraph(rules) if rules else StatusRules(status_entries(lang))]
     if any(ind.status.trajectory for ind in report.indicators):
         blocks.append(Paragraph(tr("meth.trajectory_rule", lang)))
+    if any(ind.change is not None for ind in report.indicators):
+        blocks.append(Paragraph(tr("meth.year_change", lang, level=fmt.level_text(report.methodology.ci_level,
+                                                                                    lang))))
     if any(ind.target is not None and ind.target.kind in CHANGE_KINDS for ind in report.indicators):
         meth = report.methodology
         blocks.append(Paragraph(tr(f"meth.change_rule.{meth.change_inference}", lang,

@@ -7,6 +7,9 @@ from analysis.report.data import STATUSES
 from analysis.report.outline.model import Cell, StatusEntry, Tone
 from analysis.report.texts import tr
 
+# Beside a group with fewer design df than Methodology.small_df (DejaVu Sans has it; pdftotext reads it back).
+SMALL_DF_MARK = "†"
+
 
 def number_cell(value: float | None, language: str, places: int, *, bold: bool = False) -> Cell:
     """A figure: printed rounded to ``places``, stored in full (an empty cell when there is none)."""

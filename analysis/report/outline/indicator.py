@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from analysis.ci import CIMethod
 from analysis.programme import Source
 from analysis.report import fmt
 from analysis.report.data import BreakdownRow, IndicatorReport, ReportData
-from analysis.report.outline.cells import number_cell, status_cell, status_entry, text_cell
+from analysis.report.outline.cells import SMALL_DF_MARK, number_cell, status_cell, status_entry, text_cell
 from analysis.report.outline.model import PRINTED, WORKBOOK, Cell, Column, IndicatorPage, KeyFigure, Table, Tone
 from analysis.report.texts import tr
 
@@ -29,7 +30,8 @@ def indicator_page(report: ReportData, ind: IndicatorReport) -> IndicatorPage:
         status_title=tr("col.status", lang),
         trajectory=fmt.trajectory_text(ind.status.trajectory, lang) or fmt.progress_text(ind, lang, report.year),
         precision=_precision(ind, lang),
-        notes=tuple(note for note in (ind.status.note, ind.note) if note) + _comparisons(report, ind),
+        notes=tuple(note for note in (ind.status.note, ind.note) if note) + _change(report, ind)
+        + _comparisons(report, ind),
         trend_title=tr("ind.trend", lang),
         regions_title=tr("ind.regions", lang),
         hidden_regions=_hidden_regions(report, ind),
@@ -67,6 +69,19 @@ def _target_figure(report: ReportData, ind: IndicatorReport) -> KeyFigure:
         return KeyFigure(tr("ind.final_target_year", lang, year=later.year),
                          fmt.full_target_text(replace(ind, target=later), lang, later.year))
     return KeyFigure(tr("ind.target_year", lang, year=report.year), fmt.full_target_text(ind, lang, report.year))
+
+
+def _change(report: ReportData, ind: IndicatorReport) -> tuple[str, ...]:
+    """The change from the previous year with its CI and status (the annex says how it was judged)."""
+    c = ind.change
+    if c is None:
+        return ()
+    lang = report.language
+    places = fmt.decimals(ind.unit, c.change)
+    return (tr("chg.line", lang, year=c.from_year, level=fmt.level_text(report.methodology.ci_level, lang),
+               change=fmt.number(c.change, lang, places, signed=True),
+               low=fmt.number(c.ci_low, lang, places, signed=True),
+               high=fmt.number(c.ci_high, lang, places, signed=True), status=tr(f"chg.{c.status}", lang)),)
 
 
 def _comparisons(report: ReportData, ind: IndicatorReport) -> tuple[str, ...]:
@@ -110,6 +125,7 @@ def _breakdown_columns(report: ReportData, ind: IndicatorReport, first: str) -> 
         Column("se", tr("col.se", lang), numeric=True, formats=WORKBOOK),
         Column("n", tr("col.n", lang), numeric=True, formats=survey_only | WORKBOOK),
         Column("reason", tr("col.suppressed", lang), formats=WORKBOOK),
+        Column("df", tr("col.df", lang), numeric=True, formats=WORKBOOK),
     )
 
 
@@ -117,19 +133,24 @@ def _breakdown_row(report: ReportData, ind: IndicatorReport, title: str, row: Br
     lang = report.language
     min_n = report.methodology.min_cell_n
     reason = row.hidden_reason(min_n)
-    start = (text_cell(title), text_cell(row.category), text_cell(row.label))
     if reason is not None:
         # Nothing numeric at all, not even n: a suppressed cell must not be reconstructible.
         word = tr("suppressed.cell", lang)
         dash = Cell(fmt.DASH, None, tone=Tone.SUPPRESSED)
-        return (*start, Cell(word, word, italic=True, tone=Tone.SUPPRESSED), dash, dash, dash, dash, dash,
-                text_cell(fmt.suppression_reason(reason, lang, min_n)))
+        return (text_cell(title), text_cell(row.category), text_cell(row.label),
+                Cell(word, word, italic=True, tone=Tone.SUPPRESSED), dash, dash, dash, dash, dash,
+                text_cell(fmt.suppression_reason(reason, lang, min_n)), dash)
+    # Few design df: the mark beside the group's name, in every format (the footnote says what it means).
+    small = row.is_small_df(report.methodology.small_df)
+    label = f"{row.label} {SMALL_DF_MARK}" if small else row.label
+    start = (text_cell(title), text_cell(row.category), text_cell(label))
     v = row.value
     places = fmt.decimals(ind.unit, v.estimate)
     interval = fmt.ci_text(v, ind.unit, lang)
     return (*start, number_cell(v.estimate, lang, places), Cell(interval, interval),
             number_cell(v.ci_low, lang, places), number_cell(v.ci_high, lang, places),
-            number_cell(v.se, lang, places + 1), number_cell(v.n, lang, 0), Cell("", None))
+            number_cell(v.se, lang, places + 1), number_cell(v.n, lang, 0), Cell("", None),
+            number_cell(v.df, lang, 0))
 
 
 def _printed_breakdown(report: ReportData, ind: IndicatorReport, name: str,
@@ -149,13 +170,21 @@ def _breakdown_table(report: ReportData, ind: IndicatorReport) -> Table:
 
 
 def _footnote(report: ReportData, ind: IndicatorReport) -> str | None:
+    """Which cells are hidden and why, and what the few-df mark means when a shown group carries it."""
     lang = report.language
-    min_n = report.methodology.min_cell_n
-    hidden = sorted({r.hidden_reason(min_n) or "" for _, rows in ind.ordered_breakdowns() for r in rows} - {""})
-    if not hidden:
-        return None
-    reasons = "; ".join(fmt.suppression_reason(r, lang, min_n) for r in hidden)
-    return tr("suppressed.footnote", lang, cell=tr("suppressed.cell", lang), reasons=reasons)
+    meth = report.methodology
+    min_n = meth.min_cell_n
+    rows = [r for _, items in ind.ordered_breakdowns() for r in items]
+    lines = []
+    hidden = sorted({r.hidden_reason(min_n) or "" for r in rows} - {""})
+    if hidden:
+        reasons = "; ".join(fmt.suppression_reason(r, lang, min_n) for r in hidden)
+        lines.append(tr("suppressed.footnote", lang, cell=tr("suppressed.cell", lang), reasons=reasons))
+    if any(not r.is_hidden(min_n) and r.is_small_df(meth.small_df) for r in rows):
+        # Worded by the rule the run used: "Korn-Graubard" only where the intervals really are.
+        key = "small_df.footnote.by_df" if meth.ci_method == CIMethod.BY_DF else "small_df.footnote"
+        lines.append(tr(key, lang, mark=SMALL_DF_MARK, threshold=meth.small_df))
+    return " ".join(lines) or None
 
 
 # ---------------------------------------------------------------------------------------------- workbook only
@@ -180,6 +209,13 @@ def _data(report: ReportData, ind: IndicatorReport) -> tuple[tuple[str, Cell], .
         (tr("col.status", lang), status_cell(ind.status.status, lang)),
         (tr("col.trajectory", lang), text_cell(fmt.trajectory_text(ind.status.trajectory, lang))),
     ]
+    if ind.change is not None:  # the change's numbers for an analyst; the sentence is among the notes
+        c = ind.change
+        year = c.from_year
+        figures += [(tr("chg.value", lang, year=year), number_cell(c.change, lang, places)),
+                    (tr("chg.ci_low", lang, year=year), number_cell(c.ci_low, lang, places)),
+                    (tr("chg.ci_high", lang, year=year), number_cell(c.ci_high, lang, places)),
+                    (tr("chg.status", lang, year=year), text_cell(tr(f"chg.{c.status}", lang)))]
     return tuple((label, cell) for label, cell in figures if cell.value is not None)
 
 

@@ -1,0 +1,82 @@
+"""Year-on-year change in the stored computation and the reports (issue 18, item 1): the national figure's
+change from the previous year with its CI (independent samples) and its status, and the annex's wording."""
+
+from __future__ import annotations
+
+import math
+from html import unescape
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from analysis.programme import load_programme
+from analysis.report import build as build_report
+from analysis.report import fmt
+from analysis.report.texts import tr
+from analysis.status import change_status
+from analysis.vocabulary import LANGUAGES
+from surveyapp.extensions import db
+from surveyapp.models import ComputationRun
+from surveyapp.services.reports import report_data
+from tests.conftest import invoke
+
+PROGRAMME = "public_safety_2024_2028"
+
+
+@pytest.fixture
+def computed(app: Flask) -> Flask:
+    assert invoke(app, "demo", "init", "--adults", "500", "--pupils", "200")[0] == 0
+    for year in ("2024", "2025"):
+        code, out = invoke(app, "indicators", "compute", "--programme", PROGRAMME, "--year", year)
+        assert code == 0, out
+    return app
+
+
+def _national(year: int) -> dict[str, object]:
+    run = db.session.scalar(select(ComputationRun).where(ComputationRun.year == year)
+                            .order_by(ComputationRun.id.desc()))
+    return {r.indicator: r for r in run.results if not r.breakdown}
+
+
+def test_the_run_stores_the_change_with_its_ci_and_status(computed: Flask) -> None:
+    programme = load_programme(PROGRAMME)
+    with computed.app_context():
+        before, after = _national(2024), _national(2025)
+        run = db.session.scalar(select(ComputationRun).where(ComputationRun.year == 2025))
+        assert all(p["previous_year"]["year"] == 2024 for p in run.provenance["populations"].values())
+        changed = {code: row for code, row in after.items() if (row.details or {}).get("change")}
+        assert changed, "the demo's survey indicators should have a change from 2024"
+        for code, row in changed.items():
+            c = row.details["change"]
+            old = before[code]
+            assert c["from_year"] == 2024 and c["samples"] == "independent"
+            # The stored change is the difference of the two stored figures ...
+            assert c["after"] == pytest.approx(row.estimate, rel=1e-12)
+            assert c["before"] == pytest.approx(old.estimate, rel=1e-12)
+            assert c["change"] == pytest.approx(row.estimate - old.estimate, rel=1e-9, abs=1e-9)
+            # ... with the variance of independent years, and a t interval on its df.
+            assert c["se"] == pytest.approx(math.hypot(row.se, old.se), rel=1e-9)
+            assert c["ci_low"] < c["change"] < c["ci_high"] and c["df"] > 0
+            direction = programme.indicator(code).direction
+            assert c["status"] == change_status((c["ci_low"], c["ci_high"]), direction).value
+        first = db.session.scalar(select(ComputationRun).where(ComputationRun.year == 2024))
+        # 2023 has no responses in the demo: the first year stores no change.
+        assert not any((r.details or {}).get("change") for r in first.results)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_reports_print_the_change_and_how_it_was_judged(computed: Flask, tmp_path: Path, language: str) -> None:
+    with computed.app_context():
+        data = report_data(PROGRAMME, 2025, language, computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    ind = next(i for i in data.indicators if i.change is not None)
+    c = ind.change
+    places = fmt.decimals(ind.unit, c.change)
+    line = tr("chg.line", language, year=2024, level=fmt.level_text(0.95, language),
+              change=fmt.number(c.change, language, places, signed=True),
+              low=fmt.number(c.ci_low, language, places, signed=True),
+              high=fmt.number(c.ci_high, language, places, signed=True), status=tr(f"chg.{c.status}", language))
+    rule = tr("meth.year_change", language, level=fmt.level_text(0.95, language))
+    html = unescape(build_report(data, "html", tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert line in html and rule in html
