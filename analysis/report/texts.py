@@ -616,18 +616,21 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "meth.change_rule.ci": {
         "kk": "Өзгеріс екі жыл арасындағы айырманың {level} % сенімділік аралығы бойынша бағаланады, ол екі "
-              "жылдың да іріктеме қателігін және екі жылда да іріктелген бірінші сатыдағы бірліктер беретін "
-              "ковариацияны ескереді: аралық толығымен индикатордың жақсы жағында болса – айтарлықтай "
+              "жылдың да іріктеме қателігін ескереді (жылдардың іріктемелері тәуелсіз деп қарастырылады, "
+              "сондықтан айырманың дисперсиясы екі жыл дисперсияларының қосындысына тең): "
+              "аралық толығымен индикатордың жақсы жағында болса – айтарлықтай "
               "жақсарды, толығымен жаман жағында болса – айтарлықтай нашарлады, нөлді қамтыса – "
               "ажыратылмайды. Өзгеріске қойылған мақсат та осы аралық бойынша бағаланады.",
         "ru": "Изменение оценивается по {level} % доверительному интервалу разности между двумя годами, который "
-              "учитывает выборочную ошибку обоих лет и ковариацию, возникающую из-за первичных единиц отбора, "
-              "попавших в выборку в оба года: интервал целиком на благоприятной для индикатора стороне – "
+              "учитывает выборочную ошибку обоих лет (выборки лет считаются независимыми, "
+              "поэтому дисперсия разности равна сумме дисперсий двух лет): "
+              "интервал целиком на благоприятной для индикатора стороне – "
               "значимое улучшение, целиком на неблагоприятной – значимое ухудшение, интервал содержит ноль – "
               "изменение неразличимо. Цель по изменению оценивается по тому же интервалу.",
         "en": "Change is judged on the {level} % confidence interval of the difference between the two years, "
-              "which counts both years' sampling error and the covariance from primary sampling units sampled "
-              "in both years: the whole interval on the indicator's good side means significantly improved, "
+              "which counts both years' sampling error (the years' samples are taken as independent, so "
+              "the variance of the difference is the sum of the two years' variances): "
+              "the whole interval on the indicator's good side means significantly improved, "
               "wholly on the bad side significantly worse, an interval containing zero not distinguishable. A "
               "change target is judged on the same interval.",
     },

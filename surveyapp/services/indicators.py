@@ -17,12 +17,28 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analysis import AnalysisError, Design, LonelyPSU, weighting
-from analysis.change import change
+from analysis.change import Change, change
 from analysis.contrast import contrast
 from analysis.definition import ItemInfo, Statistic, catalogue_from_version
 from analysis.errors import ProgrammeError
-from analysis.programme import DEFAULT_LONELY_PSU, LONELY_PSU_RULES, Indicator, Programme, Source, load_programme
-from analysis.status import DEFAULT_DISCLOSURE, DisclosureRule, Unassessed, change_status
+from analysis.programme import (
+    DEFAULT_LONELY_PSU,
+    LONELY_PSU_RULES,
+    Indicator,
+    Programme,
+    Source,
+    absolute_target,
+    load_programme,
+)
+from analysis.status import (
+    DEFAULT_DISCLOSURE,
+    DisclosureRule,
+    TargetStatus,
+    Unassessed,
+    change_contrast,
+    change_status,
+    change_target_status,
+)
 from analysis.survey_indicator import (
     RespondentValues,
     estimate,
@@ -79,6 +95,15 @@ def _breakdowns(frame: pd.DataFrame, mode: str | None = None) -> list[str]:
         b for b in BREAKDOWNS
         if frame[b].notna().any() and (b != "mode" or (mode is None and frame[b].nunique() > 1))
     ]
+
+
+def _sample_or_none(
+    population: str, indicators: list[Indicator], year: int, lonely_psu: LonelyPSU
+) -> SurveyData | None:
+    try:
+        return load_survey_data(population, indicators, year, None, lonely_psu)
+    except ComputeError:
+        return None
 
 
 def mode_values(indicator: Indicator, data: SurveyData, values: RespondentValues) -> tuple[RespondentValues, int]:
@@ -262,12 +287,13 @@ def group_contrasts(
     return found
 
 
-def year_change(indicator: Indicator, before: SurveyData, after: SurveyData, after_values: RespondentValues,
-                from_year: int) -> dict[str, Any] | None:
-    """The national figure's change from ``from_year`` (analysis.change), on the indicator's scale, with its CI
-    and status (analysis.status.change_status): the yearly samples are taken as independent (fresh PSUs each
-    year), so the variance is the sum of the years'. None where it cannot be estimated (no comparable figure in
-    the earlier year, no df); mean-of-proportion indicators have no change estimator yet."""
+def _national_change(
+    indicator: Indicator, before: SurveyData, after: SurveyData, after_values: RespondentValues, scale: float = 1.0
+) -> tuple[Change, float] | None:
+    """``after - scale * before`` of the national figure (analysis.change, independent samples: fresh PSUs
+    each year, so the variance is the sum of the years') and the factor to the indicator's scale (100 for a
+    share). None where it cannot be estimated: no comparable figure in the earlier year, no df, or a
+    mean-of-proportions indicator (no change estimator yet)."""
     definition = indicator.definition
     assert definition is not None
     if definition.statistic is Statistic.MEAN_OF_PROPORTIONS:
@@ -277,19 +303,60 @@ def year_change(indicator: Indicator, before: SurveyData, after: SurveyData, aft
     before_values, _in_mode = mode_values(indicator, before, survey_values(indicator, before))
     if np.isnan(before_values.value).all():
         return None  # the earlier year's versions are not covered by the definition
-    scale = 100.0 if proportion else 1.0
     try:
         found = change(before.design, after.design, "proportion" if proportion else "mean", before_values.value,
-                       values=[1.0] if proportion else None, after_variable=after_values.value)
+                       values=[1.0] if proportion else None, after_variable=after_values.value, scale=scale)
+    except AnalysisError:
+        return None
+    return found, 100.0 if proportion else 1.0
+
+
+def year_change(indicator: Indicator, before: SurveyData, after: SurveyData, after_values: RespondentValues,
+                from_year: int) -> dict[str, Any] | None:
+    """The national figure's change from ``from_year``, on the indicator's scale, with its CI and status
+    (analysis.status.change_status)."""
+    measured = _national_change(indicator, before, after, after_values)
+    if measured is None:
+        return None
+    found, points = measured
+    try:
         status = change_status((found.ci_low, found.ci_high), indicator.direction)
     except AnalysisError:
         return None
     return {
-        "from_year": from_year, "before": scale * found.before, "after": scale * found.after,
-        "change": scale * found.change, "se": scale * found.se, "ci_low": scale * found.ci_low,
-        "ci_high": scale * found.ci_high, "df": found.df, "p_value": found.p_value, "samples": "independent",
+        "from_year": from_year, "before": points * found.before, "after": points * found.after,
+        "change": points * found.change, "se": points * found.se, "ci_low": points * found.ci_low,
+        "ci_high": points * found.ci_high, "df": found.df, "p_value": found.p_value, "samples": "independent",
         "status": status.value,
     }
+
+
+def change_target(
+    indicator: Indicator, year: int, base: SurveyData, after: SurveyData, after_values: RespondentValues
+) -> tuple[TargetStatus, float, dict[str, Any]] | None:
+    """The status of a change target ("+5 % on 2024", "+2 points on the previous year") judged on the CI of
+    ``after - scale * base - offset`` (analysis.status.change_contrast), so the base year's sampling error
+    counts as the report year's does; the absolute target is the base estimate moved by the target. None when
+    the base year's sample has no comparable figure."""
+    target = indicator.target(year)
+    scale, offset = change_contrast(target)
+    measured = _national_change(indicator, base, after, after_values, scale)
+    if measured is None:
+        return None
+    found, points = measured
+    try:
+        status = change_target_status(
+            target, indicator.direction, points * found.change, (points * found.ci_low, points * found.ci_high)
+        )
+    except AnalysisError:
+        return None
+    base_year = target.base_year if target.base_year is not None else year - 1
+    judged = {
+        "base_year": base_year, "base": points * found.before, "contrast": points * found.change - offset,
+        "ci_low": points * found.ci_low - offset, "ci_high": points * found.ci_high - offset, "df": found.df,
+        "scale": scale, "offset": offset, "samples": "independent",
+    }
+    return status, absolute_target(target, points * found.before), judged
 
 
 def compute(
@@ -316,6 +383,7 @@ def compute(
         "populations": {},
     }
     results: list[IndicatorResult] = []
+    change_targets: dict[str, dict[str, Any]] = {}
     survey = [i for i in programme.indicators if i.source is Source.SURVEY and i.definition is not None]
     by_population: dict[str, list[Indicator]] = {}
     for indicator in survey:
@@ -339,11 +407,10 @@ def compute(
                     )
                 )
             continue
-        try:
-            # The previous year's sample, for the change and its CI (none imported: no change is stored).
-            previous: SurveyData | None = load_survey_data(population, indicators, year - 1, None, lonely_psu)
-        except ComputeError:
-            previous = None
+        # The previous year's sample, for the change and its CI (none imported: no change is stored); other
+        # base years of change targets are loaded when a target needs them.
+        previous = _sample_or_none(population, indicators, year - 1, lonely_psu)
+        samples: dict[int, SurveyData | None] = {year - 1: previous}
         if data.lonely_strata:
             message = _lonely_warning(programme, population, data)
             warnings.append(f"{population}: {message}")
@@ -406,6 +473,19 @@ def compute(
             head = rows[0]
             ci = (head.ci_low, head.ci_high) if head.ci_low is not None and head.ci_high is not None else None
             status, target, note = target_status(indicator, year, head.estimate, ci, None)
+            judged = None
+            if status is Unassessed.NO_BASE:
+                named = indicator.target(year).base_year
+                base_year = named if named is not None else year - 1
+                base = samples.get(base_year)
+                if base_year not in samples:
+                    base = samples[base_year] = _sample_or_none(population, indicators, base_year, lonely_psu)
+                judged = change_target(indicator, year, base, data, values) if base is not None else None
+            if judged is not None:
+                status, target, found = judged
+                note = ""
+                change_targets[indicator.code] = found
+                head.details = {**(head.details or {}), "change_target": found}
             head.status, head.target = status.value, target
             head.details = {**(head.details or {}), **({"note": note} if note else {})}
             if definition.mode is not None:
@@ -430,6 +510,9 @@ def compute(
                     details={"note": "no survey definition in the programme file"},
                 )
             )
+    if change_targets:
+        # Survey indicators' change targets judged on the CI of the change (the annex says so).
+        provenance["change_targets"] = change_targets
     provenance["warnings"] = warnings
     if not any(r.estimate is not None for r in results if not r.breakdown):
         raise ComputeError(

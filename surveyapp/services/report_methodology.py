@@ -118,6 +118,9 @@ def methodology(
         withdrawn=withdrawn,
         mode_restrictions=_mode_restrictions(run),
         ci_method=ci_method,
+        # A run that judged a survey indicator's change target on the change's CI says so; others took the
+        # base as exact (administrative figures have no sampling error).
+        change_inference="ci" if (run.provenance or {}).get("change_targets") else "base_exact",
         small_df=small_df,
     ), synthetic
 

@@ -80,3 +80,43 @@ def test_reports_print_the_change_and_how_it_was_judged(computed: Flask, tmp_pat
     rule = tr("meth.year_change", language, level=fmt.level_text(0.95, language))
     html = unescape(build_report(data, "html", tmp_path / "r.html").read_text(encoding="utf-8"))
     assert line in html and rule in html
+
+
+A5_2025 = "      2025: {value: 60.0, kind: level}\n"
+
+
+@pytest.mark.parametrize(("target", "reading"), [("1.0", "relative"), ("-2.0", "points")])
+def test_a_survey_change_target_is_judged_on_the_ci_of_the_change(
+    computed: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, reading: str
+) -> None:
+    from analysis import programme as programme_module
+
+    text = (programme_module.PROGRAMME_DIR / f"{PROGRAMME}.yaml").read_text(encoding="utf-8")
+    assert text.count(A5_2025) == 1
+    changed = text.replace(A5_2025, f"      2025: {{value: {target}, kind: change_vs_previous}}\n")
+    # A change target must say how its number applies (the documents do not always): relative or points.
+    changed = changed.replace("    targets:\n      2024: {value: 59.0", f"    change_reading: {reading}\n"
+                              "    targets:\n      2024: {value: 59.0", 1)
+    monkeypatch.setattr(programme_module, "PROGRAMME_DIR", tmp_path)
+    (tmp_path / f"{PROGRAMME}.yaml").write_text(changed, encoding="utf-8")
+    code, out = invoke(computed, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    assert code == 0, out
+    with computed.app_context():
+        before = _national(2024)["A5"].estimate
+        run = db.session.scalar(select(ComputationRun).where(ComputationRun.year == 2025)
+                                .order_by(ComputationRun.id.desc()))
+        a5 = next(r for r in run.results if r.indicator == "A5" and not r.breakdown)
+        judged = run.provenance["change_targets"]["A5"]
+        data = report_data(PROGRAMME, 2025, "ru", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    # The base is the stored 2024 estimate, and the target moves it as the programme says.
+    assert judged["base"] == pytest.approx(before, rel=1e-9) and judged["base_year"] == 2024
+    expected = before * 1.01 if reading == "relative" else before - 2.0
+    assert a5.target == pytest.approx(expected, rel=1e-9)
+    assert judged["contrast"] == pytest.approx(a5.estimate - expected, abs=1e-9)
+    low, high = judged["ci_low"], judged["ci_high"]
+    assert low < judged["contrast"] < high
+    # The interval of the change is wider than the year's own: the base year's error counts too.
+    assert high - low > a5.ci_high - a5.ci_low
+    status = "achieved" if low >= 0 else "not_achieved" if high < 0 else "not_distinguishable"
+    assert a5.status == status and a5.details["change_target"] == judged
+    assert data.methodology.change_inference == "ci"
