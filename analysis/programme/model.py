@@ -134,6 +134,12 @@ class PopulationSettings:
     """How one population's survey is analysed in this programme (the ``populations`` key of the file)."""
 
     lonely_psu: LonelyPSU = DEFAULT_LONELY_PSU
+    # How the yearly samples relate, for the change between years (analysis.change): "independent" (fresh PSUs
+    # each year) or "panel" (the same PSUs, matched by stratum and PSU code, so their covariance counts).
+    change_samples: str = "independent"
+
+
+CHANGE_SAMPLES = ("independent", "panel")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from analysis.vocabulary import LANGUAGES, POPULATIONS
 
 from .model import (
     CHANGE_KINDS,
+    CHANGE_SAMPLES,
     DEFAULT_LONELY_PSU,
     LONELY_PSU_RULES,
     Direction,
@@ -128,12 +129,15 @@ class _Reader:
         settings: dict[str, PopulationSettings] = {}
         for name, raw in data.items():
             key = _join("populations", name)
-            entry = self.mapping(raw, key, required=(), optional=("lonely_psu",))
+            entry = self.mapping(raw, key, required=(), optional=("lonely_psu", "change_samples"))
             rule = entry.get("lonely_psu", DEFAULT_LONELY_PSU.value)
             if rule not in LONELY_PSU_RULES:
                 allowed = ", ".join(r.value for r in LONELY_PSU_RULES)
                 raise self.fail(_join(key, "lonely_psu"), f"{rule!r} is not one of: {allowed}")
-            settings[name] = PopulationSettings(lonely_psu=LonelyPSU(rule))
+            samples = entry.get("change_samples", "independent")
+            if samples not in CHANGE_SAMPLES:
+                raise self.fail(_join(key, "change_samples"), f"{samples!r} is not one of: {', '.join(CHANGE_SAMPLES)}")
+            settings[name] = PopulationSettings(lonely_psu=LonelyPSU(rule), change_samples=samples)
         return MappingProxyType(settings)
 
     def observation(self, value: Any, key: str) -> Observation:

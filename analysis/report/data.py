@@ -306,6 +306,8 @@ class Methodology:
     notes: tuple[str, ...] = ()  # in the report's language
     withdrawn: int = 0  # responses their respondents took back after an earlier computation, left out here
     mode_restrictions: tuple[ModeRestriction, ...] = ()
+    # Populations whose yearly samples are a panel of PSUs: their changes count the PSUs' covariance.
+    panel_populations: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.ci_method == CIMethod.BY_DF and self.small_df is None:

@@ -597,6 +597,17 @@ TEXTS: dict[str, dict[str, str]] = {
               "only the report year's confidence interval is compared with it, and the base year's sampling "
               "error is not counted.",
     },
+    "meth.change_panel": {
+        "kk": "Келесі бас жиынтықтар үшін жылдардың іріктемелері бірдей бірінші сатыдағы бірліктерден тұрады "
+              "(панель): {populations}. Олардың өзгерісінде бірліктердің екі жылдағы ковариациясы есепке алынады "
+              "(бірліктер страта мен код бойынша сәйкестендіріледі).",
+        "ru": "Для следующих генеральных совокупностей выборки лет состоят из одних и тех же первичных единиц "
+              "отбора (панель): {populations}. В их изменениях учитывается ковариация единиц между годами "
+              "(единицы сопоставляются по страте и коду).",
+        "en": "For these populations the yearly samples are the same primary sampling units (a panel): "
+              "{populations}. Their changes count the units' covariance between the years (units are matched by "
+              "stratum and code).",
+    },
     "meth.year_change": {
         "kk": "Алдыңғы жылмен салыстырғандағы өзгеріс – екі жыл бағалауларының айырмасы және оның {level} % "
               "сенімділік аралығы. Әр жылдың іріктемелері тәуелсіз деп қарастырылады, сондықтан айырманың "

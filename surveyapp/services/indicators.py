@@ -288,12 +288,18 @@ def group_contrasts(
 
 
 def _national_change(
-    indicator: Indicator, before: SurveyData, after: SurveyData, after_values: RespondentValues, scale: float = 1.0
+    indicator: Indicator,
+    before: SurveyData,
+    after: SurveyData,
+    after_values: RespondentValues,
+    scale: float = 1.0,
+    samples: str = "independent",
 ) -> tuple[Change, float] | None:
-    """``after - scale * before`` of the national figure (analysis.change, independent samples: fresh PSUs
-    each year, so the variance is the sum of the years') and the factor to the indicator's scale (100 for a
-    share). None where it cannot be estimated: no comparable figure in the earlier year, no df, or a
-    mean-of-proportions indicator (no change estimator yet)."""
+    """``after - scale * before`` of the national figure (analysis.change) and the factor to the indicator's
+    scale (100 for a share). ``samples`` is the population's setting: "independent" (fresh PSUs each year, the
+    variance the sum of the years') or "panel" (the same PSUs, their covariance counted). None where it cannot
+    be estimated: no comparable figure in the earlier year, no df, or a mean-of-proportions indicator (no
+    change estimator yet)."""
     definition = indicator.definition
     assert definition is not None
     if definition.statistic is Statistic.MEAN_OF_PROPORTIONS:
@@ -305,17 +311,18 @@ def _national_change(
         return None  # the earlier year's versions are not covered by the definition
     try:
         found = change(before.design, after.design, "proportion" if proportion else "mean", before_values.value,
-                       values=[1.0] if proportion else None, after_variable=after_values.value, scale=scale)
+                       values=[1.0] if proportion else None, after_variable=after_values.value, scale=scale,
+                       panel="psu" if samples == "panel" else None)
     except AnalysisError:
         return None
     return found, 100.0 if proportion else 1.0
 
 
 def year_change(indicator: Indicator, before: SurveyData, after: SurveyData, after_values: RespondentValues,
-                from_year: int) -> dict[str, Any] | None:
+                from_year: int, samples: str = "independent") -> dict[str, Any] | None:
     """The national figure's change from ``from_year``, on the indicator's scale, with its CI and status
     (analysis.status.change_status)."""
-    measured = _national_change(indicator, before, after, after_values)
+    measured = _national_change(indicator, before, after, after_values, samples=samples)
     if measured is None:
         return None
     found, points = measured
@@ -326,13 +333,18 @@ def year_change(indicator: Indicator, before: SurveyData, after: SurveyData, aft
     return {
         "from_year": from_year, "before": points * found.before, "after": points * found.after,
         "change": points * found.change, "se": points * found.se, "ci_low": points * found.ci_low,
-        "ci_high": points * found.ci_high, "df": found.df, "p_value": found.p_value, "samples": "independent",
+        "ci_high": points * found.ci_high, "df": found.df, "p_value": found.p_value, "samples": samples,
         "status": status.value,
     }
 
 
 def change_target(
-    indicator: Indicator, year: int, base: SurveyData, after: SurveyData, after_values: RespondentValues
+    indicator: Indicator,
+    year: int,
+    base: SurveyData,
+    after: SurveyData,
+    after_values: RespondentValues,
+    samples: str = "independent",
 ) -> tuple[TargetStatus, float, dict[str, Any]] | None:
     """The status of a change target ("+5 % on 2024", "+2 points on the previous year") judged on the CI of
     ``after - scale * base - offset`` (analysis.status.change_contrast), so the base year's sampling error
@@ -340,7 +352,7 @@ def change_target(
     the base year's sample has no comparable figure."""
     target = indicator.target(year)
     scale, offset = change_contrast(target)
-    measured = _national_change(indicator, base, after, after_values, scale)
+    measured = _national_change(indicator, base, after, after_values, scale, samples)
     if measured is None:
         return None
     found, points = measured
@@ -354,7 +366,7 @@ def change_target(
     judged = {
         "base_year": base_year, "base": points * found.before, "contrast": points * found.change - offset,
         "ci_low": points * found.ci_low - offset, "ci_high": points * found.ci_high - offset, "df": found.df,
-        "scale": scale, "offset": offset, "samples": "independent",
+        "scale": scale, "offset": offset, "samples": samples,
     }
     return status, absolute_target(target, points * found.before), judged
 
@@ -410,6 +422,7 @@ def compute(
         # The previous year's sample, for the change and its CI (none imported: no change is stored); other
         # base years of change targets are loaded when a target needs them.
         previous = _sample_or_none(population, indicators, year - 1, lonely_psu)
+        samples_kind = programme.population(population).change_samples
         samples: dict[int, SurveyData | None] = {year - 1: previous}
         if data.lonely_strata:
             message = _lonely_warning(programme, population, data)
@@ -429,10 +442,10 @@ def compute(
                 **weighting.diagnostics(data.design.weights).as_record(),
             },
             "versions": {f"{v.instrument.code}/{v.version}": v.sha256 for v in data.versions},
-            # The sample each indicator's change is measured from (independent years): None when not imported.
+            # The sample each indicator's change is measured from, and how the years relate: None when not imported.
             "previous_year": None
             if previous is None
-            else {"year": year - 1, "responses": len(previous.frame), "samples": "independent"},
+            else {"year": year - 1, "responses": len(previous.frame), "samples": samples_kind},
             "margins": None
             if data.margin_set is None
             else {
@@ -480,7 +493,9 @@ def compute(
                 base = samples.get(base_year)
                 if base_year not in samples:
                     base = samples[base_year] = _sample_or_none(population, indicators, base_year, lonely_psu)
-                judged = change_target(indicator, year, base, data, values) if base is not None else None
+                judged = (
+                    change_target(indicator, year, base, data, values, samples_kind) if base is not None else None
+                )
             if judged is not None:
                 status, target, found = judged
                 note = ""
@@ -493,7 +508,9 @@ def compute(
             comparisons = group_contrasts(definition, data, values, rule)
             if comparisons:
                 head.details["contrasts"] = comparisons
-            moved = year_change(indicator, previous, data, values, year - 1) if previous is not None else None
+            moved = (
+                year_change(indicator, previous, data, values, year - 1, samples_kind) if previous is not None else None
+            )
             if moved is not None:
                 head.details["change"] = moved
             results += rows

@@ -117,6 +117,11 @@ def methodology(
         min_cell_n=int(rule.get("min_n", 30)),
         withdrawn=withdrawn,
         mode_restrictions=_mode_restrictions(run),
+        panel_populations=tuple(
+            POPULATION_NAMES.get(population, {}).get(language, population)
+            for population, info in sorted((run.provenance or {}).get("populations", {}).items())
+            if isinstance(info, dict) and (info.get("previous_year") or {}).get("samples") == "panel"
+        ),
         ci_method=ci_method,
         # A run that judged a survey indicator's change target on the change's CI says so; others took the
         # base as exact (administrative figures have no sampling error).

@@ -120,3 +120,48 @@ def test_a_survey_change_target_is_judged_on_the_ci_of_the_change(
     status = "achieved" if low >= 0 else "not_achieved" if high < 0 else "not_distinguishable"
     assert a5.status == status and a5.details["change_target"] == judged
     assert data.methodology.change_inference == "ci"
+
+
+def test_a_panel_of_psus_counts_their_covariance_and_the_annex_says_so(
+    computed: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import programme as programme_module
+
+    text = (programme_module.PROGRAMME_DIR / f"{PROGRAMME}.yaml").read_text(encoding="utf-8")
+    assert text.count("\nindicators:\n") == 1
+    monkeypatch.setattr(programme_module, "PROGRAMME_DIR", tmp_path)
+    (tmp_path / f"{PROGRAMME}.yaml").write_text(
+        text.replace("\nindicators:\n", "\npopulations:\n  adults: {change_samples: panel}\nindicators:\n"),
+        encoding="utf-8",
+    )
+    code, out = invoke(computed, "indicators", "compute", "--programme", PROGRAMME, "--year", "2025")
+    assert code == 0, out
+    with computed.app_context():
+        before, after = _national(2024), _national(2025)
+        run = db.session.scalar(select(ComputationRun).where(ComputationRun.year == 2025)
+                                .order_by(ComputationRun.id.desc()))
+        assert run.provenance["populations"]["adults"]["previous_year"]["samples"] == "panel"
+        others = [p for name, p in run.provenance["populations"].items() if name != "adults"]
+        assert all(p["previous_year"]["samples"] == "independent" for p in others if p.get("previous_year"))
+        a5 = after["A5"].details["change"]
+        data = report_data(PROGRAMME, 2025, "ru", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    assert a5["samples"] == "panel"
+    assert a5["change"] == pytest.approx(after["A5"].estimate - before["A5"].estimate, rel=1e-9, abs=1e-9)
+    # The demo reuses its PSU codes across years: matched PSUs add a covariance, so the SE is no longer
+    # the independent years' sqrt(se1^2 + se2^2).
+    assert a5["se"] != pytest.approx(math.hypot(after["A5"].se, before["A5"].se), rel=1e-6)
+    assert data.methodology.panel_populations == ("население 18 лет и старше",)
+    annex_text = unescape(build_report(data, "html", tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert "(панель): население 18 лет и старше" in annex_text
+
+
+def test_a_wrong_change_samples_setting_is_named_with_the_allowed_ones(tmp_path: Path) -> None:
+    from analysis import programme as programme_module
+    from analysis.errors import ProgrammeError
+
+    text = (programme_module.PROGRAMME_DIR / f"{PROGRAMME}.yaml").read_text(encoding="utf-8")
+    path = tmp_path / f"{PROGRAMME}.yaml"
+    wrong = "\npopulations:\n  adults: {change_samples: paired}\nindicators:\n"
+    path.write_text(text.replace("\nindicators:\n", wrong), encoding="utf-8")
+    with pytest.raises(ProgrammeError, match="change_samples: 'paired' is not one of: independent, panel"):
+        programme_module.load_programme(path)

@@ -123,6 +123,9 @@ def _status_rules(report: ReportData) -> tuple[Block, ...]:
     if any(ind.change is not None for ind in report.indicators):
         blocks.append(Paragraph(tr("meth.year_change", lang, level=fmt.level_text(report.methodology.ci_level,
                                                                                     lang))))
+        if report.methodology.panel_populations:
+            blocks.append(Paragraph(tr("meth.change_panel", lang,
+                                       populations=", ".join(report.methodology.panel_populations))))
     if any(ind.target is not None and ind.target.kind in CHANGE_KINDS for ind in report.indicators):
         meth = report.methodology
         blocks.append(Paragraph(tr(f"meth.change_rule.{meth.change_inference}", lang,
