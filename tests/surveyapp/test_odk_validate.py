@@ -1,0 +1,65 @@
+"""Exports pass ODK Validate: every published questionnaire, the household roster and the real forms answered
+end to end, both as the XLSForm a researcher downloads (converted by pyxform) and as the XForm /openrosa serves."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pyxform.xls2xform import convert
+
+from surveyapp.openrosa.xform import xform_of
+from surveyapp.questionnaire import QuestionnaireVersion, load_version
+from surveyapp.questionnaire.loader import expand_paths
+from surveyapp.questionnaire.xlsform import write_xlsform
+from tests.surveyapp.odk_validate import NO_JAVA, odk_problems
+from tests.surveyapp.questionnaire.conftest import QUESTIONNAIRES
+from tests.surveyapp.test_real_xlsforms import ANSWERED
+from tests.surveyapp.xlsform_corpus import completed, import_fixture, write
+
+pytestmark = [pytest.mark.slow, NO_JAVA]
+
+HOUSEHOLD = Path(__file__).resolve().parents[1] / "fixtures" / "repeats" / "household.yaml"
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, QuestionnaireVersion]:
+    """Every shipped instrument and version, the repeat fixture, and each real form once completed."""
+    found = {f"{p.parent.name}/{p.stem}": load_version(p) for p in expand_paths([QUESTIONNAIRES])}
+    root = tmp_path_factory.mktemp("questionnaires")
+    shutil.copytree(QUESTIONNAIRES / "_lists", root / "_lists")
+    household = root / "household" / "2025.yaml"
+    household.parent.mkdir()
+    household.write_text(HOUSEHOLD.read_text(encoding="utf-8"), encoding="utf-8")
+    found["repeats/household"] = load_version(household)
+    for name, media in ANSWERED:
+        found[name] = load_version(write(root / name.replace("/", "_"), completed(import_fixture(name, media))))
+    return found
+
+
+def test_every_xlsform_export_converts_cleanly_and_passes_odk_validate(
+    versions: dict[str, QuestionnaireVersion], tmp_path: Path
+) -> None:
+    assert len(versions) == 7 + 1 + len(ANSWERED)
+    xforms: dict[str, str] = {}
+    for name, version in versions.items():
+        workbook = tmp_path / "xlsx" / f"{name.replace('/', '_')}.xlsx"
+        write_xlsform(version, workbook)
+        warnings: list[str] = []
+        xforms[name] = convert(str(workbook), warnings=warnings).xform
+        assert warnings == [], (name, warnings)
+    assert odk_problems(xforms, tmp_path / "xml") == {}
+
+
+def test_every_served_xform_passes_odk_validate(versions: dict[str, QuestionnaireVersion], tmp_path: Path) -> None:
+    assert odk_problems({name: xform_of(v).xml for name, v in versions.items()}, tmp_path) == {}
+
+
+def test_a_broken_form_is_refused_and_named(versions: dict[str, QuestionnaireVersion], tmp_path: Path) -> None:
+    """The check above is not a no-op: a relevance Collect cannot parse is refused, the good form beside it not."""
+    good = xform_of(versions["repeats/household"]).xml
+    broken = good.replace("<bind ", '<bind relevant="count(" ', 1)
+    problems = odk_problems({"good": good, "broken": broken}, tmp_path)
+    assert list(problems) == ["broken"]
+    assert "Mismatched brackets or parentheses" in problems["broken"]
