@@ -1,5 +1,6 @@
-"""Exports pass ODK Validate: every published questionnaire, the household roster and the real forms answered
-end to end, both as the XLSForm a researcher downloads (converted by pyxform) and as the XForm /openrosa serves."""
+"""Exports pass ODK Validate: every published questionnaire, the household roster, a form with jr:choice-name
+and the real forms answered end to end, both as the XLSForm a researcher downloads (converted by pyxform) and
+as the XForm /openrosa serves."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from surveyapp.questionnaire import QuestionnaireVersion, load_version
 from surveyapp.questionnaire.loader import expand_paths
 from surveyapp.questionnaire.xlsform import write_xlsform
 from tests.surveyapp.odk_validate import NO_JAVA, odk_problems
+from tests.surveyapp.questionnaire.choice_name_fixture import choice_name_yaml
 from tests.surveyapp.questionnaire.conftest import QUESTIONNAIRES
 from tests.surveyapp.test_real_xlsforms import ANSWERED
 from tests.surveyapp.xlsform_corpus import completed, import_fixture, write
@@ -33,6 +35,10 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Questionnair
     household.parent.mkdir()
     household.write_text(HOUSEHOLD.read_text(encoding="utf-8"), encoding="utf-8")
     found["repeats/household"] = load_version(household)
+    labels = root / "example" / "2025.yaml"  # jr:choice-name in a calculation and in a relevance
+    labels.parent.mkdir()
+    labels.write_text(choice_name_yaml(), encoding="utf-8")
+    found["choice_name"] = load_version(labels)
     for name, media in ANSWERED:
         found[name] = load_version(write(root / name.replace("/", "_"), completed(import_fixture(name, media))))
     return found
@@ -41,7 +47,7 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Questionnair
 def test_every_xlsform_export_converts_cleanly_and_passes_odk_validate(
     versions: dict[str, QuestionnaireVersion], tmp_path: Path
 ) -> None:
-    assert len(versions) == 7 + 1 + len(ANSWERED)
+    assert len(versions) == 7 + 2 + len(ANSWERED)
     xforms: dict[str, str] = {}
     for name, version in versions.items():
         workbook = tmp_path / "xlsx" / f"{name.replace('/', '_')}.xlsx"

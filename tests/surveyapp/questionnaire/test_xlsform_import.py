@@ -312,6 +312,8 @@ def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
                 ["calculate", "call_as", "", "", "", "coalesce(${nick}, substr(${iin}, 0, 2))"],
                 ["calculate", "whole", "", "", "", "int(number(${income}))"],
                 ["calculate", "started", "", "", "", "now()"],
+                ["calculate", "seen_first", "", "", "", "jr:choice-name(selected-at(${seen}, 0), '${seen}')"],
+                ["text", "about", "About", "", "jr:choice-name(${seen}, \"${seen}\") != 'Fraud'"],
             ],
             "choices": [["list_name", "name", "label"], ["seen", "theft", "Theft"], ["seen", "fraud", "Fraud"]],
         },
@@ -329,6 +331,8 @@ def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
     assert items["call_as"]["calculation"] == "coalesce(nick, substr(iin, 0, 2))"
     assert items["whole"]["calculation"] == "int(number(income))"
     assert items["started"]["calculation"] == "now()"
+    assert items["seen_first"]["calculation"] == "choice_name(selected_at(seen, 0), seen)"
+    assert items["about"]["relevant"] == "choice_name(seen, seen) != 'Fraud'"
 
 
 def test_or_other_and_typographic_quotes_are_read_as_pyxform_reads_them(tmp_path: Path) -> None:
