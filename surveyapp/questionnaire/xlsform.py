@@ -53,12 +53,13 @@ def survey_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
 
 
 def _version_languages(version: QuestionnaireVersion, rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Only the columns of the version's languages: a text in another one (the platform's default constraint
+    """Of kk, ru and en only the version's languages: a text in another one (the platform's default constraint
     message is written in all three) would be a language the form does not offer, which pyxform warns about
-    ("Language 'English (en)' is missing the survey label column") and Collect would list as a choice."""
-    offered = {XLSFORM_LANGUAGE[lang] for lang in version.languages}
+    ("Language 'English (en)' is missing the survey label column") and Collect would list as a choice. An
+    import's extra languages stay: they were the form's own."""
+    left_out = set(XLSFORM_LANGUAGE.values()) - {XLSFORM_LANGUAGE[lang] for lang in version.languages}
     return [
-        {key: value for key, value in row.items() if "::" not in key or key.split("::", 1)[1] in offered}
+        {key: value for key, value in row.items() if "::" not in key or key.split("::", 1)[1] not in left_out}
         for row in rows
     ]
 

@@ -5,6 +5,7 @@ as the XForm /openrosa serves."""
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from tests.surveyapp.odk_validate import NO_JAVA, odk_problems
 from tests.surveyapp.questionnaire.choice_name_fixture import choice_name_yaml
 from tests.surveyapp.questionnaire.conftest import QUESTIONNAIRES
 from tests.surveyapp.test_real_xlsforms import ANSWERED
-from tests.surveyapp.xlsform_corpus import completed, import_fixture, write
+from tests.surveyapp.xlsform_corpus import FIXTURES, completed, import_fixture, write
 
 pytestmark = [pytest.mark.slow, NO_JAVA]
 
@@ -52,10 +53,25 @@ def test_every_xlsform_export_converts_cleanly_and_passes_odk_validate(
     for name, version in versions.items():
         workbook = tmp_path / "xlsx" / f"{name.replace('/', '_')}.xlsx"
         write_xlsform(version, workbook)
-        warnings: list[str] = []
-        xforms[name] = convert(str(workbook), warnings=warnings).xform
-        assert warnings == [], (name, warnings)
+        said: list[str] = []
+        xforms[name] = convert(str(workbook), warnings=said).xform
+        assert [w for w in said if not _as_in_the_source(name, w)] == [], (name, said)
     assert odk_problems(xforms, tmp_path / "xml") == {}
+
+
+# A real form's extra languages are written back as it named them ("French"): pyxform's warning that such
+# names carry no language code is the source workbook's own, not the export's.
+_NO_LANGUAGE_CODE = "do not contain valid machine-readable codes"
+
+
+def _as_in_the_source(name: str, warning: str) -> bool:
+    if _NO_LANGUAGE_CODE not in warning or name not in dict(ANSWERED):
+        return False
+    source: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's note on a workbook without a default style
+        convert(str(FIXTURES / name), warnings=source)
+    return any(_NO_LANGUAGE_CODE in w for w in source)
 
 
 def test_every_served_xform_passes_odk_validate(versions: dict[str, QuestionnaireVersion], tmp_path: Path) -> None:
