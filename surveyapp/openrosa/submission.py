@@ -163,7 +163,7 @@ def answers_of(domain: QuestionnaireVersion, root: Element, language: str) -> di
     problems: list[str] = []
     for section in domain.sections:
         page = routing.validate_page(domain, section.code, forms.get(section.code, {}), answers, language)
-        answers = routing.prune_hidden(domain, answers | page.answers)
+        answers = routing.prune_hidden(domain, answers | page.answers, language)
         problems += [f"{section.code}/{code}: {message}" for code, message in page.errors.items()]
     if problems:
         listed = "; ".join(problems)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from .choice_filters import all_offered
+from .choice_names import with_choice_names, without_choice_names
 from .errors import AnswerError
 from .expression.functions import POSITION_KEY
 from .messages import render
@@ -26,10 +27,11 @@ class PageResult(NamedTuple):
 
 
 def _walk(
-    version: QuestionnaireVersion, answers: Mapping[str, Any]
+    version: QuestionnaireVersion, answers: Mapping[str, Any], language: str | None = None
 ) -> Iterator[tuple[Section, Item, bool, dict[str, Any]]]:
-    """Each item with its relevance, evaluated on the answers kept so far (hidden ones dropped)."""
-    kept: dict[str, Any] = {}
+    """Each item with its relevance, evaluated on the answers kept so far (hidden ones dropped). `language`
+    is the respondent's, whose labels choice_name() gives (None: the version's first language)."""
+    kept: dict[str, Any] = with_choice_names(version, {}, language)
     for section in version.sections:
         section_on = section.relevant is None or section.relevant.is_true(kept)
         if section.repeat is not None:
@@ -112,22 +114,26 @@ def relevant_in_instance(
     return shown
 
 
-def prune_hidden(version: QuestionnaireVersion, answers: Mapping[str, Any]) -> dict[str, Any]:
+def prune_hidden(
+    version: QuestionnaireVersion, answers: Mapping[str, Any], language: str | None = None
+) -> dict[str, Any]:
     """The answers without those to items (or pages) that are not relevant any more, without unknown codes,
-    and with the calculations recomputed."""
+    and with the calculations recomputed (in `language`, for those that read a choice's label)."""
     kept: dict[str, Any] = {}
-    for _section, _item, _on, kept in _walk(version, answers):  # noqa: B007  (the last state is the result)
+    for _section, _item, _on, kept in _walk(version, answers, language):  # noqa: B007  (the last state is the result)
         pass
-    return dict(kept)
+    return without_choice_names(kept)
 
 
 compute_calculations = prune_hidden
 
 
-def is_relevant(version: QuestionnaireVersion, code: str, answers: Mapping[str, Any]) -> bool:
+def is_relevant(
+    version: QuestionnaireVersion, code: str, answers: Mapping[str, Any], language: str | None = None
+) -> bool:
     """Whether an item or a section is shown, given the answers."""
     section_codes = {section.code for section in version.sections}
-    for section, item, on, kept in _walk(version, answers):
+    for section, item, on, kept in _walk(version, answers, language):
         if section.code == code and section_codes:
             return section.relevant is None or section.relevant.is_true(kept)
         if item.code == code:
@@ -135,18 +141,25 @@ def is_relevant(version: QuestionnaireVersion, code: str, answers: Mapping[str, 
     raise KeyError(code)
 
 
-def relevant_items(version: QuestionnaireVersion, answers: Mapping[str, Any], section: str | None = None) -> list[Item]:
+def relevant_items(
+    version: QuestionnaireVersion,
+    answers: Mapping[str, Any],
+    section: str | None = None,
+    language: str | None = None,
+) -> list[Item]:
     """Items shown to the respondent (notes included, calculations not), optionally of one section."""
     return [
         item
-        for sec, item, on, _ in _walk(version, answers)
+        for sec, item, on, _ in _walk(version, answers, language)
         if on and question_type(item).shown and (section is None or sec.code == section)
     ]
 
 
-def visible_sections(version: QuestionnaireVersion, answers: Mapping[str, Any]) -> list[Section]:
+def visible_sections(
+    version: QuestionnaireVersion, answers: Mapping[str, Any], language: str | None = None
+) -> list[Section]:
     """The pages to show: relevant, with at least one relevant item that is shown."""
-    shown = {item.code for item in relevant_items(version, answers)}
+    shown = {item.code for item in relevant_items(version, answers, language=language)}
     return [section for section in version.sections if any(item.code in shown for item in section.items)]
 
 
@@ -217,7 +230,7 @@ def validate_page(
         k: v for k, v in parsed.items() if v is not None
     }
     result: dict[str, Any] = {}
-    for sec, item, on, kept in _walk(version, merged):
+    for sec, item, on, kept in _walk(version, merged, language):
         if sec.code != section_code or not on:
             continue
         if item.calculation is not None:  # only calculate items may have one
@@ -233,7 +246,7 @@ def validate_page(
         elif parsed[item.code] is not None:
             result[item.code] = parsed[item.code]
     hidden = {item.code for item in section.items} - {
-        item.code for item in relevant_items(version, merged, section_code)
+        item.code for item in relevant_items(version, merged, section_code, language)
     }
     return PageResult(result, {code: message for code, message in errors.items() if code not in hidden})
 
@@ -265,9 +278,9 @@ def _validate_repeat_page(
     """A repeat page: each instance read from its own fields (members.2.age), checked with the rules of that
     instance, errors keyed by the instance's field name so the page can say which member is wrong."""
     assert section.repeat is not None
-    kept = prune_hidden(version, {k: v for k, v in answers.items() if k != section.code})
+    kept = prune_hidden(version, {k: v for k, v in answers.items() if k != section.code}, language)
     # Only the earlier pages decide the count: answers of later pages are not what the respondent sees now.
-    earlier = dict(_earlier(version, section, kept))
+    earlier = with_choice_names(version, dict(_earlier(version, section, kept)), language)
     posted = form_instances(section, raw_form)
     count = section.repeat.instances(earlier, posted)
     errors: dict[str, str] = {}

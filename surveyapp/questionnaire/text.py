@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Final
 
 from analysis.vocabulary import LANGUAGES, REQUIRED_LANGUAGES
 
 # Kazakh and Russian are what respondents read; English is for researchers.
+# The key of a text mapping in the YAML that holds the texts in other languages: {kk: ..., extra: {Deutsch: ...}}.
+EXTRA_KEY: Final = "extra"
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,10 +18,20 @@ class LocalizedText:
     kk: str | None = None
     ru: str | None = None
     en: str | None = None
+    # Texts in other languages of an imported XLSForm, as (its column's language, text), e.g. ("French (fr)",
+    # "Question"): no respondent reads them here, and the XLSForm export writes them back. Every other use of
+    # a text (the pages, as_dict, missing, truthiness) sees kk/ru/en only.
+    extra: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, str | None]) -> LocalizedText:
-        return cls(**{lang: data.get(lang) or None for lang in LANGUAGES})
+    def from_mapping(cls, data: Mapping[str, Any]) -> LocalizedText:
+        raw = data.get(EXTRA_KEY)
+        extra = tuple(
+            (str(name), value.strip())
+            for name, value in (raw.items() if isinstance(raw, Mapping) else ())
+            if isinstance(value, str) and value.strip()
+        )
+        return cls(**{lang: data.get(lang) or None for lang in LANGUAGES}, extra=extra)
 
     def get(self, language: str, fallback: bool = True) -> str:
         """Text in `language`; with fallback, the first other language that has text (ru, kk, en)."""

@@ -49,7 +49,19 @@ def survey_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
         for item in section.items:
             rows.extend(question_type(item).xlsform_rows(item))
         rows.append({"type": f"end_{kind}", "name": section.code})
-    return _original_names(version, rows)
+    return _original_names(version, _version_languages(version, rows))
+
+
+def _version_languages(version: QuestionnaireVersion, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Of kk, ru and en only the version's languages: a text in another one (the platform's default constraint
+    message is written in all three) would be a language the form does not offer, which pyxform warns about
+    ("Language 'English (en)' is missing the survey label column") and Collect would list as a choice. An
+    import's extra languages stay: they were the form's own."""
+    left_out = set(XLSFORM_LANGUAGE.values()) - {XLSFORM_LANGUAGE[lang] for lang in version.languages}
+    return [
+        {key: value for key, value in row.items() if "::" not in key or key.split("::", 1)[1] not in left_out}
+        for row in rows
+    ]
 
 
 _REFERENCE: Final = re.compile(r"\$\{([^}]*)\}")
@@ -105,7 +117,7 @@ def choice_rows(version: QuestionnaireVersion) -> list[dict[str, str]]:
             if choice.special is not None:
                 row["special"] = choice.special
             rows.append(row)
-    return rows
+    return _version_languages(version, rows)
 
 
 def _number(value: float) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from surveyapp.questionnaire import routing
 from surveyapp.questionnaire.choice_filters import CHOICE
+from surveyapp.questionnaire.choice_names import choice_names
 from surveyapp.questionnaire.expression import Expression, Name
 from surveyapp.questionnaire.expression_json import expression_json
 from surveyapp.questionnaire.messages import render
@@ -88,11 +89,16 @@ def page_logic(
         - page_codes
         - {CHOICE}
     )
-    earlier = routing.prune_hidden(version, {code: value for code, value in answers.items() if code not in page_codes})
+    earlier = routing.prune_hidden(
+        version, {code: value for code, value in answers.items() if code not in page_codes}, language
+    )
     logic: dict[str, Any] = {
         "items": items,
         "answers": {code: earlier[code] for code in sorted(referenced) if code in earlier},
     }
+    names = choice_names(version, language)
+    if names:  # the labels choice_name() gives, in the page's language, as the server's rules read them
+        logic["choice_names"] = names
     if section.repeat is not None:
         logic["repeat"] = section.code
     return logic

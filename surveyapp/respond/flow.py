@@ -154,7 +154,7 @@ def save_page(
     page = routing.validate_page(domain, section.code, form, response.answers, language)
     page_codes = {item.code for item in section.items} | {section.code}
     answers = {code: value for code, value in response.answers.items() if code not in page_codes}
-    answers = routing.prune_hidden(domain, answers | page.answers)
+    answers = routing.prune_hidden(domain, answers | page.answers, language)
     response.answers = answers
     if page.answers or not page.errors:
         languages = dict(response.page_languages)

@@ -112,7 +112,7 @@ def _before_follow_ups(
 ) -> tuple[dict[str, str], bool]:
     """Follow-up questions that an answer on this page has just switched on were never seen: the page comes
     back with them, instead of moving on (or of an error on a question nobody saw)."""
-    now = {item.code for item in routing.relevant_items(domain, response.answers, section.code)}
+    now = {item.code for item in routing.relevant_items(domain, response.answers, section.code, response.language)}
     if not now - shown:
         return errors, False
     return {code: message for code, message in errors.items() if code in shown}, True
@@ -146,7 +146,7 @@ def _shown(
 ) -> set[str]:
     if shown is not None:
         return shown
-    return {item.code for item in routing.relevant_items(domain, response.answers, section.code)}
+    return {item.code for item in routing.relevant_items(domain, response.answers, section.code, response.language)}
 
 
 def _keep_or_drop(
@@ -189,7 +189,9 @@ def page_state(
         new_codes: frozenset[str] = frozenset()
         if draft.new_questions:
             errors = {code: message for code, message in errors.items() if code in draft.shown}
-            now = {item.code for item in routing.relevant_items(domain, response.answers, section.code)}
+            now = {
+                item.code for item in routing.relevant_items(domain, response.answers, section.code, response.language)
+            }
             new_codes = frozenset(now - draft.shown)
         return PageState(draft, dict(errors), draft.new_questions, False, new_codes)
     errors = completeness.page_errors(domain, response.answers, section.code, lang) if incomplete else {}

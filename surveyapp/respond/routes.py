@@ -250,7 +250,7 @@ def _page_context(
         "response": response,
         "domain": domain,
         "section": section,
-        "items": routing.relevant_items(domain, response.answers, section.code),
+        "items": routing.relevant_items(domain, response.answers, section.code, lang),
         "answers": response.answers,
         "draft": state.draft,
         "errors": state.errors,

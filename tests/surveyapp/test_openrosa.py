@@ -24,6 +24,7 @@ from surveyapp.questionnaire.model import QuestionnaireVersion
 from surveyapp.services.indicators import _breakdowns
 from surveyapp.services.survey_frames import version_frame
 from tests.conftest import PASSWORD, AuthActions, invoke, make_user
+from tests.surveyapp.odk_validate import NO_JAVA, odk_problems
 from tests.surveyapp.respond_helpers import publish_file, readme_example
 
 HTTPS = "https://localhost"
@@ -160,6 +161,16 @@ def test_form_list_and_xform_made_by_pyxform(
         for value in text
     }
     assert labels == {"Kazakh (kk)": "kk", "Russian (ru)": "ru", "English (en)": "en"}
+
+
+@NO_JAVA
+def test_the_served_xform_passes_odk_validate(
+    client: FlaskClient, domain: QuestionnaireVersion, interviewer: int, tmp_path: Path
+) -> None:
+    """What Collect downloads is what ODK Validate (JavaRosa, Collect's parser) accepts."""
+    form = client.get("/openrosa/forms/example/2025.xml", base_url=HTTPS, headers=basic())
+    assert form.status_code == 200
+    assert odk_problems({"example": form.get_data(as_text=True)}, tmp_path) == {}
 
 
 def test_submission_is_stored_as_interviewer_response(

@@ -31,18 +31,22 @@ def import_fixture(name: str, leave_out_media: bool = False) -> Imported:
 
 
 def _is_text(value: Any) -> bool:
+    """A text mapping: kk/ru/en texts, and maybe the extra languages of the workbook under `extra`."""
     return (
         isinstance(value, dict)
         and bool(value)
-        and set(value) <= LANGUAGE_KEYS
-        and all(isinstance(v, str) for v in value.values())
+        and set(value) <= LANGUAGE_KEYS | {"extra"}
+        and all(isinstance(v, str) for k, v in value.items() if k != "extra")
+        and isinstance(value.get("extra", {}), dict)
     )
 
 
 def _fill_texts(node: Any) -> Any:
     """Every text given in one language only, in the others too, marked as a stand-in translation."""
     if _is_text(node):
-        source = next(v for v in node.values() if v.strip()) if any(v.strip() for v in node.values()) else "…"
+        extra = node.get("extra", {})
+        given = [v for k, v in node.items() if k != "extra" and v.strip()] + [v for v in extra.values() if v.strip()]
+        source = given[0] if given else "…"
         return {**{lang: f"[{lang}] {source}" for lang in REQUIRED_LANGUAGES}, **{k: v for k, v in node.items() if v}}
     if isinstance(node, dict):
         return {key: _fill_texts(value) for key, value in node.items()}

@@ -15,7 +15,7 @@ from ..expression import Expression
 from ..model import ChoiceList
 from ..problem import Problem, Severity, message_params
 from ..shared_lists import SharedList
-from ..text import LANGUAGES, LocalizedText
+from ..text import EXTRA_KEY, LANGUAGES, LocalizedText
 from ..yamlsource import Document, Path_
 
 CODE_RE: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -119,6 +119,16 @@ class Reader:
 
     # --- text -------------------------------------------------------------------------------------
 
+    def extra_texts(self, path: Path_, data: Any, item: str | None, what: str) -> None:
+        """`extra:` of a text: the texts of an imported XLSForm's other languages, by its column's language."""
+        if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+            self.error(
+                (*path, EXTRA_KEY),
+                item,
+                f"extra in {what} must map a language, as its XLSForm column names it, to a text",
+                'write extra: {"French (fr)": "..."}',
+            )
+
     def text(
         self, path: Path_, data: Any, item: str | None, what: str, *, respondent: bool = True, required: bool = True
     ) -> LocalizedText | None:
@@ -142,7 +152,9 @@ class Reader:
             )
             return None
         for lang, value in data.items():
-            if lang not in LANGUAGES:
+            if lang == EXTRA_KEY:
+                self.extra_texts(path, value, item, what)
+            elif lang not in LANGUAGES:
                 self.error(
                     (*path, lang),
                     item,
@@ -153,7 +165,9 @@ class Reader:
                 )
             elif value is not None and not isinstance(value, str):
                 self.error((*path, lang), item, f"{what} in {LANGUAGE_NAMES[lang]} must be text", "quote the text")
-        text = LocalizedText.from_mapping({k: v for k, v in data.items() if isinstance(v, str) and v.strip()})
+        text = LocalizedText.from_mapping(
+            {k: v for k, v in data.items() if (isinstance(v, str) and v.strip()) or (k == EXTRA_KEY)}
+        )
         if respondent:
             for lang in text.missing():
                 self.error(

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from .functions import POSITION_KEY
+from .functions import CHOICE_NAMES_KEY, POSITION_KEY
 from .nodes import COMPARISONS, Apply, Binary, Call, Current, Literal, Name, Node, Unary
 
 MISSING: Final = object()
@@ -136,6 +136,8 @@ class _Evaluator:
             return dt.datetime.now().replace(microsecond=0).isoformat()
         if node.function in _REPEAT_FUNCTIONS:
             return self.repeat_function(node)
+        if node.function == "choice_name":
+            return self.choice_name(node)
         values = [self.value(arg) for arg in node.args]
         if node.function == "selected":  # selected(q, expression): the code is computed
             chosen, code = values
@@ -154,6 +156,17 @@ class _Evaluator:
             return None
         codes = list(chosen) if isinstance(chosen, list | tuple) else [chosen] if isinstance(chosen, str) else []
         return codes[int(index)] if 0 <= index < len(codes) else None
+
+    def choice_name(self, node: Apply) -> str | None:
+        """XLSForm's jr:choice-name(value, '${q}'): the label of choice `value` of q in the respondent's
+        language; null when unanswered, not one of q's codes, or when the context carries no labels."""
+        value, question = self.value(node.args[0]), node.args[1]
+        names = self.answers.get(CHOICE_NAMES_KEY)
+        if value is None or not isinstance(question, Name) or not isinstance(names, Mapping):
+            return None
+        labels = names.get(question.code)
+        label = labels.get(_text(value)) if isinstance(labels, Mapping) else None
+        return label or None
 
     def repeat_function(self, node: Apply) -> Any:
         if node.function == "position":

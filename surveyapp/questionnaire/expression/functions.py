@@ -23,10 +23,15 @@ GENERAL_FUNCTIONS: Final[dict[str, tuple[int, int | None]]] = {
     "sum": (1, 1),
     "position": (0, 0),
     "indexed_repeat": (3, 3),
+    "choice_name": (2, 2),
 }
 # Inside a repeat's instance the answers carry the instance's 1-based index under this key (no item code can
 # spell it), which position() reads.
 POSITION_KEY: Final = "__position__"
+# The labels choice_name() reads, in the respondent's language: item code -> choice code -> label. The context
+# carries them under this key, as it carries the position, so that the server (routing.with_choice_names) and
+# the browser (the page's logic gives them in the page's language) evaluate the same tree the same way.
+CHOICE_NAMES_KEY: Final = "__choice_names__"
 
 _USAGE: Final = {
     "if": "if(condition, value_if_true, value_if_false)",
@@ -45,4 +50,5 @@ _USAGE: Final = {
     "sum": "sum(income) over the instances of the repeat that asks income",
     "position": "position() for the instance's number, from 1",
     "indexed_repeat": "indexed_repeat(age, members, 1) for the first member's age",
+    "choice_name": "choice_name(region, region) for the label of the chosen region",
 }

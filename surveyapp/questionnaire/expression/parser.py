@@ -176,4 +176,10 @@ class _Parser:
                 re.compile(pattern.value)
             except re.error as error:
                 raise ExpressionError(f"regex() pattern {pattern.value!r}: {error}", name.pos, "") from None
+        if name.value == "choice_name" and not (isinstance(args[1], Name) and args[1].row is None):
+            raise ExpressionError(
+                "choice_name() takes the question whose choices it reads as its second argument, by its code",
+                name.pos,
+                _USAGE["choice_name"],
+            )
         return Apply(name.value, tuple(args))

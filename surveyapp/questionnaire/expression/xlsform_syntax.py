@@ -42,6 +42,8 @@ def _xlsform(node: Node, parent: int = 0, choice: bool = False) -> str:
             return f"count-selected({inner(target)})"
         case Call(target=target, code=code):
             return f"selected({inner(target)}, '{code}')"
+        case Apply(function="choice_name", args=(value, Name(code=code))):
+            return f"jr:choice-name({inner(value)}, '${{{code}}}')"
         case Apply(function="position"):
             return "position(..)"
         case Apply(function=function, args=args):

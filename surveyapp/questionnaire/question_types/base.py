@@ -42,7 +42,8 @@ class TypeIssue:
 def xlsform_texts(prefix: str, text: LocalizedText | None) -> dict[str, str]:
     if text is None:
         return {}
-    return {f"{prefix}::{XLSFORM_LANGUAGE[lang]}": value for lang, value in text.as_dict().items()}
+    texts = {f"{prefix}::{XLSFORM_LANGUAGE[lang]}": value for lang, value in text.as_dict().items()}
+    return texts | {f"{prefix}::{name}": value for name, value in text.extra}  # an import's other languages
 
 
 # Draws one choice code for a synthetic respondent; the float shifts the respondent's latent level.

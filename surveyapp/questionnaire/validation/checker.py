@@ -82,9 +82,24 @@ class Checker:
                     )
             for call in rule.expression.calls():
                 self.check_call(rule, call)
+            self.check_choice_names(rule)
             for op, left, right in rule.expression.comparisons():
                 self.check_comparison(rule, op, left, right)
                 self.check_comparison(rule, op, right, left)
+
+    def check_choice_names(self, rule: _Rule) -> None:
+        """choice_name(value, q) gives a label of q's choices: q must have some."""
+        for node in walk(rule.expression.node):
+            if not (isinstance(node, Apply) and node.function == "choice_name" and isinstance(node.args[1], Name)):
+                continue
+            item = self.items.get(node.args[1].code)
+            if item is not None and item.choices is None:
+                self.error(
+                    rule.owner,
+                    rule.key,
+                    f"choice_name() reads the choices of {item.code!r}, which has none",
+                    "name a single_choice, multiple_choice, scale or rank question",
+                )
 
     @property
     def repeat_sections(self) -> dict[str, Section]:

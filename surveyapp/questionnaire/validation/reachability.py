@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Final
 
-from ..expression import Binary, Expression, Name, Node, Unary, walk
+from ..expression import Apply, Binary, Expression, Name, Node, Unary, walk
 from ..model import Item, QuestionnaireVersion
 from ..question_types import QUESTION_TYPES
 
@@ -42,6 +42,8 @@ def _has_arithmetic_on(node: Node, code: str) -> bool:
 
 def can_be_true(expressions: list[Expression], items: dict[str, Item], never_shown: set[str]) -> bool:
     """Whether some answers make every expression true (answers to never-shown items are always null)."""
+    if any(isinstance(n, Apply) and n.function == "choice_name" for e in expressions for n in walk(e.node)):
+        return True  # a label depends on the respondent's language: its values are not listed here
     names: dict[str, Name] = {}
     literals: list[Any] = []
     for expression in expressions:

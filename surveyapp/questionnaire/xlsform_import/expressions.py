@@ -15,7 +15,13 @@ _REF: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _EMPTY_TEST: Final = re.compile(r"(\$\{[^}]+\}|\.)\s*(!=|=)\s*(''|\"\")")
 _REWRITE_HINT: Final = (
     "rewrite it with =, !=, <, >, and, or, not, selected(), count_selected(), answered(), if(), concat(), "
-    "regex(), selected-at(), today(), now(), coalesce(), string-length(), substr(), round(), int(), number()"
+    "regex(), selected-at(), today(), now(), coalesce(), string-length(), substr(), round(), int(), number(), "
+    "jr:choice-name(value, '${question}')"
+)
+# jr:choice-name(value, '${q}'): q is quoted in XPath (a path given as text); here it is a bare name. The value
+# may hold one level of nested calls (selected-at(${q}, 0)).
+_CHOICE_NAME: Final = re.compile(
+    r"""jr:choice-name\(\s*((?:[^(),]|\((?:[^()]|\([^()]*\))*\))+?)\s*,\s*(['"])\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}\2\s*\)"""
 )
 _CALL: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_:-]*)\s*\(")
 
@@ -86,6 +92,7 @@ class ExpressionSteps(ImportState):
             return f"answered({target})" if match.group(2) == "!=" else f"not answered({target})"
 
         converted = _EMPTY_TEST.sub(emptiness, text)
+        converted = _CHOICE_NAME.sub(lambda m: f"choice_name({m.group(1)}, ${{{m.group(3)}}})", converted)
         converted = _REF.sub(name, converted)
         converted = re.sub(r"\bcount-selected\(", "count_selected(", converted)
         converted = re.sub(r"\bselected-at\(", "selected_at(", converted)

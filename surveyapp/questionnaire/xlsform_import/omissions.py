@@ -61,16 +61,18 @@ class OmissionSteps(ImportState):
         )
 
     def language_columns(self, first: Row | None) -> None:
-        """Texts in languages other than kk, ru and en are left out with a warning naming their columns; the
-        respondent sees every text in Kazakh and Russian, so missing ones are said with how to add them."""
+        """Texts in languages other than kk, ru and en are kept as extra languages, with a warning naming their
+        columns: no respondent reads them here, and the XLSForm export gives them back. The respondent sees
+        every text in Kazakh and Russian, so missing ones are said with how to add them."""
         for columns in self.other_languages.values():
             row = min(columns.values(), key=lambda r: r.number)
             self.problem(
                 row,
-                f"column(s) {', '.join(repr(c) for c in columns)} are in a language other than kk, ru or en and "
-                "are not imported",
-                "nothing to do if the form has Kazakh and Russian columns; a column named like label::Kazakh (kk) "
-                "or label::Russian (ru) is read as that language",
+                f"column(s) {', '.join(repr(c) for c in columns)} are in a language other than kk, ru or en: kept "
+                "as extra languages (under extra: in each text), which no respondent reads here and the XLSForm "
+                "export writes back",
+                "the Kazakh and Russian texts are still needed before publishing; a column named like "
+                "label::Kazakh (kk) or label::Russian (ru) is read as that language",
                 severity=Severity.WARNING,
             )
         missing = [XLSFORM_LANGUAGE[lang] for lang in REQUIRED_LANGUAGES if lang not in self.languages]

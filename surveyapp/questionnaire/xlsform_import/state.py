@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..problem import Problem, Severity
+from ..text import EXTRA_KEY
 from .columns import _CODES
 from .rows import Row
 
@@ -58,8 +60,10 @@ class ImportState:
         self.problems.append(Problem(f"{self.path}:{sheet}", row.number if row else 1, item, message, hint, severity))
 
     # --- texts -----------------------------------------------------------------------------------------
-    def texts(self, row: Row, prefix: str) -> dict[str, str]:
-        result: dict[str, str] = {}
+    def texts(self, row: Row, prefix: str) -> dict[str, Any]:
+        """The row's texts by language; those in other languages than kk, ru and en under `extra`, by the
+        language their column names (label::French (fr) -> extra: {French (fr): ...})."""
+        result: dict[str, Any] = {}
         for key, value in row.values.items():
             if key == prefix:
                 lang = self.default_language
@@ -70,6 +74,7 @@ class ImportState:
                 if found is None:
                     # Said once per sheet, with every such column, when the survey has been read.
                     self.other_languages.setdefault(row.sheet, {}).setdefault(key, row)
+                    result.setdefault(EXTRA_KEY, {})[suffix] = value
                     continue
                 lang = found
             else:

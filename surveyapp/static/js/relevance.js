@@ -190,6 +190,19 @@
     return empty(found) ? null : found;
   }
 
+  // XLSForm's jr:choice-name: the label, in the page's language, of choice `value` of the question named
+  // second; the page's logic gives the labels (__choice_names__), as the server's context does.
+  function choiceName(args, answers, current) {
+    var has = Object.prototype.hasOwnProperty;
+    var value = evaluate(args[0], answers, current);
+    var names = has.call(answers, "__choice_names__") ? answers.__choice_names__ : null;
+    if (value === null || args[1][0] !== "name" || !isMap(names)) { return null; }
+    var labels = has.call(names, args[1][1]) ? names[args[1][1]] : null;
+    var code = text(value);
+    var label = isMap(labels) && has.call(labels, code) ? labels[code] : null;
+    return label ? label : null;
+  }
+
   // if, concat, regex, selected_at, today, now and the value functions: the server's expression._Evaluator.apply.
   function apply(fn, args, answers, current) {
     if (fn === "if") {
@@ -198,6 +211,7 @@
     if (fn === "today") { return isoToday(); }
     if (fn === "now") { return isoNow(); }
     if (REPEAT_FUNCTIONS.hasOwnProperty(fn)) { return repeatFunction(fn, args, answers, current); }
+    if (fn === "choice_name") { return choiceName(args, answers, current); }
     var values = args.map(function (arg) { return evaluate(arg, answers, current); });
     if (fn === "selected") {  // selected(q, expression): the code is computed, as the server's apply does
       if (values[1] === null) { return false; }
@@ -238,6 +252,7 @@
     var kept = {};
     Object.keys(logic.answers || {}).forEach(function (k) { kept[k] = logic.answers[k]; });
     if (position !== undefined && position !== null) { kept.__position__ = position; }
+    if (logic.choice_names) { kept.__choice_names__ = logic.choice_names; }  // choice_name()'s labels
     var visible = {};
     logic.items.forEach(function (item) {
       var on = !item.relevant || truthy(evaluate(item.relevant, kept, null));
@@ -477,6 +492,7 @@
     }
     var kept = Object.assign({}, logic.answers || {});
     if (scope.position !== null) { kept.__position__ = scope.position; }
+    if (logic.choice_names) { kept.__choice_names__ = logic.choice_names; }
     logic.items.forEach(function (item) {
       var name = scope.prefix + item.code;
       var on = state.visible[item.code];

@@ -18,7 +18,7 @@ from surveyapp.questionnaire.model import Item, QuestionnaireVersion
 from surveyapp.questionnaire.question_types import question_type
 from surveyapp.respond.client_logic import page_logic
 from tests.surveyapp.browser.respondent import PHONE, Live, Respondent
-from tests.surveyapp.respond_helpers import QUESTIONNAIRES, ROOT
+from tests.surveyapp.respond_helpers import QUESTIONNAIRES, ROOT, readme_example
 
 SCRIPT = ROOT / "surveyapp" / "static" / "js" / "relevance.js"
 SHIPPED = sorted(p for p in QUESTIONNAIRES.glob("*/*.yaml") if p.parent.name != "_lists")
@@ -104,7 +104,8 @@ def test_expression_semantics_match_python(browser: Any) -> None:
     from surveyapp.questionnaire.expression import Expression
     from surveyapp.questionnaire.expression_json import expression_json
 
-    answers = {"n": 3, "x": 2.5, "s": "a", "m": ["a", "b"], "grid": {"r1": "yes", "r2": ""}, "empty": [], "t": ""}
+    answers = {"n": 3, "x": 2.5, "s": "a", "m": ["a", "b"], "grid": {"r1": "yes", "r2": ""}, "empty": [], "t": "",
+               "__choice_names__": {"s": {"a": "Әліппе", "b": ""}}}  # fmt: skip
     texts = [
         "n > 2", "n = 3.0", "s = 'a'", "s < 'b'", "n = 'a'", "missing = missing", "missing != 1", "not missing",
         "n / 0", "n / 2", "-s", "-n + x", "n * missing", "selected(m, 'b')", "selected(s, 'a')",
@@ -112,6 +113,8 @@ def test_expression_semantics_match_python(browser: Any) -> None:
         "count_selected(s)", "answered(empty)", "answered(t)", "answered(grid)", "grid.r1 = 'yes'",
         "answered(grid.r2)", "true = true", "true = 1", "true < false", "s or missing", "empty or n",
         "(n - 3) or false", ". >= 2", "answered(.)", "count_selected(.) > 1", "m = m", "x >= 2.5 and x <= 2.5",
+        "choice_name(s, s)", "choice_name(m, s)", "choice_name(selected_at(m, 1), s)", "choice_name(., s)",
+        "choice_name(n, s)", "choice_name(s, t) = 'Әліппе'",
     ]  # fmt: skip
     currents = [None, 3, ["a", "b", "c"], ""]
     trees, expected = [], []
@@ -128,6 +131,44 @@ def test_expression_semantics_match_python(browser: Any) -> None:
     context.close()
     differ = [(tree, want, have) for tree, want, have in zip(trees, expected, got, strict=True) if want != have]
     assert not differ, differ[:3]
+
+
+WALK_JS = """
+(cases) => cases.map((c) => {
+  const state = window.surveyLogic.walk(c.logic, c.values);
+  return [window.surveyLogic.visibleCodes(c.logic, c.values), state.kept.region_name || null];
+})
+"""
+
+
+def test_choice_name_gives_the_labels_of_the_page_language(browser: Any, tmp_path: Path) -> None:
+    """jr:choice-name in the browser: the label of the page's language, for a calculation on the same page and
+    for a later page's rule, as the server gives it in the respondent's language."""
+    from tests.surveyapp.questionnaire.choice_name_fixture import choice_name_yaml
+
+    path = readme_example(tmp_path)
+    path.write_text(choice_name_yaml(), encoding="utf-8")
+    version = load_version(path)
+    cases, expected = [], []
+    for language in ("kk", "ru"):
+        for region in ("astana", "almaty"):
+            answers = {"age": 40, "region": region, "district": "esil" if region == "astana" else "medeu"}
+            for page in ("about_you", "safety"):
+                section = version.section(page)
+                values = {item.code: answers[item.code] for item in section.items if item.code in answers}
+                cases.append({"logic": page_logic(version, section, answers, language), "values": values})
+                shown = [item.code for item in routing.relevant_items(version, answers, page, language)]
+                name = routing.prune_hidden(version, answers, language)["region_name"] if page == "about_you" else None
+                expected.append([shown, name])
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_content("<!doctype html><html><body></body></html>")
+    tab.add_script_tag(path=str(SCRIPT))
+    got = tab.evaluate(WALK_JS, cases)
+    context.close()
+    assert got == expected
+    assert [expected[4][1], expected[0][1]] == ["город Астана", "Астана қаласы"]
+    assert "capital_why" in expected[5][0] and "capital_why" not in expected[1][0]
 
 
 def test_cascading_follow_ups_appear_while_answering_on_a_phone(live: Live, browser: Any) -> None:

@@ -1,4 +1,4 @@
-"""if, concat, regex, selected_at, today, now, coalesce, string_length, substr, round, int and number:
+"""if, concat, regex, selected_at, today, now, coalesce, string_length, substr, round, int, number and choice_name:
 parsed, evaluated, written to XLSForm, imported from it, and evaluated the same way by the browser's
 interpreter (static/js/relevance.js, run here with node)."""
 
@@ -27,7 +27,9 @@ ANSWERS: dict[str, Any] = {"age": 34, "name": "Айгүл", "iin": "900101300123
                            "one": "fraud", "share": 2.0,
                            "emoji": "a\U0001F600", "age_text": "42", "amount": "12.5",
                            "members": [{"m_age": 30, "m_victim": "yes"}, {"m_age": 5}, {"m_age": 2.5}],
-                           "__position__": 2}  # fmt: skip
+                           "__position__": 2,
+                           "__choice_names__": {"seen": {"theft": "Ұрлық", "fraud": "Алаяқтық"},
+                                                "one": {"theft": "Ұрлық", "fraud": "Алаяқтық"}}}  # fmt: skip
 CASES: list[tuple[str, Any]] = [
     ("if(age >= 18, 'adult', 'child')", "adult"),
     ("count(members)", 3),
@@ -80,6 +82,12 @@ CASES: list[tuple[str, Any]] = [
     ("number(true)", 1),
     ("number(name)", None),
     ("number(' 7 ') * 2", 14),
+    ("choice_name(one, one)", "Алаяқтық"),
+    ("choice_name(selected_at(seen, 0), seen)", "Ұрлық"),
+    ("concat(choice_name(one, one), '!')", "Алаяқтық!"),
+    ("choice_name('nope', one)", None),
+    ("choice_name(missing, one)", None),
+    ("choice_name(one, age)", None),
 ]
 
 
@@ -117,6 +125,8 @@ def test_the_browser_gives_the_same_values() -> None:
         ("substr(name)", "substr() takes 2 to 3 argument(s), got 1"),
         ("round(age, 1, 2)", "round() takes 1 to 2 argument(s), got 3"),
         ("now(1)", "now() takes 0 argument(s), got 1"),
+        ("choice_name(one, 'one')", "choice_name() takes the question whose choices it reads"),
+        ("choice_name(one)", "choice_name() takes 2 argument(s), got 1"),
     ],
 )
 def test_misuse_is_said_precisely(text: str, message: str) -> None:
@@ -130,6 +140,15 @@ def test_xlsform_spelling() -> None:
     assert Expression.parse(text).to_xlsform() == (
         "if(selected-at(${seen}, 0) = 'theft', concat(${name}, '!'), today()) != '' and regex(${iin}, '^[0-9]+$')"
     )
+
+
+def test_choice_name_without_labels_in_the_context_is_null() -> None:
+    assert Expression.parse("choice_name(one, one)").evaluate({"one": "fraud"}) is None
+
+
+def test_choice_name_is_written_as_jr_choice_name() -> None:
+    text = "choice_name(selected_at(seen, 0), seen) != 'Ұрлық'"
+    assert Expression.parse(text).to_xlsform() == "jr:choice-name(selected-at(${seen}, 0), '${seen}') != 'Ұрлық'"
 
 
 def test_a_questionnaire_using_them_validates_and_routes(write: Callable[..., Path]) -> None:

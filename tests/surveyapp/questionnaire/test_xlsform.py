@@ -207,7 +207,7 @@ def test_what_cannot_be_carried_over_names_sheet_and_row(tmp_path: Path) -> None
         f"{path}:survey:6: [age] relevant \"pulldata('people', 'age', 'name', ${{name}}) > 3\" cannot be carried over: "
         "pulldata() has no equivalent here (fix: rewrite it with =, !=, <, >, and, or, not, selected(), "
         "count_selected(), answered(), if(), concat(), regex(), selected-at(), today(), now(), coalesce(), "
-        "string-length(), substr(), round(), int(), number())"
+        "string-length(), substr(), round(), int(), number(), jr:choice-name(value, '${question}'))"
     )
     assert problems[3].startswith(f"{path}:survey:7: [q] type 'select_one nolist': no list 'nolist'")
     assert len(problems) == 4  # or_other is imported as pyxform reads it: a choice 'other' and a text question

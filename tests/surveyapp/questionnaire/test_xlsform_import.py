@@ -13,8 +13,10 @@ import xlrd
 import yaml
 from openpyxl import Workbook
 
-from surveyapp.questionnaire import QuestionnaireError
+from surveyapp.questionnaire import QuestionnaireError, load_version
 from surveyapp.questionnaire.problem import Severity
+from surveyapp.questionnaire.text import LocalizedText
+from surveyapp.questionnaire.xlsform import choice_rows, survey_rows, write_xlsform
 from surveyapp.questionnaire.xlsform_import import import_xlsform
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "xlsforms"
@@ -210,7 +212,7 @@ def test_unreadable_workbooks_say_what_is_read(tmp_path: Path) -> None:
         import_xlsform(empty, "x", "1")
 
 
-def test_other_languages_are_left_out_with_a_warning(tmp_path: Path) -> None:
+def test_other_languages_are_kept_as_extra_with_a_warning_and_exported_back(tmp_path: Path) -> None:
     path = _book(
         tmp_path / "languages.xlsx",
         {
@@ -228,12 +230,33 @@ def test_other_languages_are_left_out_with_a_warning(tmp_path: Path) -> None:
     assert imported.errors == []
     said = [str(p) for p in imported.problems]
     assert f"{path}:survey:2: warning: column(s) 'label::French (fr)', 'hint::Deutsch' are in a language other " \
-        "than kk, ru or en and are not imported" in said[0]  # fmt: skip
+        "than kk, ru or en: kept as extra languages" in said[0]  # fmt: skip
     assert "'label::French (fr)' are in a language other" in said[1] and ":choices:2:" in said[1]
     document = yaml.safe_load(imported.yaml_text)
     assert document["languages"] == ["kk", "ru"]
-    assert document["sections"][0]["items"][0]["label"] == {"kk": "Сұрақ", "ru": "Вопрос"}
-    assert document["choice_lists"]["yn"][0]["label"] == {"kk": "Иә", "ru": "Да"}
+    question = document["sections"][0]["items"][0]
+    assert question["label"] == {"kk": "Сұрақ", "ru": "Вопрос", "extra": {"French (fr)": "Question"}}
+    assert question["hint"] == {"extra": {"Deutsch": "Hinweis"}}
+    assert document["choice_lists"]["yn"][0]["label"] == {"kk": "Иә", "ru": "Да", "extra": {"French (fr)": "Oui"}}
+    # The kk/ru rule still holds: a hint in German only needs its Kazakh and Russian before publishing.
+    question["hint"] |= {"kk": "Кеңес", "ru": "Подсказка"}
+    document["title"] = document["sections"][0]["title"] = {"kk": "Сауалнама", "ru": "Анкета"}
+    # Published, no respondent reads French or German; the XLSForm export gives them back.
+    document["consent"] = {"mode": "adult", "text": {"kk": "Сауалнама жасырын.", "ru": "Опрос анонимный."}}
+    document["population"] = "adults"
+    draft = tmp_path / "questionnaires" / "form" / "1.yaml"
+    draft.parent.mkdir(parents=True)
+    draft.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    version = load_version(draft)
+    label = version.sections[0].items[0].label
+    assert label.as_dict() == {"kk": "Сұрақ", "ru": "Вопрос"} and label.extra == (("French (fr)", "Question"),)
+    assert version.sections[0].items[0].hint == LocalizedText("Кеңес", "Подсказка", extra=(("Deutsch", "Hinweis"),))
+    rows = {row["name"]: row for row in survey_rows(version)}
+    assert rows["q"]["label::French (fr)"] == "Question" and rows["q"]["hint::Deutsch"] == "Hinweis"
+    assert choice_rows(version)[0]["label::French (fr)"] == "Oui"
+    write_xlsform(version, tmp_path / "back.xlsx")
+    again = yaml.safe_load(import_xlsform(tmp_path / "back.xlsx", "form", "1").yaml_text)
+    assert again["sections"][0]["items"][0]["label"]["extra"] == {"French (fr)": "Question"}
 
 
 def test_missing_kazakh_and_russian_are_named_with_the_fix(tmp_path: Path) -> None:
@@ -312,6 +335,8 @@ def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
                 ["calculate", "call_as", "", "", "", "coalesce(${nick}, substr(${iin}, 0, 2))"],
                 ["calculate", "whole", "", "", "", "int(number(${income}))"],
                 ["calculate", "started", "", "", "", "now()"],
+                ["calculate", "seen_first", "", "", "", "jr:choice-name(selected-at(${seen}, 0), '${seen}')"],
+                ["text", "about", "About", "", "jr:choice-name(${seen}, \"${seen}\") != 'Fraud'"],
             ],
             "choices": [["list_name", "name", "label"], ["seen", "theft", "Theft"], ["seen", "fraud", "Fraud"]],
         },
@@ -329,6 +354,8 @@ def test_the_functions_real_forms_use_are_imported(tmp_path: Path) -> None:
     assert items["call_as"]["calculation"] == "coalesce(nick, substr(iin, 0, 2))"
     assert items["whole"]["calculation"] == "int(number(income))"
     assert items["started"]["calculation"] == "now()"
+    assert items["seen_first"]["calculation"] == "choice_name(selected_at(seen, 0), seen)"
+    assert items["about"]["relevant"] == "choice_name(seen, seen) != 'Fraud'"
 
 
 def test_or_other_and_typographic_quotes_are_read_as_pyxform_reads_them(tmp_path: Path) -> None:
@@ -536,3 +563,14 @@ def test_an_or_other_text_question_that_would_clash_is_renamed_with_its_referenc
     from tests.surveyapp.xlsform_corpus import completed, validation_errors, write
 
     assert validation_errors(write(tmp_path, completed(imported))) == []
+
+
+def test_extra_texts_must_map_a_language_to_a_text(write: Any) -> None:
+    from tests.surveyapp.questionnaire.conftest import readme_example
+
+    old = 'ru: "Сколько вам полных лет?"}'
+    text = readme_example().replace(old, old[:-1] + ', extra: "Age"}', 1)
+    assert 'extra: "Age"' in text
+    with pytest.raises(QuestionnaireError) as caught:
+        load_version(write(text))
+    assert "extra in label of 'age' must map a language, as its XLSForm column names it, to a text" in str(caught.value)
