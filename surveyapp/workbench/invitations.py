@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,7 +27,8 @@ from surveyapp.access import role_required
 from surveyapp.extensions import db
 from surveyapp.models import Role, StoredVersion
 from surveyapp.models.base import utcnow
-from surveyapp.services import invitations
+from surveyapp.services import invitations, quotas
+from surveyapp.services.margins import known_regions
 from surveyapp.services.versions import domain_of, published
 from surveyapp.workbench.drafts import bp
 
@@ -104,20 +105,31 @@ def invitations_upload(instrument: str, version: str) -> ResponseReturnValue:
         path.write_bytes(data)
         try:
             rows = invitations.read_sample(path, invitations.invitation_variables(domain))
+            region_quotas = quotas.quotas_in_sample(
+                path, rows, known_regions(Path(current_app.config["QUESTIONNAIRES_DIR"]))
+            )
         except invitations.SampleError as error:
             flash(_("No invitations were made. %(error)s", error=str(error).replace(str(path), name)), "error")
             return _page(row, form, 422)
     if "create" not in request.form:
         form.payload.data, form.file_name.data = base64.b64encode(data).decode(), name
-        return _page(row, form, sample=rows[:PREVIEW_ROWS], count=len(rows), columns=list(rows[0].keys()))
+        return _page(
+            row,
+            form,
+            sample=rows[:PREVIEW_ROWS],
+            count=len(rows),
+            columns=list(rows[0].keys()),
+            quotas=region_quotas,
+        )
     batch = (form.batch.data or "").strip()
     created = invitations.create_invitations(row, domain, rows, batch)
+    quotas.store_quotas(row, region_quotas)
     body = invitations.links_csv(created, request.host_url)
     audit.record(
         "invitations_create",
         "questionnaire",
         f"{instrument}/{version}",
-        {"count": len(created), "batch": batch},
+        {"count": len(created), "batch": batch, "quotas": region_quotas},
         current_user._get_current_object(),
     )
     db.session.commit()
