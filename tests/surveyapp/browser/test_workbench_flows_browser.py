@@ -109,6 +109,7 @@ def demo_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "EXPORTS_DIR": str(tmp / "exports"),
             "REPORT_PREBUILD": ["kk.xlsx"],
             "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
+            "UPLOADS_DIR": str(tmp / "uploads"),
         }
     )
     with app.app_context():
