@@ -232,7 +232,8 @@ def test_admin_creates_a_user_who_sets_a_password_and_signs_in(live: Live, brows
         page.goto(f"{live.url}/admin/users?lang={lang}")
         _fits(page, "the accounts page")
         # One control per id (the rows' role selects had the new account's id), and no admin by default.
-        ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+        # (Labelled controls only: every form's hidden CSRF input is id="csrf_token", which no label points at.)
+        ids = page.evaluate("[...document.querySelectorAll('select[id], input[id]:not([type=hidden])')].map(e => e.id)")
         assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
         assert page.locator("#role").input_value() == "ministry"
         page.fill("#username", username)
