@@ -42,10 +42,10 @@ def quotas_in_sample(path: Path, rows: list[dict[str, str]], regions: set[str]) 
                 f"{path}:{line}: unknown region {region!r}; use the codes of questionnaires/_lists/regions.yaml"
             )
             continue
-        if not text.isdigit() or int(text) <= 0:
+        quota = _whole(text)
+        if quota is None:
             errors.append(f"{path}:{line}: quota {text!r} is not a positive whole number")
             continue
-        quota = int(text)
         if region in quotas and quotas[region][0] != quota:
             first, at = quotas[region]
             errors.append(
@@ -59,6 +59,15 @@ def quotas_in_sample(path: Path, rows: list[dict[str, str]], regions: set[str]) 
             shown.append(f"{path}: {len(errors) - MAX_ERRORS} more error(s) not listed")
         raise SampleError("\n".join(shown))
     return {region: quota for region, (quota, _line) in sorted(quotas.items())}
+
+
+def _whole(text: str) -> int | None:
+    """A positive whole number, also as a spreadsheet writes it ("40.0"); None otherwise."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and number > 0 else None
 
 
 def store_quotas(version: StoredVersion, quotas: dict[str, int]) -> None:

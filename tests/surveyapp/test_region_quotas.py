@@ -34,6 +34,7 @@ def test_quota_column_format_and_errors_by_row() -> None:
         {"region": "almaty", "quota": "25", "stratum": "b"},
     ]
     assert quotas_in_sample(path, rows, REGIONS) == {"almaty": 25, "astana": 40}
+    assert quotas_in_sample(path, [{"region": "abai", "quota": "12.0"}], REGIONS) == {"abai": 12}
     assert quotas_in_sample(path, [{"stratum": "a"}], REGIONS) == {}  # no quota column: no quotas
     bad = [
         {"region": "astana", "quota": "40"},
