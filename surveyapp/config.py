@@ -81,6 +81,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_REQUEST_BYTES", str(1024 * 1024))),
         "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_FIELD_BYTES", str(64 * 1024))),
         "MAX_FORM_PARTS": int(env.get("MAX_FORM_FIELDS", "500")),
+        # The staff's file uploads (margins, administrative figures, samples) take up to this much; the file waits
+        # in UPLOADS_DIR (shared by the web workers) between its preview and its confirmation, at most an hour.
+        "UPLOAD_MAX_BYTES": int(env.get("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))),
+        "UPLOADS_DIR": env.get("UPLOADS_DIR", "").strip() or str(Path(instance_path) / "uploads"),
         # Background jobs (services/jobs.py): RQ on this Redis, run by `flask jobs worker`; unset, the app runs
         # them in threads of its own process (the embedded default).
         "REDIS_URL": env.get("REDIS_URL", "").strip(),

@@ -9,7 +9,7 @@ from flask import Flask, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from surveyapp import config, database, errors, i18n, input_checks, logs, security_headers
+from surveyapp import config, database, errors, i18n, input_checks, logs, security_headers, upload_store
 from surveyapp.bundled import data_dir
 from surveyapp.extensions import csrf, db, login_manager, migrate
 
@@ -30,6 +30,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         database.ping_after_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    upload_store.init_app(app)  # before CSRF protection reads a request's body
     csrf.init_app(app)
     _init_login(app)
     i18n.init_app(app)

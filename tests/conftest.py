@@ -63,6 +63,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
             "DEMO_DIR": str(tmp_path / "demo"),
             "REPORTS_DIR": str(tmp_path / "reports"),
             "EXPORTS_DIR": str(tmp_path / "exports"),
+            "UPLOADS_DIR": str(tmp_path / "uploads"),
             # Reports a job builds after a computation or a publication: one quick one (the PDFs are timed by
             # benchmarks/report_download_bench.py); a download of any other is built on demand by its own job.
             "REPORT_PREBUILD": ["ru.xlsx"],

@@ -14,6 +14,8 @@ from surveyapp.extensions import db
 from surveyapp.services.exclusion import ExclusionError, exclude, include
 from surveyapp.services.expiry import purge_partials
 from surveyapp.services.invitations import SampleError, create_invitations, invitation_variables, read_sample
+from surveyapp.services.margins import known_regions
+from surveyapp.services.quotas import quotas_in_sample, store_quotas
 from surveyapp.services.sample_retention import clear_samples
 from surveyapp.services.versions import domain_of, published
 
@@ -52,11 +54,15 @@ def create(instrument: str, version: str, sample_path: Path, out_path: Path, bas
     domain = domain_of(row)
     try:
         rows = read_sample(sample_path, invitation_variables(domain))
+        region_quotas = quotas_in_sample(
+            sample_path, rows, known_regions(Path(current_app.config["QUESTIONNAIRES_DIR"]))
+        )
     except SampleError as error:
         raise click.ClickException(str(error)) from None
     if out_path.exists():
         raise click.ClickException(f"{out_path} exists; choose another --out so no links are overwritten")
     created = create_invitations(row, domain, rows, batch)
+    store_quotas(row, region_quotas)
     base = base_url.rstrip("/")
     columns = [*rows[0].keys(), "link"]
     try:
@@ -69,7 +75,10 @@ def create(instrument: str, version: str, sample_path: Path, out_path: Path, bas
         db.session.rollback()
         raise click.ClickException(f"cannot write {out_path}: {error.strerror}; no invitations were stored") from None
     audit.record(
-        "invitations_create", "questionnaire", f"{instrument}/{version}", {"count": len(created), "batch": batch}
+        "invitations_create",
+        "questionnaire",
+        f"{instrument}/{version}",
+        {"count": len(created), "batch": batch, "quotas": region_quotas},
     )
     db.session.commit()
     click.echo(f"{len(created)} invitations for {instrument} {version} written to {out_path}")

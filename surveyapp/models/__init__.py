@@ -7,6 +7,7 @@ from surveyapp.models.indicator import AdminFigure, ComputationRun, IndicatorRes
 from surveyapp.models.invitation import Invitation, InvitationStatus
 from surveyapp.models.job import Job, JobStatus, ReportFile
 from surveyapp.models.questionnaire import Instrument, StoredVersion
+from surveyapp.models.quota import RegionQuota
 from surveyapp.models.response import ResponseStatus, SurveyResponse
 from surveyapp.models.user import InterviewerAssignment, LoginThrottle, Role, User
 
@@ -25,6 +26,7 @@ __all__ = [
     "LoginThrottle",
     "MarginSet",
     "QuestionnaireDraft",
+    "RegionQuota",
     "ReportFile",
     "ResponseStatus",
     "Role",

@@ -20,6 +20,7 @@ from surveyapp.research.diff_view import diff_page, kind_label
 from surveyapp.research.labels import flag_label, invitation_label, language, page_title
 from surveyapp.services.fieldwork import fieldwork
 from surveyapp.services.fieldwork_charts import completion_by_day, completion_by_region, region_rows
+from surveyapp.services.quotas import quotas_of
 from surveyapp.services.versions import domain_of, published
 
 bp = Blueprint("research", __name__, url_prefix="/research")
@@ -150,12 +151,15 @@ def fieldwork_view(instrument: str, version: str) -> ResponseReturnValue:
         abort(404)
     domain = domain_of(row)
     figures = fieldwork(row, domain)
-    regions = {code for code, _n in figures.per_region} | set(figures.invited_per_region)
-    rows = region_rows(figures.per_region, figures.invited_per_region, {c: region_label(domain, c) for c in regions})
+    region_quotas = quotas_of(row)
+    regions = {code for code, _n in figures.per_region} | set(figures.invited_per_region) | set(region_quotas)
+    rows = region_rows(
+        figures.per_region, figures.invited_per_region, {c: region_label(domain, c) for c in regions}, region_quotas
+    )
     charts = {
         "per_day": completion_by_day(figures.per_day, _("Submitted per day"), _("submitted")),
         "per_region": completion_by_region(
-            rows, _("Submitted per region, against the invitations"), _("invited"), _("submitted")
+            rows, _("Submitted per region, against the invitations"), _("invited"), _("submitted"), _("quota")
         ),
     }
     return render_template(

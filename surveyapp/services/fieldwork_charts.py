@@ -98,14 +98,25 @@ class RegionBar:
     label: str
     invited: int | None  # None: the sample gives no region (invitations not counted per region)
     submitted: int
+    quota: int | None = None  # None: no quota set for the region
+
+    @property
+    def reached(self) -> float | None:
+        """The share of the quota reached (may pass 1), None without a quota."""
+        return self.submitted / self.quota if self.quota else None
 
 
 def region_rows(
-    per_region: list[tuple[str, int]], invited_per_region: dict[str, int], label: dict[str, str]
+    per_region: list[tuple[str, int]],
+    invited_per_region: dict[str, int],
+    label: dict[str, str],
+    quotas: dict[str, int] | None = None,
 ) -> list[RegionBar]:
-    """One row per region seen in the invitations or the responses, the most invited (then answered) first."""
+    """One row per region seen in the invitations, the quotas or the responses, the most invited (then
+    answered) first."""
     submitted = dict(per_region)
-    codes = set(submitted) | set(invited_per_region)
+    quotas = quotas or {}
+    codes = set(submitted) | set(invited_per_region) | set(quotas)
     with_invitations = bool(invited_per_region)
     rows = [
         RegionBar(
@@ -113,19 +124,22 @@ def region_rows(
             label.get(code, code),
             invited_per_region.get(code, 0) if with_invitations else None,
             submitted.get(code, 0),
+            quotas.get(code),
         )
         for code in codes
     ]
     return sorted(rows, key=lambda r: (-(r.invited or 0), -r.submitted, r.label))
 
 
-def completion_by_region(rows: list[RegionBar], title: str, invited_label: str, submitted_label: str) -> Markup:
+def completion_by_region(
+    rows: list[RegionBar], title: str, invited_label: str, submitted_label: str, quota_label: str = "quota"
+) -> Markup:
     """Per region a bar of invitations (when the sample names regions) over a bar of submitted responses."""
     if not rows:
         return Markup("")
     row_h, top = 42.0, 24.0
     height = top + row_h * len(rows) + 4
-    peak = max(max(r.invited or 0, r.submitted) for r in rows) or 1
+    peak = max(max(r.invited or 0, r.submitted, r.quota or 0) for r in rows) or 1
     room = WIDTH - 44.0  # the value is written after the longest bar
     parts = [
         f'<svg class="fieldwork-chart" data-chart="per-region" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
@@ -155,5 +169,14 @@ def completion_by_region(rows: list[RegionBar], title: str, invited_label: str, 
                 f"<title>{escape(row.label)}: {value} {escape(name)}</title></rect>"
             )
             parts.append(_text(w + 4, by + 9, str(value), size=10))
+        if row.quota:
+            # The quota as a mark across the submitted bar: the bar reaching it means the quota is met.
+            qx = room * row.quota / peak
+            by = y + 14 + (len(bars) - 1) * 12
+            parts.append(
+                f'<line x1="{qx:.1f}" x2="{qx:.1f}" y1="{by - 2:.1f}" y2="{by + 12:.1f}" stroke="{INK}" '
+                f'stroke-width="2" data-region="{escape(row.code)}" data-kind="quota" data-value="{row.quota}">'
+                f"<title>{escape(row.label)}: {escape(quota_label)} {row.quota}</title></line>"
+            )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  # every text and attribute value in it went through escape()

@@ -16,6 +16,7 @@ from surveyapp.services.secrets import digest, new_token
 from surveyapp.services.tabular import ImportFileError, xlsx_rows
 
 NUMERIC_VARIABLES = {"base_weight"}
+MAX_ERRORS = 20  # errors listed by row; more would bury the page
 
 
 class SampleError(Exception):
@@ -78,19 +79,25 @@ def _checked(
 ) -> list[dict[str, str]]:
     _require(path, columns, variables)
     rows = []
+    errors: list[str] = []  # every faulty row at once, so one corrected upload fixes them all
     for line, row in numbered:
         for name in variables:
             value = (row.get(name) or "").strip()
             if not value:
-                raise SampleError(f"{path}:{line}: column {name} is empty; every sampled person needs a value")
-            if name in NUMERIC_VARIABLES:
+                errors.append(f"{path}:{line}: column {name} is empty; every sampled person needs a value")
+            elif name in NUMERIC_VARIABLES:
                 try:
                     number = float(value)
                 except ValueError:
                     number = math.nan
                 if not math.isfinite(number) or number <= 0:
-                    raise SampleError(f"{path}:{line}: {name} {value!r} is not a positive number")
+                    errors.append(f"{path}:{line}: {name} {value!r} is not a positive number")
         rows.append(row)
+    if errors:
+        shown = errors[:MAX_ERRORS]
+        if len(errors) > MAX_ERRORS:
+            shown.append(f"{path}: {len(errors) - MAX_ERRORS} more error(s) not listed")
+        raise SampleError("\n".join(shown))
     if not rows:
         raise SampleError(f"{path}: the sample has no rows")
     return rows

@@ -54,7 +54,8 @@ class _RoleChoices:
 
 class CreateUserForm(_RoleChoices, FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
-    role = SelectField(_l("Role"))
+    # Least privilege unless chosen: the first choice would otherwise make every new account an admin.
+    role = SelectField(_l("Role"), default=Role.MINISTRY.value)
     password = PasswordField(
         _l("Password (leave empty to give a one-time link instead)"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],

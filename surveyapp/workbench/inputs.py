@@ -2,13 +2,12 @@
 
 Both steps call the CLI's own import (``flask margins import``, ``flask indicators import-admin``): the preview
 runs it and rolls the session back, so what it shows, and every row-level error, is exactly what storing does.
-The file travels back with the confirmation form, so nothing is kept on the server between the two steps.
+Between the two steps the file waits on the server (``upload_store``) under a random token that the confirmation
+form carries, so its size is bounded by ``UPLOAD_MAX_BYTES``, not by a form field; it is deleted once stored.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +17,13 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional
 
+from surveyapp import upload_store
 from surveyapp.access import role_required
 from surveyapp.extensions import db
 from surveyapp.i18n import population_choices
@@ -39,8 +40,7 @@ PREVIEW_ROWS = 200
 
 class _Upload(FlaskForm):
     file = FileField(_l("CSV or XLSX file"))
-    payload = HiddenField()
-    file_name = HiddenField()
+    upload = HiddenField()  # the token of the previewed file kept on the server
     replace = BooleanField(_l("Replace what is already stored"))
 
 
@@ -63,15 +63,17 @@ class FiguresForm(_Upload):
 
 
 def _content(form: _Upload) -> tuple[str, bytes] | None:
-    """The uploaded file, or the one carried back by the confirmation form; None after a flash."""
+    """The uploaded file, or the previewed one kept on the server; None after a flash."""
     upload: Any = form.file.data
     if upload is not None and upload.filename:
         name, data = Path(upload.filename).name, upload.read()
-    elif form.payload.data:
-        try:
-            name, data = Path(form.file_name.data or "upload.csv").name, base64.b64decode(form.payload.data)
-        except (binascii.Error, ValueError):
-            name, data = "", b""
+        upload.close()  # a large part is spooled to a temporary file: closed now rather than by the collector
+    elif form.upload.data:
+        kept = upload_store.fetch(current_user.id, form.upload.data)
+        if kept is None:
+            flash(_("The previewed file is no longer kept (after an hour it is deleted): upload it again."), "error")
+            return None
+        name, data = kept
     else:
         name, data = "", b""
     if not data:
@@ -137,6 +139,7 @@ def margins_upload() -> ResponseReturnValue:
         return _page(form, FiguresForm(formdata=None)), 422
     assert result is not None
     if store:
+        upload_store.discard(current_user.id, form.upload.data or "")
         flash(
             _(
                 "Margins for %(population)s %(year)s stored: %(cells)d cells.",
@@ -147,7 +150,7 @@ def margins_upload() -> ResponseReturnValue:
             "info",
         )
         return redirect(url_for("workbench.inputs"))
-    form.payload.data, form.file_name.data = base64.b64encode(data).decode(), name
+    form.upload.data = upload_store.keep(current_user.id, name, data)
     total = sum(float(c["total"]) for c in result["cells"])
     return _page(
         form, FiguresForm(formdata=None), margins_preview=result, margins_total=total, preview_rows=PREVIEW_ROWS
@@ -190,7 +193,8 @@ def figures_upload() -> ResponseReturnValue:
         return _page(MarginsForm(formdata=None), form), 422
     assert result is not None
     if store:
+        upload_store.discard(current_user.id, form.upload.data or "")
         flash(_("%(rows)d administrative figure(s) stored from %(name)s.", rows=len(result), name=name), "info")
         return redirect(url_for("workbench.inputs"))
-    form.payload.data, form.file_name.data = base64.b64encode(data).decode(), name
+    form.upload.data = upload_store.keep(current_user.id, name, data)
     return _page(MarginsForm(formdata=None), form, figures_preview=result, preview_rows=PREVIEW_ROWS)

@@ -6,13 +6,11 @@ because only the tokens' hashes are kept: nobody, not even this page, can show t
 
 from __future__ import annotations
 
-import base64
-import binascii
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,12 +20,13 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length
 
-from surveyapp import audit
+from surveyapp import audit, upload_store
 from surveyapp.access import role_required
 from surveyapp.extensions import db
 from surveyapp.models import Role, StoredVersion
 from surveyapp.models.base import utcnow
-from surveyapp.services import invitations
+from surveyapp.services import invitations, quotas
+from surveyapp.services.margins import known_regions
 from surveyapp.services.versions import domain_of, published
 from surveyapp.workbench.drafts import bp
 
@@ -37,8 +36,7 @@ PREVIEW_ROWS = 20
 class SampleForm(FlaskForm):
     file = FileField(_l("Sample file (CSV or XLSX, one row per sampled person)"))
     batch = StringField(_l("Mailing label (optional)"), validators=[Length(max=80)])
-    payload = HiddenField()
-    file_name = HiddenField()
+    upload = HiddenField()  # the token of the previewed sample kept on the server (upload_store)
 
 
 class RevokeForm(FlaskForm):
@@ -77,11 +75,10 @@ def invitations_page(instrument: str, version: str) -> ResponseReturnValue:
 def _sample(form: SampleForm) -> tuple[str, bytes]:
     upload: Any = form.file.data
     if upload is not None and upload.filename:
-        return Path(upload.filename).name, upload.read()
-    try:
-        return Path(form.file_name.data or "sample.csv").name, base64.b64decode(form.payload.data or "")
-    except (binascii.Error, ValueError):
-        return "", b""
+        name, data = Path(upload.filename).name, upload.read()
+        upload.close()  # a large part is spooled to a temporary file: closed now rather than by the collector
+        return name, data
+    return upload_store.fetch(current_user.id, form.upload.data or "") or ("", b"")
 
 
 @bp.post("/research/fieldwork/<instrument>/<version>/invitations")
@@ -93,7 +90,10 @@ def invitations_upload(instrument: str, version: str) -> ResponseReturnValue:
         return _page(row, form, 400)
     name, data = _sample(form)
     if not data:
-        flash(_("Choose the sample file."), "error")
+        if form.upload.data and not getattr(form.file.data, "filename", ""):
+            flash(_("The previewed file is no longer kept (after an hour it is deleted): upload it again."), "error")
+        else:
+            flash(_("Choose the sample file."), "error")
         return _page(row, form, 400)
     if Path(name).suffix.lower() not in {".csv", ".xlsx", ".xlsm"}:
         flash(_("%(name)s: upload a .csv or .xlsx file.", name=name), "error")
@@ -104,23 +104,35 @@ def invitations_upload(instrument: str, version: str) -> ResponseReturnValue:
         path.write_bytes(data)
         try:
             rows = invitations.read_sample(path, invitations.invitation_variables(domain))
+            region_quotas = quotas.quotas_in_sample(
+                path, rows, known_regions(Path(current_app.config["QUESTIONNAIRES_DIR"]))
+            )
         except invitations.SampleError as error:
             flash(_("No invitations were made. %(error)s", error=str(error).replace(str(path), name)), "error")
             return _page(row, form, 422)
     if "create" not in request.form:
-        form.payload.data, form.file_name.data = base64.b64encode(data).decode(), name
-        return _page(row, form, sample=rows[:PREVIEW_ROWS], count=len(rows), columns=list(rows[0].keys()))
+        form.upload.data = upload_store.keep(current_user.id, name, data)
+        return _page(
+            row,
+            form,
+            sample=rows[:PREVIEW_ROWS],
+            count=len(rows),
+            columns=list(rows[0].keys()),
+            quotas=region_quotas,
+        )
     batch = (form.batch.data or "").strip()
     created = invitations.create_invitations(row, domain, rows, batch)
+    quotas.store_quotas(row, region_quotas)
     body = invitations.links_csv(created, request.host_url)
     audit.record(
         "invitations_create",
         "questionnaire",
         f"{instrument}/{version}",
-        {"count": len(created), "batch": batch},
+        {"count": len(created), "batch": batch, "quotas": region_quotas},
         current_user._get_current_object(),
     )
     db.session.commit()
+    upload_store.discard(current_user.id, form.upload.data or "")
     download = f"links-{instrument}-{version}-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(
         body,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -54,10 +55,16 @@ def test_margins_preview_stores_nothing_then_store_keeps_them(
     assert preview.status_code == 200 and "2 cells, population 1,900, for adults 2025" in page
     assert counts(app) == (0, 0)
     form = hidden(page)
-    assert form["year"] == "2025" and form["file_name"] == "m.csv"
+    # The page carries a token, not the file: the file waits under the instance's uploads folder.
+    assert form["year"] == "2025" and re.fullmatch(r"[\w-]{32}", form["upload"]) and "payload" not in form
+    kept = list(Path(app.config["UPLOADS_DIR"]).glob(f"*/{form['upload']}/m.csv"))
+    assert len(kept) == 1
     stored = client.post("/research/inputs/margins", data={**form, "store": "y"})
     assert stored.status_code == 302
     assert counts(app) == (1, 0)
+    assert not kept[0].exists()  # deleted once stored
+    again = client.post("/research/inputs/margins?lang=en", data={**form, "store": "y"}, follow_redirects=True)
+    assert "The previewed file is no longer kept" in again.get_data(as_text=True)
 
 
 def test_margins_row_error_is_the_clis_and_nothing_is_stored(
@@ -124,3 +131,61 @@ def test_inputs_are_for_researchers_only(app: Flask, client: FlaskClient, auth: 
     make_user(app, "saule", "researcher")
     auth.login("saule")
     assert client.post("/research/inputs/figures", data={}).status_code == 400  # no CSRF token
+
+
+def test_a_margins_file_over_a_megabyte_is_previewed_and_stored(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    import os
+    import time
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import stream_encode_multipart
+
+    make_user(app, "saule", "researcher")
+    auth.login("saule")
+    lines = ["region,sex,age_group,settlement,total"]
+    regions = ["astana", "almaty", "shymkent", "abai"]
+    for i in range(16000):
+        for sex in ("female", "male"):
+            lines.append(f"{regions[i % 4]},{sex},age-group-number-{i:05d},urban,{1000 + i}")
+    body = ("\n".join(lines) + "\n").encode()
+    assert len(body) > 1024 * 1024 and len(body) > app.config["MAX_CONTENT_LENGTH"]
+    token = csrf_token(client, "/research/inputs")
+    upload = {"csrf_token": token, "year": "2026", "population": "adults", "preview": "Preview"}
+    # Encoded here in memory: the test client would spool it to a temporary file it never closes.
+    stream, _length, boundary = stream_encode_multipart(
+        {**upload, "file": FileStorage(io.BytesIO(body), filename="big.csv")}, use_tempfile=False
+    )
+    assert len(stream.getvalue()) > 1024 * 1024
+    preview = client.post(
+        "/research/inputs/margins", data=stream.getvalue(), content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "32000 cells" in page, page[:2000]
+    form = hidden(page)
+    stored = client.post("/research/inputs/margins", data={**form, "store": "y"})
+    assert stored.status_code == 302
+    with app.app_context():
+        margin_set = db.session.query(MarginSet).filter_by(year=2026).one()
+        assert len(margin_set.cells) == 32000 and margin_set.file_name == "big.csv"
+
+    # Other requests keep the ordinary limit.
+    big = client.post("/auth/login", data={"username": "x" * (len(body))})
+    assert big.status_code == 413
+
+    # A preview left more than an hour is not stored, and says so.
+    preview = client.post(
+        "/research/inputs/margins",
+        data={**upload, "year": "2027", "file": (io.BytesIO(MARGINS.encode()), "m.csv")},
+        content_type="multipart/form-data",
+    )
+    form = hidden(preview.get_data(as_text=True))
+    folder = next(Path(app.config["UPLOADS_DIR"]).glob(f"*/{form['upload']}"))
+    old = time.time() - 3700
+    os.utime(folder, (old, old))
+    late = client.post("/research/inputs/margins?lang=ru", data={**form, "store": "y"}, follow_redirects=True)
+    assert "Просмотренный файл больше не хранится" in late.get_data(as_text=True)
+    assert not folder.exists()
+    with app.app_context():
+        assert db.session.query(MarginSet).filter_by(year=2027).count() == 0

@@ -50,7 +50,7 @@ def test_sample_preview_create_download_and_revoke(
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Preview: 2 invitation(s)" in page and "almaty_urban" in page
     assert stored(app) == []
-    form = dict(re.findall(r'name="(csrf_token|payload|file_name|batch)" (?:type="hidden" )?value="([^"]*)"', page))
+    form = dict(re.findall(r'name="(csrf_token|upload|batch)" (?:type="hidden" )?value="([^"]*)"', page))
     links = client.post(PAGE, data={**form, "create": "y"})
     assert links.status_code == 200 and links.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(links.get_data(as_text=True))))

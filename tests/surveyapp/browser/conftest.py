@@ -32,6 +32,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'browser.sqlite3'}",
             "DEMO_LOGINS_FILE": str(tmp / "demo-logins.txt"),
             "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
+            "UPLOADS_DIR": str(tmp / "uploads"),
         }
     )
     with app.app_context():
