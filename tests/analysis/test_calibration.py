@@ -1,8 +1,8 @@
 """General calibration (R's ``calibrate(calfun = "linear" | "logit", bounds = ...)``) against independent
 row-by-row computations: the closed-form GREG weights from a full-rank model matrix, the logit g-function
 inverted row by row, the residual-based variance written out from its definition, and every replicate
-calibrated separately. R was not available where this was written; the R script that prints the same
-numbers is ``golden/make_golden_calibration_NOT_RUN.R`` (not yet run)."""
+calibrated separately. R's own weights and SEs for these cases (``golden/make_golden_calibration.R``) are
+compared in ``test_golden_calibration.py``."""
 
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
 """Change between two years: independent samples and a panel of PSUs.
 
-Golden values are NOT from R here (R was not available). Checks, by kind:
+R's own numbers for the panel case are compared in tests/analysis/test_golden_stats.py (from
+golden/make_golden_stats.R). Checks here, by kind:
 
 * independent samples: the variance is the sum of each year's variance from analysis.mean (itself checked
   against R's golden values);
 * panel of PSUs: (a) a brute-force computation with pandas group-bys over the union of both years' PSUs
   (the stacked-design formula), (b) the same number through a different route, analysis.contrast on the
   two years stacked into one design (what R's svycontrast(svyby(~y, ~year, stacked, covmat = TRUE)) does;
-  the R code is in tests/analysis/golden/make_golden_stats_NOT_RUN.R, not yet run), and (c) a simulation
+  R's output for it is in golden/golden_stats.json, checked in test_golden_stats.py), and (c) a simulation
   (fixed seed, 300 panel samples of a population with persistent PSU effects): the mean estimated variance
   of the change is close to the variance of the change over the samples, where the independent-samples
   formula is several times too large.

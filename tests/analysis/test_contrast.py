@@ -1,9 +1,9 @@
 """Domain contrasts (``svycontrast`` on ``svyby(covmat = TRUE)``-like).
 
-Golden values are NOT from R here (R was not available): each test recomputes the variance of the
+R's svycontrast for the same contrasts is compared in tests/analysis/test_golden_stats.py (from
+golden/make_golden_stats.R, to 1e-9). Here each test recomputes the variance of the
 difference by brute force, with pandas group-bys over the rows (influence values of each domain mean written
-out, PSU totals, the stratified with-replacement formula). The R code that would confirm the same numbers is
-in tests/analysis/golden/make_golden_stats_NOT_RUN.R (not yet run). The single-domain standard errors are
+out, PSU totals, the stratified with-replacement formula). The single-domain standard errors are
 also compared with analysis.mean/proportion by domain, which the R golden tests cover, and the covariance
 between two domains with svy's (``Estimate.covariance`` of a by-domain mean), an independent implementation.
 """

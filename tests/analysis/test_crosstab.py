@@ -4,6 +4,8 @@ R's documentation of svychisq/svytable on apiclus1 (dclus1 <- svydesign(id=~dnum
 data=apiclus1, fpc=~fpc)) prints the numbers pinned below; the replicate-weight value is
 svychisq(~sch.wide+stype, as.svrepdesign(dclus1)). Delta is also recomputed here from an explicitly built
 covariance matrix (loops over PSUs), independent of the library's variance code.
+test_golden_replicates.py compares the full-precision svychisq and svytable output
+(golden/make_golden_replicates.R) to 1e-9.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Two-stage variance (``ids = ~psu + ssu`` with an FPC per stage, R's ``multistage``).
 
-The golden values here are NOT from R (R is not installed where this was written): each test recomputes the
+R's svymean/svyby on the same two_stage.csv are compared in tests/analysis/test_golden_stats.py (from
+golden/make_golden_stats.R, to 1e-9). Here each test recomputes the
 variance with explicit loops over strata, PSUs and SSUs from the formula of R's ``survey:::multistage``
 (first-stage ``onestrat`` plus, for every PSU, the second stage's ``onestrat`` times the first stage's
-sampling fraction ``n_h / N_h``). ``tests/analysis/golden/make_golden_stats_NOT_RUN.R`` holds the R code that
-would give the same numbers (not yet run). svy (``Design(ssu=..., pop_size=PopSize(psu=, ssu=))``), an
+sampling fraction ``n_h / N_h``). svy (``Design(ssu=..., pop_size=PopSize(psu=, ssu=))``), an
 independent implementation, gives the same standard error: checked here too.
 """
 

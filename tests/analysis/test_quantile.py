@@ -1,10 +1,10 @@
-"""Quantiles with Woodruff intervals (analysis/quantile.py), checked without R.
+"""Quantiles with Woodruff intervals (analysis/quantile.py).
 
 The quantile rule is recomputed here from its definition (R's qs() + qrule_math / qrule_school) and by
 numpy's type-1 quantile; the interval from the definition in R's woodruffCI: the design-based CI of the
 share at or below the quantile (computed here with analysis.proportion on an explicit indicator column, and
 with an explicit with-replacement variance formula for an unclustered sample), mapped back through the rule.
-tests/analysis/golden/make_golden_replicates_NOT_RUN.R prints R's svyquantile for the same cases.
+R's svyquantile for the same cases (golden/make_golden_replicates.R) is compared in test_golden_replicates.py.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Replicate weights (analysis/replicates.py, analysis/replicate_variance.py).
 
-R is not installed where these were written. The checks are: values R's survey package prints in its own
+R's full-precision numbers for these cases (golden/make_golden_replicates.R) are compared in
+test_golden_replicates.py. The checks here are: values R's survey package prints in its own
 test output (tests/testoutput/api.Rout.saved in the survey sources: ``as.svrepdesign(dclus1)`` on apiclus1,
 and the same post-stratified), replicate formulas recomputed here by brute force (explicit loops over PSUs
 and replicates, a separate raking per replicate), and closed forms (jackknife and BRR variances of a total
-equal the linearised one). tests/analysis/golden/make_golden_replicates_NOT_RUN.R prints R's numbers for
-the remaining cases.
+equal the linearised one).
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@
 #   edge.csv                             an 8-row sample with two-row domains (beta interval edge cases)
 #   golden.json                          one entry per case: data, design, estimator, R's numbers
 # CI does not run this script; the tests only read its outputs.
+# Three further scripts read these fixtures and write their own JSON (so each can be rerun alone and this
+# script's rewrite of golden.json leaves them intact): make_golden_calibration.R (general calibration),
+# make_golden_replicates.R (replicate weights, quantiles, Rao-Scott), make_golden_stats.R (two-stage
+# variance, contrasts, change). Run this one first when the fixtures change.
 
 suppressMessages({
   library(survey)
