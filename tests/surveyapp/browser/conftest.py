@@ -6,16 +6,15 @@ browser contexts, so cookies and storage never leak from one test into another.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from surveyapp import create_app
 from surveyapp.extensions import db
 from tests.surveyapp.browser.respondent import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Live
+from tests.surveyapp.browser.server import serving
 from tests.surveyapp.respond_helpers import QUESTIONNAIRES, publish_file, readme_example
 
 
@@ -32,6 +31,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'browser.sqlite3'}",
             "DEMO_LOGINS_FILE": str(tmp / "demo-logins.txt"),
             "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
+            # One browser signs in many staff accounts from 127.0.0.1 across the folder's tests; the sign-in
+            # limit per address (tested in tests/surveyapp/test_rate_limits.py) is not what these tests try.
+            "RATELIMIT_LOGIN": "1000 per minute",
             "UPLOADS_DIR": str(tmp / "uploads"),
         }
     )
@@ -42,18 +44,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "child_protection": publish_file(app, QUESTIONNAIRES / "child_protection" / "2024.yaml"),
         "example": publish_file(app, readme_example(tmp)),
     }
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
-    thread.start()
-    try:
-        yield Live(app, f"http://127.0.0.1:{server.server_port}", surveys)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with serving(app) as url:
+        yield Live(app, url, surveys)
 
 
 @pytest.fixture(scope="session")

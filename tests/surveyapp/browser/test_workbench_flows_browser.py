@@ -8,19 +8,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun, Invitation, MarginSet, User
 from tests.conftest import PASSWORD, invoke
 from tests.surveyapp.browser.respondent import ARTIFACTS, CHROMIUM, PHONE, Live
+from tests.surveyapp.browser.server import serving
 from tests.surveyapp.browser.staff import ensure_user, sideways, signed_in
 from tests.surveyapp.respond_helpers import QUESTIONNAIRES
 
@@ -109,24 +108,17 @@ def demo_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "EXPORTS_DIR": str(tmp / "exports"),
             "REPORT_PREBUILD": ["kk.xlsx"],
             "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
+            # One browser signs in many staff accounts from 127.0.0.1 across the folder's tests; the sign-in
+            # limit per address (tested in tests/surveyapp/test_rate_limits.py) is not what these tests try.
+            "RATELIMIT_LOGIN": "1000 per minute",
             "UPLOADS_DIR": str(tmp / "uploads"),
         }
     )
     with app.app_context():
         db.create_all()
     assert invoke(app, "demo", "init", "--adults", "500", "--pupils", "200")[0] == 0
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-demo-app", daemon=True)
-    thread.start()
-    try:
-        yield Live(app, f"http://127.0.0.1:{server.server_port}", {})
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with serving(app, "live-demo-app") as url:
+        yield Live(app, url, {})
 
 
 def _margins_file(app: Any, tmp_path: Path, year: int) -> tuple[Path, str, int]:
