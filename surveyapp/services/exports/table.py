@@ -361,17 +361,24 @@ def chunks(
             # JSON keeps a numeric stratum or PSU as a number: one type per column (text) in every format.
             columns[name] = values if name == "base_weight" else [None if v in (None, "") else str(v) for v in values]
         present = set(row_versions)
+        # The stored answers of one item, picked out once: a select-multiple's choices and a matrix's rows are
+        # many columns of the same answer, and picking from every response's dict is the export's inner loop.
+        picked: dict[tuple[tuple[str, str], ...], list[Any]] = {}
         for variable in items:
             head = variable.code.partition(".")[0]
             keys = {version: renames[version].get(head, head) for version in present if version in variable.versions}
             if not keys:
                 columns[variable.name] = [None] * len(part)
                 continue
-            if len(keys) == len(present) and len(set(keys.values())) == 1:
-                key = next(iter(keys.values()))
-                raw = [a.get(key) for a in answers]
-            else:  # asked by some of the chunk's versions only, or renamed between them
-                raw = [a.get(keys[v]) if v in keys else None for a, v in zip(answers, row_versions, strict=True)]
+            which = tuple(sorted(keys.items()))
+            raw = picked.get(which)
+            if raw is None:
+                if len(keys) == len(present) and len(set(keys.values())) == 1:
+                    key = next(iter(keys.values()))
+                    raw = [a.get(key) for a in answers]
+                else:  # asked by some of the chunk's versions only, or renamed between them
+                    raw = [a.get(keys[v]) if v in keys else None for a, v in zip(answers, row_versions, strict=True)]
+                picked[which] = raw
             columns[variable.name] = (
                 [len(v) if isinstance(v, list) else None for v in raw] if variable.instances else _cells(variable, raw)
             )
