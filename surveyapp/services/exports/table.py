@@ -382,7 +382,8 @@ def chunks(
             columns[variable.name] = (
                 [len(v) if isinstance(v, list) else None for v in raw] if variable.instances else _cells(variable, raw)
             )
-        frame = pd.DataFrame({name: columns[name] for name in table.names if name in columns})
+        kinds = {v.name: v.kind for v in table.variables}
+        frame = pd.DataFrame({name: _column(columns[name], kinds[name]) for name in table.names if name in columns})
         id_index = pd.Index(np.asarray(ids, dtype=np.int64))
         final = weights.reindex(id_index).to_numpy() if len(weights) else np.full(len(ids), np.nan)
         frame["final_weight"] = final
@@ -460,14 +461,33 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+_PLAIN_NUMBERS: Final = frozenset({int, float, type(None)})
+
+
+def _column(values: list[Any], kind: str) -> Any:
+    """A chunk's column in its final dtype where that is cheap and certain, so that neither the frame's
+    constructor nor typed() infers and converts it again: numbers that are all int, float or None straight
+    to float64 (None is NaN), text as object (pandas would infer its string dtype, typed() undo it). Anything
+    else (a bool, a numeric string) is left to typed()'s general conversion."""
+    if kind in {"number", "flag"}:
+        if {type(v) for v in values} <= _PLAIN_NUMBERS:
+            return np.array(values, dtype=np.float64)
+        return values
+    if kind == "time":
+        return values
+    return pd.Series(np.fromiter(values, dtype=object, count=len(values)), dtype=object, copy=False)
+
+
 def typed(frame: pd.DataFrame, variables: Sequence[Variable]) -> pd.DataFrame:
     """One dtype per kind, so that every chunk has the same schema (numbers float, the rest text)."""
     for variable in variables:
         column = frame[variable.name]
         if variable.kind in {"number", "flag"}:
-            frame[variable.name] = pd.to_numeric(column, errors="coerce").astype("float64")
+            if column.dtype != np.float64:
+                frame[variable.name] = pd.to_numeric(column, errors="coerce").astype("float64")
         elif variable.kind == "time":
             frame[variable.name] = pd.to_datetime(column, utc=True).dt.tz_localize(None)
         else:
-            frame[variable.name] = column.astype(object).where(column.notna(), None)
+            text = column if column.dtype == object else column.astype(object)
+            frame[variable.name] = text.where(text.notna(), None)
     return frame
