@@ -7,18 +7,23 @@ orjson refuses (NaN or Infinity, which the standard library writes by default; l
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Final
 
 import orjson
 
-_LONG_DIGITS: Final = re.compile(r"\d{19}")
-_LONG_DIGITS_BYTES: Final = re.compile(rb"\d{19}")
+# Every digit made a zero, then one substring search for 19 zeros: a long digit run found at C speed (a
+# regular expression for it costs more than the decoding it guards).
+_DIGITS_TO_ZERO: Final = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN: Final = b"0" * 19
+
+
+def _has_long_digit_run(text: str | bytes) -> bool:
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    return _LONG_RUN in raw.translate(_DIGITS_TO_ZERO)
 
 
 def loads(text: str | bytes) -> Any:
-    long = _LONG_DIGITS_BYTES.search(text) if isinstance(text, bytes) else _LONG_DIGITS.search(text)
-    if long is None:
+    if not _has_long_digit_run(text):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
