@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.vocabulary import LANGUAGES
+from surveyapp import stored_json
 from surveyapp.bundled import data_dir
 
 DEV_SECRET_KEY = "dev-only-not-for-production"  # noqa: S105 - refused in production by check_production()
@@ -36,8 +37,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
         "DATABASE_URL_GIVEN": bool(database_url),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url or default_db),
-        # Database errors must not quote the answers they failed to store into the log.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        # Database errors must not quote the answers they failed to store into the log; JSON columns decode
+        # with orjson (stored_json.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "json_deserializer": stored_json.loads},
         "LOG_FORMAT": env.get("LOG_FORMAT", "json" if production else "text").strip().lower(),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").strip().upper(),
         "DATABASE_PING_AFTER_IDLE_SECONDS": float(env.get("DATABASE_PING_AFTER_IDLE_SECONDS", "1")),

@@ -361,21 +361,29 @@ def chunks(
             # JSON keeps a numeric stratum or PSU as a number: one type per column (text) in every format.
             columns[name] = values if name == "base_weight" else [None if v in (None, "") else str(v) for v in values]
         present = set(row_versions)
+        # The stored answers of one item, picked out once: a select-multiple's choices and a matrix's rows are
+        # many columns of the same answer, and picking from every response's dict is the export's inner loop.
+        picked: dict[tuple[tuple[str, str], ...], list[Any]] = {}
         for variable in items:
             head = variable.code.partition(".")[0]
             keys = {version: renames[version].get(head, head) for version in present if version in variable.versions}
             if not keys:
                 columns[variable.name] = [None] * len(part)
                 continue
-            if len(keys) == len(present) and len(set(keys.values())) == 1:
-                key = next(iter(keys.values()))
-                raw = [a.get(key) for a in answers]
-            else:  # asked by some of the chunk's versions only, or renamed between them
-                raw = [a.get(keys[v]) if v in keys else None for a, v in zip(answers, row_versions, strict=True)]
+            which = tuple(sorted(keys.items()))
+            raw = picked.get(which)
+            if raw is None:
+                if len(keys) == len(present) and len(set(keys.values())) == 1:
+                    key = next(iter(keys.values()))
+                    raw = [a.get(key) for a in answers]
+                else:  # asked by some of the chunk's versions only, or renamed between them
+                    raw = [a.get(keys[v]) if v in keys else None for a, v in zip(answers, row_versions, strict=True)]
+                picked[which] = raw
             columns[variable.name] = (
                 [len(v) if isinstance(v, list) else None for v in raw] if variable.instances else _cells(variable, raw)
             )
-        frame = pd.DataFrame({name: columns[name] for name in table.names if name in columns})
+        kinds = {v.name: v.kind for v in table.variables}
+        frame = pd.DataFrame({name: _column(columns[name], kinds[name]) for name in table.names if name in columns})
         id_index = pd.Index(np.asarray(ids, dtype=np.int64))
         final = weights.reindex(id_index).to_numpy() if len(weights) else np.full(len(ids), np.nan)
         frame["final_weight"] = final
@@ -453,14 +461,33 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+_PLAIN_NUMBERS: Final = frozenset({int, float, type(None)})
+
+
+def _column(values: list[Any], kind: str) -> Any:
+    """A chunk's column in its final dtype where that is cheap and certain, so that neither the frame's
+    constructor nor typed() infers and converts it again: numbers that are all int, float or None straight
+    to float64 (None is NaN), text as object (pandas would infer its string dtype, typed() undo it). Anything
+    else (a bool, a numeric string) is left to typed()'s general conversion."""
+    if kind in {"number", "flag"}:
+        if {type(v) for v in values} <= _PLAIN_NUMBERS:
+            return np.array(values, dtype=np.float64)
+        return values
+    if kind == "time":
+        return values
+    return pd.Series(np.fromiter(values, dtype=object, count=len(values)), dtype=object, copy=False)
+
+
 def typed(frame: pd.DataFrame, variables: Sequence[Variable]) -> pd.DataFrame:
     """One dtype per kind, so that every chunk has the same schema (numbers float, the rest text)."""
     for variable in variables:
         column = frame[variable.name]
         if variable.kind in {"number", "flag"}:
-            frame[variable.name] = pd.to_numeric(column, errors="coerce").astype("float64")
+            if column.dtype != np.float64:
+                frame[variable.name] = pd.to_numeric(column, errors="coerce").astype("float64")
         elif variable.kind == "time":
             frame[variable.name] = pd.to_datetime(column, utc=True).dt.tz_localize(None)
         else:
-            frame[variable.name] = column.astype(object).where(column.notna(), None)
+            text = column if column.dtype == object else column.astype(object)
+            frame[variable.name] = text.where(text.notna(), None)
     return frame
