@@ -9,6 +9,7 @@ from flask_login import current_user
 from analysis.errors import ProgrammeError
 from analysis.programme import Programme, load_programme, load_programmes
 from analysis.report import IndicatorReport, ReportData, fmt
+from analysis.report.outline.indicator import change_sentences
 from analysis.vocabulary import LANGUAGES
 from surveyapp.access import role_required
 from surveyapp.dashboard.ordering import sort_rows
@@ -121,6 +122,8 @@ def indicator(programme: str, year: int, code: str) -> ResponseReturnValue:
         years=available_years(plan.code, not drafts),
         chart=chart_svg(data, item),
         mode=definition.mode if definition is not None else None,
+        # The report's own sentence: the change from the previous year with its CI and status.
+        changes=change_sentences(data, item),
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from analysis.programme import load_programme
@@ -20,7 +21,7 @@ from analysis.vocabulary import LANGUAGES
 from surveyapp.extensions import db
 from surveyapp.models import ComputationRun
 from surveyapp.services.reports import report_data
-from tests.conftest import invoke
+from tests.conftest import AuthActions, invoke, make_user
 
 PROGRAMME = "public_safety_2024_2028"
 
@@ -165,3 +166,16 @@ def test_a_wrong_change_samples_setting_is_named_with_the_allowed_ones(tmp_path:
     path.write_text(text.replace("\nindicators:\n", wrong), encoding="utf-8")
     with pytest.raises(ProgrammeError, match="change_samples: 'paired' is not one of: independent, panel"):
         programme_module.load_programme(path)
+
+
+def test_the_dashboard_indicator_page_shows_the_change(computed: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    from analysis.report.outline.indicator import change_sentences
+
+    with computed.app_context():
+        data = report_data(PROGRAMME, 2025, "ru", computed.config["QUESTIONNAIRES_DIR"], published_only=False)
+    ind = next(i for i in data.indicators if i.change is not None)
+    [sentence] = change_sentences(data, ind)
+    make_user(computed, "change_reader", "researcher")
+    auth.login("change_reader")
+    page = unescape(client.get(f"/dashboard/{PROGRAMME}/2025/{ind.code}?lang=ru").get_data(as_text=True))
+    assert sentence in page and "Изменение" in sentence

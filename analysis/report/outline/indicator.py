@@ -30,7 +30,7 @@ def indicator_page(report: ReportData, ind: IndicatorReport) -> IndicatorPage:
         status_title=tr("col.status", lang),
         trajectory=fmt.trajectory_text(ind.status.trajectory, lang) or fmt.progress_text(ind, lang, report.year),
         precision=_precision(ind, lang),
-        notes=tuple(note for note in (ind.status.note, ind.note) if note) + _change(report, ind)
+        notes=tuple(note for note in (ind.status.note, ind.note) if note) + change_sentences(report, ind)
         + _comparisons(report, ind),
         trend_title=tr("ind.trend", lang),
         regions_title=tr("ind.regions", lang),
@@ -71,7 +71,7 @@ def _target_figure(report: ReportData, ind: IndicatorReport) -> KeyFigure:
     return KeyFigure(tr("ind.target_year", lang, year=report.year), fmt.full_target_text(ind, lang, report.year))
 
 
-def _change(report: ReportData, ind: IndicatorReport) -> tuple[str, ...]:
+def change_sentences(report: ReportData, ind: IndicatorReport) -> tuple[str, ...]:
     """The change from the previous year with its CI and status (the annex says how it was judged)."""
     c = ind.change
     if c is None:
