@@ -14,10 +14,11 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, Role, SurveyResponse
+from surveyapp.models import AuditEvent, Role
 from tests.conftest import PASSWORD, invoke, make_user
 from tests.surveyapp.openrosa_collect import CollectClient, fill, md5
 from tests.surveyapp.respond_helpers import publish_file, readme_example
+from tests.surveyapp.test_openrosa import responses
 
 VALUES = {
     "consent_given": "OK",
@@ -49,14 +50,6 @@ def server(app: Flask, tmp_path: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def stored(app: Flask) -> list[SurveyResponse]:
-    with app.app_context():
-        rows = list(db.session.query(SurveyResponse).order_by(SurveyResponse.id))
-        for row in rows:
-            db.session.expunge(row)
-        return rows
-
-
 def test_collect_walks_the_whole_path_over_http(app: Flask, server: str) -> None:
     collect = CollectClient(server, "field1", PASSWORD, language="ru-RU")
     [form] = collect.form_list()
@@ -69,7 +62,7 @@ def test_collect_walks_the_whole_path_over_http(app: Flask, server: str) -> None
     assert first.message == "Форма получена. Спасибо."
     again = collect.submit(instance)  # Collect resends when it did not see the first answer
     assert again.status == 201 and again.message == first.message
-    [response] = stored(app)
+    [response] = responses(app)
     assert response.mode == "interviewer" and response.status == "submitted"
     assert response.language == "ru" and response.paradata["language_source"] == "form"
     assert response.answers["age"] == 34 and response.answers["victim_types"] == ["theft"]
@@ -78,7 +71,7 @@ def test_collect_walks_the_whole_path_over_http(app: Flask, server: str) -> None
         assert db.session.query(AuditEvent).filter_by(action="interviewer_submission").count() == 1
     refused = collect.submit(fill(form, VALUES | {"age": "12"}, f"uuid:{uuid.uuid4()}"))
     assert refused.status == 422 and refused.message.startswith("Ответы не соответствуют правилам этой версии")
-    assert len(stored(app)) == 1
+    assert len(responses(app)) == 1
     wrong = CollectClient(server, "field1", "not-the-password", language="kk-KZ")
     answer = wrong.authenticated("GET", f"{server}/openrosa/formList")
     assert answer.status == 401 and answer.message == "Пайдаланушы аты немесе құпиясөз қате."
@@ -107,6 +100,6 @@ def test_two_sends_of_one_instance_at_once_store_one(app: Flask, server: str) ->
         for thread in threads:
             thread.join(timeout=60)
         assert statuses == [201, 201]
-    assert len(stored(app)) == 3
+    assert len(responses(app)) == 3
     with app.app_context():
         assert db.session.query(AuditEvent).filter_by(action="interviewer_submission").count() == 3

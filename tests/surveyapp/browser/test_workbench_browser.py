@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from surveyapp.extensions import db
-from surveyapp.models import StoredVersion, User
-from tests.conftest import PASSWORD
+from surveyapp.models import StoredVersion
 from tests.surveyapp.browser.respondent import ARTIFACTS, PHONE, Live
+from tests.surveyapp.browser.staff import ensure_user, sideways, signed_in
 from tests.surveyapp.respond_helpers import publish_file, readme_example
 
 pytestmark = pytest.mark.browser
@@ -45,7 +45,7 @@ def _files(tmp_path: Path, instrument: str) -> tuple[Path, Path]:
 
 
 def _no_sideways_scroll(page: Any, what: str) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = sideways(page)
     assert overflow <= 0, f"{what} scrolls sideways by {overflow} px on a 360-px phone"
 
 
@@ -53,20 +53,9 @@ def _no_sideways_scroll(page: Any, what: str) -> None:
 def test_upload_fix_preview_publish_on_a_phone(live: Live, browser: Any, tmp_path: Path, lang: str) -> None:
     instrument = f"workbench_{lang}"
     broken, good = _files(tmp_path, instrument)
-    with live.app.app_context():
-        if db.session.query(User).filter_by(username="wb_researcher").first() is None:
-            user = User(username="wb_researcher", role="researcher")
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            db.session.commit()
+    ensure_user(live, "wb_researcher", "researcher")
     texts = TEXTS[lang]
-    context = browser.new_context(**PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{live.url}/auth/login?lang={lang}")
-        page.fill("#username", "wb_researcher")
-        page.fill("#password", PASSWORD)
-        page.locator("main form input[type=submit]").click()
+    with signed_in(live, browser, "wb_researcher", lang, PHONE) as page:
 
         page.goto(f"{live.url}/research/questionnaires?lang={lang}")
         page.set_input_files("#file", str(broken))
@@ -87,7 +76,7 @@ def test_upload_fix_preview_publish_on_a_phone(live: Live, browser: Any, tmp_pat
         link = page.locator("a.test-link").get_attribute("href") or ""
         assert "/t/" in link
         _no_sideways_scroll(page, "the draft page with its test link")
-        respondent = context.new_page()
+        respondent = page.context.new_page()
         respondent.goto(f"{link}?lang={lang}")
         assert respondent.locator("p.test-banner").count() == 1
         _no_sideways_scroll(respondent, "the test link's consent page")
@@ -107,8 +96,6 @@ def test_upload_fix_preview_publish_on_a_phone(live: Live, browser: Any, tmp_pat
         page.get_by_role("button", name=texts["publish"]).click()
         page.wait_for_url(re.compile(rf"/research/questionnaires/{instrument}/2025$"))
         assert sha in page.content()
-    finally:
-        context.close()
     with live.app.app_context():
         stored = db.session.query(StoredVersion).filter_by(sha256=sha).one()
         assert stored.instrument.code == instrument
@@ -140,18 +127,9 @@ def test_fieldwork_charts_fit_a_phone(live: Live, browser: Any, tmp_path: Path) 
                         submitted_at=datetime(2026, 3, day, 12, tzinfo=UTC),
                     )
                 )
-        if db.session.query(User).filter_by(username="wb_researcher").first() is None:
-            user = User(username="wb_researcher", role="researcher")
-            user.set_password(PASSWORD)
-            db.session.add(user)
         db.session.commit()
-    context = browser.new_context(**PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{live.url}/auth/login?lang=ru")
-        page.fill("#username", "wb_researcher")
-        page.fill("#password", PASSWORD)
-        page.locator("main form input[type=submit]").click()
+    ensure_user(live, "wb_researcher", "researcher")
+    with signed_in(live, browser, "wb_researcher", "ru", PHONE) as page:
         page.goto(f"{live.url}/research/fieldwork/example/2031?lang=ru")
         per_day = page.locator("svg[data-chart=per-day]")
         assert per_day.locator("rect[data-day]").count() == 5  # 1-5 March, the days between at 0
@@ -160,5 +138,3 @@ def test_fieldwork_charts_fit_a_phone(live: Live, browser: Any, tmp_path: Path) 
         assert page.locator("svg[data-chart=per-region] rect[data-kind=submitted]").count() == 3
         _no_sideways_scroll(page, "the fieldwork page with its charts")
         page.screenshot(path=str(ARTIFACTS / "fieldwork-charts-phone-ru.png"), full_page=True)
-    finally:
-        context.close()
